@@ -1,0 +1,64 @@
+/**
+ * The one error catalogue. Every error a user can see has a stable code, a message template that
+ * says what failed and why, a hint that says what to do, and the process exit code the CLI uses.
+ * `docs/errors.md` is the table of these; a test keeps the two in step.
+ */
+export const catalogue = {
+  CS_ERR_FILE_NOT_FOUND: {
+    exit: 2,
+    message: 'cannot read {path}: {reason}',
+    hint: 'check the path; scenario files live under scenarios/ (try `callstorm validate scenarios/stages/pilot.yaml`)',
+  },
+  CS_ERR_YAML_SYNTAX: {
+    exit: 2,
+    message: '{path}: YAML syntax error: {reason}',
+    hint: 'fix the YAML at the line and column shown',
+  },
+  CS_ERR_SCENARIO_INVALID: {
+    exit: 2,
+    message: '{path}: invalid {kind}:\n{issues}',
+    hint: 'each line names the field by its path and what it should be; `schemas/*.schema.json` gives editors completion for these files',
+  },
+  CS_ERR_UNKNOWN_NAME: {
+    exit: 2,
+    message: 'unknown {what} "{name}"',
+    hint: 'valid names: {valid}',
+  },
+  CS_ERR_BAD_ARGUMENT: {
+    exit: 2,
+    message: 'bad value for {option}: {reason}',
+    hint: '{fix}',
+  },
+  CS_ERR_EMPTY_MIX: {
+    exit: 2,
+    message: 'stage "{stage}" leaves vertical "{vertical}" with no flows to generate: {reason}',
+    hint: 'give at least one of its flows a category weighted above 0 in stage.flowMix.categories, or add a flowMix.overrides.{vertical} entry',
+  },
+  CS_ERR_WINDOW_EMPTY: {
+    exit: 2,
+    message: 'window {window} has no expected calls: {reason}',
+    hint: 'choose a window inside business hours of the scenario month (month, week, peak-day, peak-hour, or START/END in ISO 8601)',
+  },
+  CS_ERR_PORT_IN_USE: {
+    exit: 2,
+    message: 'cannot listen on {host}:{port}: {reason}',
+    hint: 'choose another port, or pass 0 to take a free one',
+  },
+  CS_ERR_FAULT_INVALID: {
+    exit: 2,
+    message: 'fault "{fault}" has bad attributes: {reason}',
+    hint: 'see docs/faults.md for each fault and its attributes',
+  },
+  CS_ERR_NOT_LOOPBACK: {
+    exit: 2,
+    message: 'refusing {what} at {address}: callstorm only sends load and faults to loopback addresses',
+    hint: 'run the agent under test and its dependencies on 127.0.0.1 or localhost',
+  },
+  CS_ERR_INTERNAL: {
+    exit: 70,
+    message: 'internal error: {reason}',
+    hint: 'this is a callstorm bug; please report it with the command you ran',
+  },
+} as const satisfies Record<string, { exit: number; message: string; hint: string }>;
+
+export type ErrorCode = keyof typeof catalogue;

@@ -1,0 +1,65 @@
+import { CallstormError } from '../errors/callstorm-error.ts';
+import { type Population, populationSchema } from './population-schema.ts';
+import { readYaml, validate } from './load-document.ts';
+import { type ScenarioFolder, resolveScenarioFile } from './scenario-files.ts';
+import { type Stage, stageSchema } from './stage-schema.ts';
+import { type Vertical, verticalSchema } from './vertical-schema.ts';
+import { composeScenario, type Scenario } from './compose-scenario.ts';
+
+export function loadVertical(nameOrPath: string): Vertical {
+  const path = resolveScenarioFile('verticals', nameOrPath);
+  return validate(verticalSchema, readYaml(path), 'vertical', path);
+}
+
+export function loadStage(nameOrPath: string): Stage {
+  const path = resolveScenarioFile('stages', nameOrPath);
+  return validate(stageSchema, readYaml(path), 'stage', path);
+}
+
+export function loadPopulation(nameOrPath: string): Population {
+  const path = resolveScenarioFile('populations', nameOrPath);
+  return validate(populationSchema, readYaml(path), 'population', path);
+}
+
+export interface ScenarioRef {
+  vertical: string;
+  stage: string;
+}
+
+/** Loads vertical × stage (and the stage's population catalogue) and checks they fit together. */
+export function loadScenario(ref: ScenarioRef): Scenario {
+  const vertical = loadVertical(ref.vertical);
+  const stage = loadStage(ref.stage);
+  const population = loadPopulation(stage.population.catalogue);
+  return composeScenario(vertical, stage, population);
+}
+
+const KINDS = {
+  Vertical: { schema: verticalSchema, root: 'vertical', folder: 'verticals' },
+  Stage: { schema: stageSchema, root: 'stage', folder: 'stages' },
+  Population: { schema: populationSchema, root: 'population', folder: 'populations' },
+} as const;
+
+export type ScenarioDocument =
+  | { kind: 'Vertical'; value: Vertical }
+  | { kind: 'Stage'; value: Stage }
+  | { kind: 'Population'; value: Population };
+
+/** Validates any scenario file by its `kind` field (what `callstorm validate` runs). */
+export function loadDocument(path: string, extraKinds: Record<string, (data: unknown, path: string) => unknown> = {}): { kind: string; value: unknown } {
+  const data = readYaml(path);
+  const kind = data && typeof data === 'object' && 'kind' in data ? String((data as { kind: unknown }).kind) : undefined;
+  if (kind && kind in KINDS) {
+    const k = KINDS[kind as keyof typeof KINDS];
+    return { kind, value: validate(k.schema, data, k.root, path) };
+  }
+  if (kind && kind in extraKinds) return { kind, value: extraKinds[kind]!(data, path) };
+  const valid = [...Object.keys(KINDS), ...Object.keys(extraKinds)].join(', ');
+  throw new CallstormError('CS_ERR_SCENARIO_INVALID', {
+    path,
+    kind: 'file',
+    issues: `  kind: ${kind === undefined ? 'missing' : `unknown kind "${kind}"`}: expected one of ${valid}`,
+  });
+}
+
+export type { ScenarioFolder };

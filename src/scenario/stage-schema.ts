@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { calendarSchema } from './calendar-schema.ts';
+import { durationDistribution, identifier, probability, weightMix } from './schema-helpers.ts';
+import { flowCategory } from './vertical-schema.ts';
+
+export const behaviourSchema = z.strictObject({
+  /** Dead air a caller tolerates waiting for a reply before hanging up. */
+  patience: durationDistribution,
+  /** Pause between the agent's reply and the caller's next utterance. */
+  think: durationDistribution.prefault({ medianMs: 900, p90Ms: 2000 }),
+  /** Speaking rate in words per minute (mean; ±15 % per caller). */
+  speechWpm: z.number().min(60).max(300).default(160),
+  /** Per turn: the caller talks over the agent's reply. */
+  bargeIn: probability,
+  /** Per call: the caller asks for a person part-way through. */
+  askHuman: probability,
+  /** Per call: the caller corrects a value they gave (scaled by the complexity class). */
+  correction: probability,
+});
+
+export const stageSchema = z.strictObject({
+  kind: z.literal('Stage'),
+  name: identifier,
+  label: z.string().min(1),
+  description: z.string().default(''),
+  monthlyVolume: z.number().int().positive(),
+  calendar: calendarSchema.prefault({}),
+  population: z.strictObject({
+    /** The population catalogue (scenarios/populations/<name>.yaml) the ids below come from. */
+    catalogue: identifier.default('uk-ie'),
+    dialects: weightMix('dialect cohort'),
+    noise: weightMix('noise environment'),
+    complexity: weightMix('complexity class'),
+  }),
+  behaviour: behaviourSchema,
+  flowMix: z
+    .strictObject({
+      /** Multiplies each flow's weight by its category's; 0 leaves the category out of the stage. */
+      categories: z.record(flowCategory, z.number().min(0)),
+      /** Per vertical, per flow id: a weight that replaces weight × category. */
+      overrides: z.record(identifier, z.record(identifier, z.number().min(0))).default({}),
+    })
+    .superRefine((m, ctx) => {
+      for (const c of flowCategory.options) {
+        if (!(c in m.categories)) {
+          ctx.addIssue({ code: 'custom', path: ['categories', c], message: `missing weight for category "${c}" (use 0 to leave it out)` });
+        }
+      }
+    }),
+});
+
+export type Behaviour = z.infer<typeof behaviourSchema>;
+export type Stage = z.infer<typeof stageSchema>;
