@@ -10,7 +10,7 @@ export const ACCOUNT_COUNT = 200_000;
 
 const ID_BASE = 40_000_000;
 const ID_STRIDE = 37;
-const PHONE_BASE = 700_000_000;
+const PHONE_BASE = 100_000_000;
 const PHONE_STRIDE = 1_297;
 const DATASET_SEED = 'callstorm-accounts-v1';
 const REFERENCE_YEAR = 2026;
@@ -46,7 +46,7 @@ export function accountIdFor(index: number): string {
 }
 
 export function phoneFor(index: number): string {
-  return `0${PHONE_BASE + index * PHONE_STRIDE}`;
+  return `07${PHONE_BASE + index * PHONE_STRIDE}`;
 }
 
 /** The index of an account number, or null if no such account exists. */
@@ -61,8 +61,8 @@ export function accountIndexFromId(accountId: string): number | null {
 /** The index of the account owning a phone number (spaces and +44 tolerated), or null. */
 export function accountIndexFromPhone(phone: string): number | null {
   const digits = phone.replace(/[\s()-]/g, '').replace(/^\+44/, '0');
-  if (!/^0\d{9}$/.test(digits)) return null;
-  const offset = Number(digits.slice(1)) - PHONE_BASE;
+  if (!/^07\d{9}$/.test(digits)) return null;
+  const offset = Number(digits.slice(2)) - PHONE_BASE;
   if (offset < 0 || offset % PHONE_STRIDE !== 0) return null;
   const index = offset / PHONE_STRIDE;
   return index < ACCOUNT_COUNT ? index : null;

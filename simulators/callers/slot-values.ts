@@ -1,0 +1,71 @@
+import type { Slot } from '../../src/scenario/vertical-schema.ts';
+import { type Random, pick } from '../seeded-random.ts';
+
+/** A slot value as the CRM stores it and as the caller says it. */
+export interface SlotValue {
+  readonly canonical: string;
+  readonly spoken: string;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+function ordinal(n: number): string {
+  const rem100 = n % 100;
+  if (rem100 >= 11 && rem100 <= 13) return `${n}th`;
+  return `${n}${({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Draws a value for a slot; dates count from the call's local date (`YYYY-MM-DD`). */
+export function drawSlotValue(slot: Slot, rng: Random, callDate: string): SlotValue {
+  switch (slot.type) {
+    case 'amount': {
+      const steps = Math.floor((slot.max - slot.min) / slot.step);
+      const value = slot.min + Math.floor(rng() * (steps + 1)) * slot.step;
+      const pounds = Number.isInteger(value) ? String(value) : value.toFixed(2);
+      return { canonical: value.toFixed(2), spoken: `£${pounds}` };
+    }
+    case 'date': {
+      const offset = slot.minDays + Math.floor(rng() * (slot.maxDays - slot.minDays + 1));
+      const d = new Date(`${callDate}T12:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + offset);
+      return {
+        canonical: isoDate(d),
+        spoken: `${DAYS[d.getUTCDay()]} the ${ordinal(d.getUTCDate())} of ${MONTHS[d.getUTCMonth()]}`,
+      };
+    }
+    case 'time': {
+      const [fh, fm] = slot.from.split(':').map(Number) as [number, number];
+      const [th, tm] = slot.to.split(':').map(Number) as [number, number];
+      const steps = Math.floor((th * 60 + tm - (fh * 60 + fm)) / slot.stepMinutes);
+      const minutes = fh * 60 + fm + Math.floor(rng() * (steps + 1)) * slot.stepMinutes;
+      const hh = Math.floor(minutes / 60);
+      const mm = minutes % 60;
+      const canonical = `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
+      const h12 = ((hh + 11) % 12) + 1;
+      const spoken = `${h12}${mm === 0 ? '' : `:${String(mm).padStart(2, '0')}`}${hh < 12 ? 'am' : 'pm'}`;
+      return { canonical, spoken };
+    }
+    case 'integer': {
+      const value = slot.min + Math.floor(rng() * (slot.max - slot.min + 1));
+      return { canonical: String(value), spoken: String(value) };
+    }
+    case 'choice': {
+      const value = pick(rng, slot.options);
+      return { canonical: value, spoken: value };
+    }
+  }
+}
+
+/** A different value for the same slot (what a correction changes it to). */
+export function drawDifferentValue(slot: Slot, rng: Random, callDate: string, current: SlotValue): SlotValue {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const next = drawSlotValue(slot, rng, callDate);
+    if (next.canonical !== current.canonical) return next;
+  }
+  return current;
+}
