@@ -1,0 +1,155 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { decodeUtteranceId, audioDurationMs } from '../simulators/callers/utterance-audio.ts';
+import type { AsrRecogniser, Recognition } from '../simulators/dependencies/asr-recogniser.ts';
+import { callIdOfUtterance } from '../simulators/dependencies/ground-truth.ts';
+import { seeded, hash32 } from '../simulators/seeded-random.ts';
+import { abortableSleep } from './abortable-sleep.ts';
+import { type FaultSource, noFaults } from './fault-source.ts';
+import { genericFaultResponse } from './generic-fault-response.ts';
+
+export interface AsrHandlerOptions {
+  recogniser: AsrRecogniser;
+  faults?: FaultSource;
+  /** Named endpoint for fault targeting and headers (default `asr`). */
+  endpoint?: string;
+  /** Prefix of the handler paths: `*` (default) matches any origin; or e.g. `http://asr.sim`. */
+  baseUrl?: string;
+  /** Seed of fault draws and request ids (default: 0). */
+  seed?: string | number;
+  /** Wall clock for `metadata.created` (default Date.now). */
+  now?: () => number;
+  /** Apply reject/network/addedLatency here (default true); false if the host already does. */
+  applyGenericFaults?: boolean;
+}
+
+/** Deepgram pre-recorded response (`POST /v1/listen`), the fields callstorm fills. */
+export interface ListenResponse {
+  metadata: {
+    transaction_key: string;
+    request_id: string;
+    sha256: string;
+    created: string;
+    duration: number;
+    channels: 1;
+    models: string[];
+    model_info: Record<string, { name: string; version: string; arch: string }>;
+  };
+  results: {
+    channels: [
+      {
+        alternatives: [
+          {
+            transcript: string;
+            confidence: number;
+            words: { word: string; start: number; end: number; confidence: number; punctuated_word: string }[];
+          },
+        ];
+      },
+    ];
+  };
+}
+
+const AUDIO_TYPES = new Set(['audio/mulaw', 'audio/x-mulaw', 'audio/basic', 'application/octet-stream']);
+const MODEL_ID = '1abfe86b-e047-4eed-858a-35e5625b41ee';
+
+/** A uuid-shaped id that is a function of its parts (replayable runs). */
+export function stableUuid(...parts: (string | number)[]): string {
+  const rng = seeded('uuid', ...parts);
+  const hex = Array.from({ length: 32 }, () => Math.floor(rng() * 16).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
+export function listenBody(recognition: Recognition, requestId: string, model: string, created: string): ListenResponse {
+  return {
+    metadata: {
+      transaction_key: 'deprecated',
+      request_id: requestId,
+      sha256: hash32(requestId).toString(16).padStart(8, '0').repeat(8),
+      created,
+      duration: Math.round(recognition.durationMs) / 1000,
+      channels: 1,
+      models: [MODEL_ID],
+      model_info: { [MODEL_ID]: { name: model, version: '2024-01-09.29447', arch: model.split('-')[0] ?? model } },
+    },
+    results: {
+      channels: [
+        {
+          alternatives: [
+            {
+              transcript: recognition.transcript,
+              confidence: recognition.confidence,
+              words: recognition.words.map((w) => ({ ...w })),
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+function deepgramError(status: number, message: string, requestId: string): Response {
+  const code = status === 429 ? 'TOO_MANY_REQUESTS' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request';
+  return HttpResponse.json({ err_code: code, err_msg: message, request_id: requestId }, { status });
+}
+
+/** Deepgram-style `POST /v1/listen` over the ASR recogniser. */
+export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
+  const { recogniser } = options;
+  const faults = options.faults ?? noFaults;
+  const endpoint = options.endpoint ?? 'asr';
+  const seed = options.seed ?? 0;
+  const now = options.now ?? Date.now;
+  const base = options.baseUrl ?? '*';
+  let anonymous = 0;
+
+  return [
+    http.post(`${base}/v1/listen`, async ({ request }) => {
+      const url = new URL(request.url);
+      const model = url.searchParams.get('model') ?? 'base';
+      const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const audio = new Uint8Array(await request.arrayBuffer());
+      const utteranceId = decodeUtteranceId(audio);
+      const attempt = utteranceId === null ? ++anonymous : recogniser.nextAttempt(utteranceId);
+      const requestId = stableUuid(seed, endpoint, utteranceId ?? 'anonymous', attempt);
+      if (type !== '' && !AUDIO_TYPES.has(type)) {
+        return deepgramError(400, `the simulator accepts raw μ-law 8 kHz audio (audio/mulaw), not ${type}`, requestId);
+      }
+      if (audio.length === 0) return deepgramError(400, 'empty audio body', requestId);
+
+      const ref = recogniser.lookup(utteranceId);
+      const callId = utteranceId === null ? undefined : callIdOfUtterance(utteranceId);
+      const rng = seeded(seed, 'asr-faults', endpoint, utteranceId ?? `anonymous-${attempt}`, attempt);
+      const effects = faults.effectsFor(
+        {
+          simulator: 'asr',
+          endpoint,
+          method: 'POST',
+          path: '/v1/listen',
+          ...(ref ? { cohort: ref.plan.cohort } : {}),
+          ...(callId ? { callId } : {}),
+        },
+        rng,
+      );
+      if (options.applyGenericFaults !== false) {
+        const faulted = await genericFaultResponse(effects, {
+          signal: request.signal,
+          errorBody: (status, message) => ({ err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request', err_msg: message, request_id: requestId }),
+        });
+        if (faulted) return faulted;
+      }
+      if (effects.asr.errorRate > 0 && rng() < effects.asr.errorRate) {
+        return deepgramError(503, 'simulated recogniser failure', requestId);
+      }
+      const recognition = recogniser.recognise({
+        utteranceId,
+        audioMs: audioDurationMs(audio.length),
+        attempt,
+        ...(effects.asr.confidenceMean === undefined ? {} : { faultMean: effects.asr.confidenceMean }),
+      });
+      await abortableSleep(recognition.latencyMs, request.signal);
+      return HttpResponse.json(listenBody(recognition, requestId, model, new Date(now()).toISOString()), {
+        headers: { 'dg-request-id': requestId, 'x-callstorm-endpoint': endpoint },
+      });
+    }),
+  ];
+}

@@ -1,0 +1,144 @@
+import type { CallPlan, PlannedTurn } from '../callers/call-plan.ts';
+
+/** Finds the plan of a call the ground truth has not seen (the lead wires: regenerate from scenario + seed). */
+export type PlanResolver = (callId: string) => CallPlan | undefined;
+
+export interface TurnRef {
+  readonly plan: CallPlan;
+  readonly turn: PlannedTurn;
+}
+
+/** One transcript the ASR simulator emitted. */
+export interface TranscriptRecord {
+  readonly utteranceId: string;
+  readonly callId: string;
+  readonly transcript: string;
+  readonly confidence: number;
+  /** 1 for the first recognition of the utterance, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Slots of the turn whose spoken words the ASR got wrong in this transcript. */
+  readonly garbledSlots: readonly string[];
+  /** Order of recording: higher is more recent. */
+  readonly seq: number;
+}
+
+/** What an LLM conversation is about: the current caller turn and how well it was heard. */
+export interface ConversationTurn extends TurnRef {
+  readonly transcript: TranscriptRecord;
+}
+
+/** `cs-7-12.u3` → `cs-7-12`; undefined when the id is not an utterance id. */
+export function callIdOfUtterance(utteranceId: string): string | undefined {
+  const at = utteranceId.lastIndexOf('.u');
+  return at > 0 && /^\d+$/.test(utteranceId.slice(at + 2)) ? utteranceId.slice(0, at) : undefined;
+}
+
+/** Case, punctuation and spacing do not tell two transcripts apart (agents may tidy them). */
+export function normaliseTranscript(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}@£$€]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * What the simulators know to be true: which utterance belongs to which planned turn, what the ASR
+ * said it heard, and so which turn an LLM conversation is on. Shared by the ASR and LLM simulators.
+ */
+export class GroundTruth {
+  readonly #plans = new Map<string, CallPlan | null>();
+  readonly #resolvePlan: PlanResolver | undefined;
+  readonly #byText = new Map<string, TranscriptRecord[]>();
+  readonly #byCall = new Map<string, Set<string>>();
+  readonly #latestByUtterance = new Map<string, TranscriptRecord>();
+  readonly #classified = new Map<string, string>();
+  #seq = 0;
+
+  constructor(options: { resolvePlan?: PlanResolver } = {}) {
+    this.#resolvePlan = options.resolvePlan;
+  }
+
+  /** Makes plans known in-process (tests, or a driver in the same process). */
+  register(plans: Iterable<CallPlan>): void {
+    for (const plan of plans) this.#plans.set(plan.id, plan);
+  }
+
+  plan(callId: string): CallPlan | undefined {
+    const known = this.#plans.get(callId);
+    if (known !== undefined) return known ?? undefined;
+    const resolved = this.#resolvePlan?.(callId);
+    this.#plans.set(callId, resolved ?? null);
+    return resolved;
+  }
+
+  /** The planned turn an utterance id names, if its call is known. */
+  utterance(utteranceId: string): TurnRef | undefined {
+    const callId = callIdOfUtterance(utteranceId);
+    const plan = callId === undefined ? undefined : this.plan(callId);
+    const turn = plan?.turns.find((t) => t.id === utteranceId);
+    return plan && turn ? { plan, turn } : undefined;
+  }
+
+  recordTranscript(entry: Omit<TranscriptRecord, 'seq' | 'callId'>): TranscriptRecord {
+    const callId = callIdOfUtterance(entry.utteranceId) ?? entry.utteranceId;
+    const record: TranscriptRecord = { ...entry, callId, seq: ++this.#seq };
+    const key = normaliseTranscript(record.transcript);
+    let list = this.#byText.get(key);
+    if (!list) this.#byText.set(key, (list = []));
+    list.push(record);
+    let texts = this.#byCall.get(callId);
+    if (!texts) this.#byCall.set(callId, (texts = new Set()));
+    texts.add(key);
+    this.#latestByUtterance.set(record.utteranceId, record);
+    return record;
+  }
+
+  /** The most recent transcript of an utterance. */
+  transcriptOf(utteranceId: string): TranscriptRecord | undefined {
+    return this.#latestByUtterance.get(utteranceId);
+  }
+
+  /** The latest transcript of each turn of the call up to `turnIndex`, in turn order. */
+  transcriptsOfCall(plan: CallPlan, upToTurnIndex = Number.POSITIVE_INFINITY): TranscriptRecord[] {
+    return plan.turns
+      .filter((t) => t.index <= upToTurnIndex)
+      .map((t) => this.#latestByUtterance.get(t.id))
+      .filter((r): r is TranscriptRecord => r !== undefined);
+  }
+
+  /**
+   * Resolves a conversation from its user messages (oldest first): the last one is the current turn.
+   * When two calls produced the same text, the call whose other transcripts appear in the
+   * conversation wins; then the most recent transcript.
+   */
+  resolveConversation(userMessages: readonly string[]): ConversationTurn | undefined {
+    if (userMessages.length === 0) return undefined;
+    const keys = userMessages.map(normaliseTranscript);
+    const current = keys[keys.length - 1]!;
+    const candidates = this.#byText.get(current);
+    if (!candidates || candidates.length === 0) return undefined;
+    const others = keys.slice(0, -1);
+    let best: TranscriptRecord | undefined;
+    let bestScore = -1;
+    for (const record of candidates) {
+      const texts = this.#byCall.get(record.callId);
+      const score = texts ? others.filter((k) => texts.has(k)).length : 0;
+      if (score > bestScore || (score === bestScore && best !== undefined && record.seq > best.seq)) {
+        best = record;
+        bestScore = score;
+      }
+    }
+    if (!best) return undefined;
+    const ref = this.utterance(best.utteranceId);
+    return ref ? { ...ref, transcript: best } : undefined;
+  }
+
+  /** The LLM simulator notes the intent it classified a turn as (true vs classified for telemetry). */
+  recordClassification(utteranceId: string, intent: string): void {
+    this.#classified.set(utteranceId, intent);
+  }
+
+  classifiedIntent(utteranceId: string): string | undefined {
+    return this.#classified.get(utteranceId);
+  }
+}
