@@ -54,6 +54,16 @@ export const catalogue = {
     message: 'refusing {what} at {address}: callstorm only sends load and faults to loopback addresses',
     hint: 'run the agent under test and its dependencies on 127.0.0.1 or localhost',
   },
+  CS_ERR_CONTROL_FORBIDDEN: {
+    exit: 2,
+    message: 'control API request from {address} refused: the control API of a simulator answers loopback clients only',
+    hint: 'call the control API from the machine the simulator runs on (127.0.0.1 or ::1); only the simulated API itself may be reached from elsewhere',
+  },
+  CS_ERR_FAULT_NOT_FOUND: {
+    exit: 2,
+    message: 'no active fault "{id}" on simulator {simulator}',
+    hint: 'GET /__callstorm/faults lists the active faults and their ids',
+  },
   CS_ERR_INTERNAL: {
     exit: 70,
     message: 'internal error: {reason}',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifier, slotTime, weekday } from './schema-helpers.ts';
+import { identifier, onlyIfValid, slotTime, weekday } from './schema-helpers.ts';
 
 /** A named peak: a multiplier on the arrival rate for matching days and hours. */
 export const peakSchema = z
@@ -17,7 +17,7 @@ export const peakSchema = z
     /** Until this local time (exclusive); default end of day. */
     to: slotTime.optional(),
   })
-  .refine((p) => !(p.from && p.to) || p.from < p.to, { message: 'from must be before to', path: ['to'] });
+  .refine((p) => !(p.from && p.to) || p.from < p.to, { message: 'from must be before to', path: ['to'], when: onlyIfValid });
 
 export const DEFAULT_INTRADAY: Record<string, number> = {
   '08:00': 0.45, '08:30': 0.6, '09:00': 0.85, '09:30': 1.15, '10:00': 1.3, '10:30': 1.3, '11:00': 1.2,
@@ -51,7 +51,7 @@ export const calendarSchema = z
       .default('2026-03'),
     businessHours: z
       .strictObject({ open: slotTime.default('08:00'), close: slotTime.default('20:00') })
-      .refine((h) => h.open < h.close, { message: 'open must be before close', path: ['close'] })
+      .refine((h) => h.open < h.close, { message: 'open must be before close', path: ['close'], when: onlyIfValid })
       .prefault({}),
     /** Relative volume by day of week (Monday ≈ 1.3 × an average weekday). 0 closes the day. */
     dayOfWeek: z
@@ -83,7 +83,7 @@ export const calendarSchema = z
     if (open.length === 0) {
       ctx.addIssue({ code: 'custom', message: `no intraday slot with weight above 0 falls inside business hours ${c.businessHours.open}–${c.businessHours.close}`, path: ['intraday'] });
     }
-  });
+  }, { when: onlyIfValid });
 
 export type Peak = z.infer<typeof peakSchema>;
 export type Calendar = z.infer<typeof calendarSchema>;

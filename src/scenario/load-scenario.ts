@@ -1,7 +1,8 @@
+import { dirname, resolve } from 'node:path';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { type Population, populationSchema } from './population-schema.ts';
 import { readYaml, validate } from './load-document.ts';
-import { type ScenarioFolder, resolveScenarioFile } from './scenario-files.ts';
+import { type ScenarioFolder, isPath, resolveScenarioFile } from './scenario-files.ts';
 import { type Stage, stageSchema } from './stage-schema.ts';
 import { type Vertical, verticalSchema } from './vertical-schema.ts';
 import { composeScenario, type Scenario } from './compose-scenario.ts';
@@ -11,9 +12,13 @@ export function loadVertical(nameOrPath: string): Vertical {
   return validate(verticalSchema, readYaml(path), 'vertical', path);
 }
 
-export function loadStage(nameOrPath: string): Stage {
+function loadStageFile(nameOrPath: string): { path: string; stage: Stage } {
   const path = resolveScenarioFile('stages', nameOrPath);
-  return validate(stageSchema, readYaml(path), 'stage', path);
+  return { path, stage: validate(stageSchema, readYaml(path), 'stage', path) };
+}
+
+export function loadStage(nameOrPath: string): Stage {
+  return loadStageFile(nameOrPath).stage;
 }
 
 export function loadPopulation(nameOrPath: string): Population {
@@ -29,8 +34,9 @@ export interface ScenarioRef {
 /** Loads vertical × stage (and the stage's population catalogue) and checks they fit together. */
 export function loadScenario(ref: ScenarioRef): Scenario {
   const vertical = loadVertical(ref.vertical);
-  const stage = loadStage(ref.stage);
-  const population = loadPopulation(stage.population.catalogue);
+  const { path: stagePath, stage } = loadStageFile(ref.stage);
+  const catalogue = stage.population.catalogue;
+  const population = loadPopulation(isPath(catalogue) ? resolve(dirname(stagePath), catalogue) : catalogue);
   return composeScenario(vertical, stage, population);
 }
 

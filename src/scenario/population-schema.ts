@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifier, probability } from './schema-helpers.ts';
+import { identifier, onlyIfValid, probability } from './schema-helpers.ts';
 
 /**
  * A population catalogue (`scenarios/populations/*.yaml`): the dialect cohorts, noise
@@ -25,6 +25,7 @@ export const cohortSchema = z
   .refine((c) => c.asr.sdConfidence ** 2 < c.asr.meanConfidence * (1 - c.asr.meanConfidence), {
     message: 'sdConfidence is too large for meanConfidence: need sd² < mean × (1 − mean) for a Beta distribution',
     path: ['asr', 'sdConfidence'],
+    when: onlyIfValid,
   });
 
 export const noiseSchema = z.strictObject({
@@ -65,7 +66,7 @@ export const populationSchema = z
         seen.add(item.id);
       });
     }
-  });
+  }, { when: onlyIfValid });
 
 export type Cohort = z.infer<typeof cohortSchema>;
 export type NoiseEnvironment = z.infer<typeof noiseSchema>;

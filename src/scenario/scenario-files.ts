@@ -31,8 +31,12 @@ export function builtinNames(folder: ScenarioFolder, root = BUILTIN_SCENARIOS_DI
  * Resolves `collections` to the shipped `scenarios/verticals/collections.yaml`, and a path
  * (anything with a slash or a .yaml suffix) to itself.
  */
+export function isPath(nameOrPath: string): boolean {
+  return nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath);
+}
+
 export function resolveScenarioFile(folder: ScenarioFolder, nameOrPath: string, root = BUILTIN_SCENARIOS_DIR): string {
-  if (nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath)) {
+  if (isPath(nameOrPath)) {
     if (!existsSync(nameOrPath)) throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path: nameOrPath, reason: 'no such file' });
     return nameOrPath;
   }

@@ -53,3 +53,8 @@ export function weightMix(what: string) {
 export const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export type Weekday = z.infer<typeof weekday>;
 export const weekdays: readonly Weekday[] = weekday.options;
+
+/** For `.refine(…, { when: onlyIfValid })`: cross-field checks run only once the fields themselves are valid. */
+export function onlyIfValid(payload: { issues: readonly unknown[] }): boolean {
+  return payload.issues.length === 0;
+}

@@ -26,8 +26,11 @@ export const stageSchema = z.strictObject({
   monthlyVolume: z.number().int().positive(),
   calendar: calendarSchema.prefault({}),
   population: z.strictObject({
-    /** The population catalogue (scenarios/populations/<name>.yaml) the ids below come from. */
-    catalogue: identifier.default('uk-ie'),
+    /**
+     * The population catalogue the ids below come from: a shipped name (scenarios/populations/<name>.yaml)
+     * or a path to a Population file, relative to this stage file.
+     */
+    catalogue: z.string().min(1).default('uk-ie'),
     dialects: weightMix('dialect cohort'),
     noise: weightMix('noise environment'),
     complexity: weightMix('complexity class'),
@@ -35,17 +38,10 @@ export const stageSchema = z.strictObject({
   behaviour: behaviourSchema,
   flowMix: z
     .strictObject({
-      /** Multiplies each flow's weight by its category's; 0 leaves the category out of the stage. */
+      /** Multiplies each flow's weight by its category's; every category is required, 0 leaves it out. */
       categories: z.record(flowCategory, z.number().min(0)),
       /** Per vertical, per flow id: a weight that replaces weight × category. */
       overrides: z.record(identifier, z.record(identifier, z.number().min(0))).default({}),
-    })
-    .superRefine((m, ctx) => {
-      for (const c of flowCategory.options) {
-        if (!(c in m.categories)) {
-          ctx.addIssue({ code: 'custom', path: ['categories', c], message: `missing weight for category "${c}" (use 0 to leave it out)` });
-        }
-      }
     }),
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { peakSchema } from './calendar-schema.ts';
 import { crmOperations, crmReadNames, crmWriteNames } from './crm-operations.ts';
-import { identifier, intentName, slotTime } from './schema-helpers.ts';
+import { identifier, intentName, onlyIfValid, slotTime } from './schema-helpers.ts';
 
 /** Facts about the caller that every template may use. */
 export const PERSONA_FIELDS = ['name', 'firstName', 'accountId', 'phone', 'postcode', 'dateOfBirth', 'email'] as const;
@@ -55,7 +55,7 @@ export const flowSchema = z.strictObject({
   slots: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'expected a camelCase slot name'), slotSchema).default({}),
   /** What the caller says, turn by turn, after the opening. Slots appear as {slotName}. */
   turns: z.array(z.strictObject({ say: phrasing })).min(1),
-  /** How a caller corrects a slot in this flow; {slot} is the new value. */
+  /** How a caller corrects one slot of this flow; each phrasing says the new value as {<slot>}. */
   correction: z.strictObject({ slot: z.string(), say: phrasing }).optional(),
   reads: z.array(z.enum(crmReadNames as [string, ...string[]])).default(['lookup_account']),
   writes: z.array(writeSchema).default([]),
@@ -141,6 +141,9 @@ export const verticalSchema = z
           ctx.addIssue({ code: 'custom', path: [...at, 'correction', 'slot'], message: `"${flow.correction.slot}" is not a slot of this flow (slots: ${Object.keys(flow.slots).join(', ') || 'none'})` });
         }
         check(phrasings(flow.correction.say), allowed, [...at, 'correction', 'say']);
+        if (phrasings(flow.correction.say).some((text) => !placeholders(text).includes(flow.correction!.slot))) {
+          ctx.addIssue({ code: 'custom', path: [...at, 'correction', 'say'], message: `every phrasing of a correction must say the new value as {${flow.correction.slot}}` });
+        }
       }
       flow.writes.forEach((w, j) => {
         const op = crmOperations[w.op as keyof typeof crmOperations];
@@ -158,8 +161,8 @@ export const verticalSchema = z
         check(Object.values(w.fields), allowed, [...at, 'writes', j, 'fields']);
       });
       if (flow.category === 'out-of-scope' || flow.category === 'human') {
-        if (flow.category === 'out-of-scope' && flow.inScope) {
-          ctx.addIssue({ code: 'custom', path: [...at, 'inScope'], message: 'an out-of-scope flow must set inScope: false' });
+        if (flow.inScope) {
+          ctx.addIssue({ code: 'custom', path: [...at, 'inScope'], message: `a ${flow.category} flow is not served by the agent: set inScope: false` });
         }
         if (flow.outcome.action !== 'transfer' || !flow.outcome.transferReason) {
           ctx.addIssue({ code: 'custom', path: [...at, 'outcome'], message: `a ${flow.category} flow ends in a transfer: set outcome: { action: transfer, transferReason: ${flow.category === 'human' ? 'caller_requested' : 'out_of_scope'} }` });
@@ -177,7 +180,7 @@ export const verticalSchema = z
         ctx.addIssue({ code: 'custom', path: ['flows'], message: `a vertical needs at least one flow with category "${needed}"` });
       }
     }
-  });
+  }, { when: onlyIfValid });
 
 export type Slot = z.infer<typeof slotSchema>;
 export type FlowCategory = z.infer<typeof flowCategory>;

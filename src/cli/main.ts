@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { registerGenerate } from './generate-command.ts';
+import { registerInspect } from './inspect-command.ts';
+import { registerShowcase } from './showcase-command.ts';
+import { registerValidate } from './validate-command.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('callstorm')
+    .description('load and degradation drills for voice-AI agents: pilot → hardening → scale, go or no-go')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerValidate(program);
+  registerGenerate(program);
+  registerInspect(program);
+  registerShowcase(program);
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Usage errors (unknown option, missing argument) exit 2 like every other bad input.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { populationSchema } from './population-schema.ts';
+import { stageSchema } from './stage-schema.ts';
+import { verticalSchema } from './vertical-schema.ts';
+
+/** The scenario kinds with a JSON Schema in `schemas/` for editors. */
+export const schemaSources = {
+  vertical: verticalSchema,
+  stage: stageSchema,
+  population: populationSchema,
+} as const;
+
+/** JSON Schema text for each kind, as checked into `schemas/<kind>.schema.json`. */
+export function renderJsonSchemas(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(schemaSources).map(([kind, schema]) => {
+      const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+      return [`${kind}.schema.json`, `${JSON.stringify({ ...json, title: `callstorm ${kind}` }, null, 2)}\n`];
+    }),
+  );
+}
