@@ -8,6 +8,6 @@ export const asrErrorRate = defineFault({
   appliesTo: ['asr'],
   params: z.strictObject({ rate: z.number().min(0).max(1) }),
   apply(params, _ctx, effects) {
-    effects.asr.errorRate = 1 - (1 - effects.asr.errorRate) * (1 - params.rate);
+    effects.asr.errorRate = effects.asr.errorRate + params.rate - effects.asr.errorRate * params.rate;
   },
 });
