@@ -1,6 +1,6 @@
 import { type AsrPopulation, AsrConfidenceModel } from './asr-confidence-model.ts';
 import { type RecognisedWord, degradeTranscript } from './asr-word-errors.ts';
-import type { GroundTruth, TurnRef } from './ground-truth.ts';
+import { type GroundTruth, type TurnRef, spokenValues } from './ground-truth.ts';
 import { lognormal, seeded } from '../seeded-random.ts';
 
 /** Recognition latency: a fraction of the speech duration plus a lognormal overhead. */
@@ -98,7 +98,7 @@ export class AsrRecogniser {
         confidence: draw.confidence,
         wordErrorScale: draw.wordErrorScale,
         errorFactor: this.#errorFactor,
-        slots: turn.slots,
+        slots: spokenValues(ref),
         ...(turn.kind === 'open' || turn.index === 0 ? { persona: plan.caller } : {}),
       },
       seeded(this.#seed, 'asr-words', turn.id, request.attempt),
@@ -131,3 +131,4 @@ export class AsrRecogniser {
     return Math.max(0, Math.round(l.speechFraction * audioMs + (l.medianMs > 0 ? lognormal(rng, l.medianMs, l.p90Ms) : 0)));
   }
 }
+

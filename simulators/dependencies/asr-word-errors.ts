@@ -51,8 +51,13 @@ const CONFUSIONS: Record<string, readonly string[]> = {
 const FILLERS = ['the', 'a', 'and', 'uh', 'in', 'that', 'it', 'there', 'on', 'so'] as const;
 
 const core = (token: string): string => token.toLowerCase().replace(/^[^\p{L}\p{N}@]+|[^\p{L}\p{N}@]+$/gu, '');
-const digitParts = (value: string): string[] =>
-  (value.match(/\d+/g) ?? []).map((d) => d.replace(/^0+(?=\d)/, ''));
+const digitParts = (value: string): string[] => {
+  const parts = (value.match(/\d+/g) ?? []).map((d) => d.replace(/^0+(?=\d)/, ''));
+  // A 24-hour time is said on a 12-hour clock: 14:30 → "2:30pm".
+  const time = /^(\d{2}):\d{2}$/.exec(value);
+  if (time) parts.push(String(Number(time[1]) % 12 || 12));
+  return parts;
+};
 
 /** Token indices that speak each slot's value. */
 export function slotTokens(tokens: readonly string[], slots: Readonly<Record<string, string>>): Map<number, string> {

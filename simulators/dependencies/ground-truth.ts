@@ -33,6 +33,23 @@ export function callIdOfUtterance(utteranceId: string): string | undefined {
   return at > 0 && /^\d+$/.test(utteranceId.slice(at + 2)) ? utteranceId.slice(0, at) : undefined;
 }
 
+/**
+ * The values a turn speaks that a write or a lookup depends on: its slots, the account number in the
+ * opening, and write arguments said verbatim (an email address is a persona field, not a slot).
+ * Keys are slot / argument names (the vertical names write arguments after the slots they carry).
+ */
+export function spokenValues({ plan, turn }: TurnRef): Record<string, string> {
+  const values: Record<string, string> = {};
+  const text = turn.text.toLowerCase();
+  if (turn.kind === 'open' || turn.index === 0) values['accountId'] = plan.caller.accountId;
+  for (const write of plan.expectedWrites) {
+    for (const [arg, value] of Object.entries(write.args)) {
+      if (arg !== 'accountId' && value.length > 3 && text.includes(value.toLowerCase())) values[arg] = value;
+    }
+  }
+  return { ...values, ...turn.slots };
+}
+
 /** Case, punctuation and spacing do not tell two transcripts apart (agents may tidy them). */
 export function normaliseTranscript(text: string): string {
   return text
@@ -131,6 +148,23 @@ export class GroundTruth {
     if (!best) return undefined;
     const ref = this.utterance(best.utteranceId);
     return ref ? { ...ref, transcript: best } : undefined;
+  }
+
+  /**
+   * Which spoken values the ASR got wrong in this call up to `turnIndex`, by slot / argument name:
+   * the latest turn that said a value decides (a correction heard right repairs it).
+   */
+  misheard(plan: CallPlan, upToTurnIndex: number): Set<string> {
+    const wrong = new Set<string>();
+    for (const turn of plan.turns) {
+      if (turn.index > upToTurnIndex) break;
+      const record = this.#latestByUtterance.get(turn.id);
+      for (const name of Object.keys(spokenValues({ plan, turn }))) {
+        if (record?.garbledSlots.includes(name)) wrong.add(name);
+        else wrong.delete(name);
+      }
+    }
+    return wrong;
   }
 
   /** The LLM simulator notes the intent it classified a turn as (true vs classified for telemetry). */
