@@ -1,0 +1,170 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { type CrmOperationName, crmOperationNames, crmOperations } from '../src/scenario/crm-operations.ts';
+import { type CrmResult, type CrmService, crmError } from '../simulators/dependencies/crm-service.ts';
+import type { FaultEffects, RequestContext } from '../simulators/dependencies/faults/fault-effects.ts';
+import { FaultSet } from '../simulators/dependencies/faults/fault-set.ts';
+import { LoadLatency } from '../simulators/dependencies/load-latency.ts';
+import { seeded } from '../simulators/seeded-random.ts';
+import type { SimulatorControl } from './simulator-host.ts';
+
+export interface CrmHandlerOptions {
+  readonly service: CrmService;
+  /** The CRM's active faults (the host's control API edits the same set). Default: none. */
+  readonly faults?: FaultSet;
+  /** Service time under load. Default: none (`LoadLatency.zero()`); pass `new LoadLatency()` for the CRM model. */
+  readonly latency?: LoadLatency;
+  /** Named endpoint for fault targeting (default `crm`). */
+  readonly endpoint?: string;
+  /** Prefix of the handler paths: `*` (default) matches any origin, e.g. `http://crm.sim` for one. */
+  readonly baseUrl?: string;
+  /** Seed of the per-request draws (fault probabilities, latency). */
+  readonly seed?: string | number;
+}
+
+/**
+ * The CRM REST API as msw handlers, one per row of the crmOperations table. Order of a request:
+ * network fault → HTTP error fault → the operation (a write is committed here) → latency
+ * (load model + latency faults). So a client that times out during the latency leaves a landed
+ * write behind, as with a real slow server — which is what makes retries without an
+ * Idempotency-Key show up as duplicates in the ledger.
+ */
+export function crmHandlers(options: CrmHandlerOptions): HttpHandler[] {
+  const faults = options.faults ?? new FaultSet({ kind: 'crm' });
+  const latency = options.latency ?? LoadLatency.zero();
+  const endpoint = options.endpoint ?? 'crm';
+  const base = options.baseUrl ?? '*';
+  const seed = options.seed ?? 0;
+  let serial = 0;
+
+  const handle = async (
+    op: CrmOperationName,
+    request: Request,
+    params: Record<string, string>,
+  ): Promise<Response> => {
+    const rng = seeded('crm', seed, ++serial);
+    const url = new URL(request.url);
+    const callId = request.headers.get('x-callstorm-call') ?? undefined;
+    const cohort = request.headers.get('x-callstorm-cohort') ?? undefined;
+    const ctx: RequestContext = {
+      simulator: 'crm',
+      endpoint,
+      method: request.method,
+      path: url.pathname,
+      ...(callId !== undefined ? { callId } : {}),
+      ...(cohort !== undefined ? { cohort } : {}),
+    };
+    const effects = faults.effectsFor(ctx, rng);
+    const refused = await networkFault(faults, effects, request.signal);
+    if (refused) return refused;
+    if (effects.reject) return rejection(effects.reject);
+
+    const args: Record<string, string> = { ...params };
+    for (const name of crmOperations[op].args) {
+      const value = url.searchParams.get(name);
+      if (value !== null && args[name] === undefined) args[name] = value;
+    }
+    let body: unknown;
+    if (crmOperations[op].kind === 'write') {
+      const text = await request.text();
+      try {
+        body = text.trim() === '' ? undefined : JSON.parse(text);
+      } catch {
+        return respond(crmError(400, 'invalid_json', 'request body is not valid JSON'), 0);
+      }
+    }
+    const ticket = latency.begin(rng);
+    try {
+      const idempotencyKey = request.headers.get('idempotency-key') ?? undefined;
+      const result = options.service.execute(op, args, body, {
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        ...(callId !== undefined ? { callId } : {}),
+      });
+      const delayMs = ticket.delayMs + effects.addedLatencyMs;
+      await sleep(delayMs, request.signal);
+      return respond(result, delayMs);
+    } finally {
+      ticket.done();
+    }
+  };
+
+  const handlers = crmOperationNames.map((op) => {
+    const operation = crmOperations[op];
+    const path = `${base}${operation.path.split('?')[0]!.replace(/\{(\w+)\}/g, ':$1')}`;
+    const route = operation.method === 'GET' ? http.get : http.post;
+    return route(path, ({ request, params }) => handle(op, request, params as Record<string, string>));
+  });
+  handlers.push(
+    http.all(`${base}/v1/*`, ({ request }) =>
+      respond(
+        crmError(404, 'no_such_route', `no CRM route ${request.method} ${new URL(request.url).pathname}`),
+        0,
+      ),
+    ),
+  );
+  return handlers;
+}
+
+/** The CRM's extra control endpoints: `GET /__callstorm/ledger` (every accepted write), `DELETE` to empty it. */
+export function crmControl(service: CrmService): SimulatorControl {
+  return {
+    views: {
+      ledger: {
+        get: () => ({ size: service.ledger.size, entries: service.ledger.entries() }),
+        reset: () => {
+          service.ledger.clear();
+          service.idempotency.clear();
+        },
+      },
+    },
+  };
+}
+
+function respond(result: CrmResult, delayMs: number): Response {
+  const headers: Record<string, string> = { 'server-timing': `sim;dur=${delayMs.toFixed(1)}` };
+  if (result.replayed) headers['idempotent-replayed'] = 'true';
+  return HttpResponse.json(result.body as Record<string, unknown>, { status: result.status, headers });
+}
+
+function rejection(reject: NonNullable<FaultEffects['reject']>): Response {
+  const headers: Record<string, string> = {};
+  if (reject.retryAfterSeconds !== undefined) headers['retry-after'] = String(reject.retryAfterSeconds);
+  const type = reject.status === 429 ? 'rate_limit_error' : 'api_error';
+  const code = reject.status === 429 ? 'rate_limited' : 'server_error';
+  return HttpResponse.json(
+    { error: { type, code, message: reject.message } },
+    { status: reject.status, headers },
+  );
+}
+
+/**
+ * Emulated network outage. `refuse` → a network error (the host resets the socket). `hang` →
+ * no answer until the fault is cleared (then the request carries on) or the request is aborted
+ * (then a network error; the host closes the socket). Undefined: carry on.
+ */
+async function networkFault(
+  faults: FaultSet,
+  effects: FaultEffects,
+  signal: AbortSignal,
+): Promise<Response | undefined> {
+  if (effects.network === 'refuse') return HttpResponse.error();
+  if (effects.network !== 'hang') return undefined;
+  try {
+    await faults.hangUntilCleared(effects, signal);
+    return undefined;
+  } catch {
+    return HttpResponse.error();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (!(ms > 0) || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
