@@ -41,7 +41,13 @@ export interface ListenResponse {
           {
             transcript: string;
             confidence: number;
-            words: { word: string; start: number; end: number; confidence: number; punctuated_word: string }[];
+            words: {
+              word: string;
+              start: number;
+              end: number;
+              confidence: number;
+              punctuated_word: string;
+            }[];
           },
         ];
       },
@@ -59,7 +65,12 @@ export function stableUuid(...parts: (string | number)[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
-export function listenBody(recognition: Recognition, requestId: string, model: string, created: string): ListenResponse {
+export function listenBody(
+  recognition: Recognition,
+  requestId: string,
+  model: string,
+  created: string,
+): ListenResponse {
   return {
     metadata: {
       transaction_key: 'deprecated',
@@ -69,7 +80,9 @@ export function listenBody(recognition: Recognition, requestId: string, model: s
       duration: Math.round(recognition.durationMs) / 1000,
       channels: 1,
       models: [MODEL_ID],
-      model_info: { [MODEL_ID]: { name: model, version: '2024-01-09.29447', arch: model.split('-')[0] ?? model } },
+      model_info: {
+        [MODEL_ID]: { name: model, version: '2024-01-09.29447', arch: model.split('-')[0] ?? model },
+      },
     },
     results: {
       channels: [
@@ -112,7 +125,11 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
       const attempt = utteranceId === null ? ++anonymous : recogniser.nextAttempt(utteranceId);
       const requestId = stableUuid(seed, endpoint, utteranceId ?? 'anonymous', attempt);
       if (type !== '' && !AUDIO_TYPES.has(type)) {
-        return deepgramError(400, `the simulator accepts raw μ-law 8 kHz audio (audio/mulaw), not ${type}`, requestId);
+        return deepgramError(
+          400,
+          `the simulator accepts raw μ-law 8 kHz audio (audio/mulaw), not ${type}`,
+          requestId,
+        );
       }
       if (audio.length === 0) return deepgramError(400, 'empty audio body', requestId);
 
@@ -133,7 +150,11 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
       if (options.applyGenericFaults !== false) {
         const faulted = await genericFaultResponse(effects, {
           signal: request.signal,
-          errorBody: (status, message) => ({ err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request', err_msg: message, request_id: requestId }),
+          errorBody: (status, message) => ({
+            err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request',
+            err_msg: message,
+            request_id: requestId,
+          }),
         });
         if (faulted) return faulted;
       }

@@ -18,7 +18,10 @@ export interface GenericFaultOptions {
  * (refuse = a network error, hang = no answer until the client gives up), or an HTTP error with
  * Retry-After. Returns the response to send instead of the real one, or undefined to carry on.
  */
-export async function genericFaultResponse(effects: FaultEffects, options: GenericFaultOptions): Promise<Response | undefined> {
+export async function genericFaultResponse(
+  effects: FaultEffects,
+  options: GenericFaultOptions,
+): Promise<Response | undefined> {
   await abortableSleep(effects.addedLatencyMs, options.signal);
   if (effects.network === 'refuse') return HttpResponse.error();
   if (effects.network === 'hang') {
@@ -29,7 +32,10 @@ export async function genericFaultResponse(effects: FaultEffects, options: Gener
     const { status, retryAfterSeconds, message } = effects.reject;
     const headers: Record<string, string> = { ...options.headers };
     if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
-    return HttpResponse.json(options.errorBody(status, message) as Record<string, unknown>, { status, headers });
+    return HttpResponse.json(options.errorBody(status, message) as Record<string, unknown>, {
+      status,
+      headers,
+    });
   }
   return undefined;
 }
