@@ -12,9 +12,9 @@ import {
   type PlannedTurn,
   type TurnKind,
 } from './call-plan.ts';
-import { type SlotValue, drawDifferentValue, drawSlotValue } from './slot-values.ts';
+import { type CompiledTemplate, compileTemplate, fillTemplate } from './compiled-template.ts';
+import { drawDifferentValue, drawSlotValue } from './slot-values.ts';
 
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 const CLARIFY = ['Sorry, could you say that again?', "Sorry, I didn't catch that.", 'What was that, sorry?', 'Can you repeat that please?'];
 
 export function callIdFor(seed: number, index: number): string {
@@ -25,7 +25,7 @@ export function callIdFor(seed: number, index: number): string {
 interface TurnDraft {
   kind: TurnKind;
   text: string;
-  flow: Flow;
+  flow: CompiledFlow;
   slots: Record<string, string>;
   reads: CrmOperationName[];
   writes: string[];
@@ -33,17 +33,65 @@ interface TurnDraft {
   transferReason?: string;
 }
 
-function fill(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+interface CompiledFlow {
+  readonly flow: Flow;
+  readonly slotNames: readonly string[];
+  readonly turns: readonly (readonly CompiledTemplate[])[];
+  readonly correction?: { readonly slot: string; readonly say: readonly CompiledTemplate[] };
+  readonly writes: readonly { readonly op: CrmOperationName; readonly fields: readonly [string, CompiledTemplate][] }[];
+  /** Flows that can follow this one in a multi-intent call, with normalised weights. */
+  readonly followers: readonly { item: CompiledFlow; weight: number }[];
 }
 
-function spokenPersona(p: CallerPersona): Record<string, string> {
-  return { ...p };
+/** The scenario with every template compiled once; built on first use and kept per scenario. */
+interface CompiledScenario {
+  readonly flows: readonly { item: CompiledFlow; weight: number }[];
+  readonly opening: readonly CompiledTemplate[];
+  readonly closing: readonly CompiledTemplate[];
+  readonly askHuman: readonly CompiledTemplate[];
 }
 
-/** What the caller is: drawn once per call. */
-interface CallerTraits {
-  wpm: number;
+const compiledScenarios = new WeakMap<Scenario, CompiledScenario>();
+
+function servable(f: Flow): boolean {
+  return f.inScope && f.category !== 'human' && f.category !== 'out-of-scope';
+}
+
+function compileAll(p: Parameters<typeof phrasings>[0]): CompiledTemplate[] {
+  return phrasings(p).map(compileTemplate);
+}
+
+function compileScenario(scenario: Scenario): CompiledScenario {
+  const compiled = scenario.flows.map(({ item: flow, weight }) => ({
+    item: {
+      flow,
+      slotNames: Object.keys(flow.slots),
+      turns: flow.turns.map((t) => compileAll(t.say)),
+      ...(flow.correction ? { correction: { slot: flow.correction.slot, say: compileAll(flow.correction.say) } } : {}),
+      writes: flow.writes.map((w) => ({
+        op: w.op as CrmOperationName,
+        fields: Object.entries(w.fields).map(([arg, t]) => [arg, compileTemplate(t)] as [string, CompiledTemplate]),
+      })),
+      followers: [] as { item: CompiledFlow; weight: number }[],
+    },
+    weight,
+  }));
+  for (const { item } of compiled) {
+    const others = compiled.filter((o) => servable(o.item.flow) && o.item !== item);
+    const total = others.reduce((a, o) => a + o.weight, 0);
+    item.followers.push(...others.map((o) => ({ item: o.item, weight: o.weight / total })));
+  }
+  const v = scenario.vertical;
+  return { flows: compiled, opening: compileAll(v.opening), closing: compileAll(v.closing), askHuman: compileAll(v.askHuman) };
+}
+
+function compiledFor(scenario: Scenario): CompiledScenario {
+  let c = compiledScenarios.get(scenario);
+  if (!c) {
+    c = compileScenario(scenario);
+    compiledScenarios.set(scenario, c);
+  }
+  return c;
 }
 
 function words(text: string): number {
@@ -57,11 +105,16 @@ function words(text: string): number {
   return count;
 }
 
+function draft(kind: TurnKind, text: string, flow: CompiledFlow, action: AgentAction = 'continue'): TurnDraft {
+  return { kind, text, flow, slots: {}, reads: [], writes: [], action };
+}
+
 /**
  * Builds call *index* of a scenario. A pure function of (scenario, seed, index, arrival): the
  * generator calls it for each arrival; the simulators call it to recover the ground truth.
  */
 export function buildCallPlan(scenario: Scenario, seed: number, index: number, arrival: { ms: number; epochMs: number; localDate: string }): CallPlan {
+  const compiled = compiledFor(scenario);
   const rng: Random = seeded(seed, 'call', index);
   const id = callIdFor(seed, index);
   const { stage, vertical } = scenario;
@@ -80,79 +133,71 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
   const cohort = pickWeighted(rng, scenario.cohorts);
   const noise = pickWeighted(rng, scenario.noise);
   const complexity = pickWeighted(rng, scenario.complexity);
-  const traits: CallerTraits = { wpm: behaviour.speechWpm * (0.85 + rng() * 0.3) };
+  const wpm = behaviour.speechWpm * (0.85 + rng() * 0.3);
 
-  const first = pickWeighted(rng, scenario.flows);
-  const flows: Flow[] = [first];
-  const servable = (f: Flow) => f.inScope && f.category !== 'human' && f.category !== 'out-of-scope';
-  if (complexity.intents > 1 && servable(first)) {
-    const others = scenario.flows.filter((f) => servable(f.item) && f.item.id !== first.id);
-    const total = others.reduce((a, f) => a + f.weight, 0);
-    for (let k = 1; k < complexity.intents && others.length > 0; k++) {
-      const next = pickWeighted(rng, others.map((o) => ({ item: o.item, weight: o.weight / total })));
+  const first = pickWeighted(rng, compiled.flows);
+  const flows: CompiledFlow[] = [first];
+  if (complexity.intents > 1 && servable(first.flow)) {
+    for (let k = 1; k < complexity.intents && first.followers.length > 0; k++) {
+      const next = pickWeighted(rng, first.followers);
       if (!flows.includes(next)) flows.push(next);
     }
   }
   const correcting = rng() < behaviour.correction * complexity.correctionFactor;
-  const correctionFlow = correcting ? flows.find((f) => f.correction) : undefined;
-  const asksHuman = first.category !== 'human' && rng() < behaviour.askHuman;
+  let correctionFlow: CompiledFlow | undefined;
+  if (correcting) for (const f of flows) if (!correctionFlow && f.correction) correctionFlow = f;
+  const asksHuman = first.flow.category !== 'human' && rng() < behaviour.askHuman;
   const patienceMs = Math.round(lognormal(rng, behaviour.patience.medianMs, behaviour.patience.p90Ms));
 
-  const persona = spokenPersona(caller);
+  const persona: Readonly<Record<string, string>> = { ...caller };
   const drafts: TurnDraft[] = [];
   const expectedWrites: ExpectedWrite[] = [];
-  const opening = fill(pick(rng, phrasings(vertical.opening)), persona);
+  const opening = fillTemplate(pick(rng, compiled.opening), persona);
 
-  flows.forEach((flow, k) => {
-    const values: Record<string, SlotValue> = {};
+  for (let k = 0; k < flows.length; k++) {
+    const cf = flows[k]!;
+    const flow = cf.flow;
     const said: Record<string, string> = { ...persona };
-    for (const [name, slot] of Object.entries(flow.slots)) {
-      values[name] = drawSlotValue(slot, rng, arrival.localDate);
-      said[name] = values[name].spoken;
+    const canonical: Record<string, string> = { ...persona };
+    for (const name of cf.slotNames) {
+      const value = drawSlotValue(flow.slots[name]!, rng, arrival.localDate);
+      said[name] = value.spoken;
+      canonical[name] = value.canonical;
     }
     const start = drafts.length;
-    flow.turns.forEach((t, j) => {
-      const template = pick(rng, phrasings(t.say));
-      const text = fill(template, said);
-      const given = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] as string).filter((n) => n in values);
-      drafts.push({
-        kind: k === 0 && j === 0 ? 'open' : 'inform',
-        text: k === 0 && j === 0 ? `${opening} ${text}` : text,
-        flow,
-        slots: Object.fromEntries(given.map((n) => [n, values[n]!.canonical])),
-        reads: j === 0 ? [...(flow.reads as CrmOperationName[])] : [],
-        writes: [],
-        action: 'continue',
-      });
-      if (correctionFlow === flow && flow.correction && given.includes(flow.correction.slot)) {
-        const slotName = flow.correction.slot;
-        values[slotName] = drawDifferentValue(flow.slots[slotName]!, rng, arrival.localDate, values[slotName]!);
-        said[slotName] = values[slotName].spoken;
-        drafts.push({
-          kind: 'correction',
-          text: fill(pick(rng, phrasings(flow.correction.say)), { ...said, [slotName]: values[slotName]!.spoken }),
-          flow,
-          slots: { [slotName]: values[slotName]!.canonical },
-          reads: [],
-          writes: [],
-          action: 'continue',
-        });
+    for (let j = 0; j < cf.turns.length; j++) {
+      const template = pick(rng, cf.turns[j]!);
+      const text = fillTemplate(template, said);
+      const d = draft(k === 0 && j === 0 ? 'open' : 'inform', k === 0 && j === 0 ? `${opening} ${text}` : text, cf);
+      let givesCorrected = false;
+      for (const name of template.names) {
+        if (name in flow.slots) {
+          d.slots[name] = canonical[name]!;
+          if (name === cf.correction?.slot) givesCorrected = true;
+        }
       }
-    });
+      if (j === 0) d.reads = [...(flow.reads as CrmOperationName[])];
+      drafts.push(d);
+      if (correctionFlow === cf && cf.correction && givesCorrected) {
+        const slotName = cf.correction.slot;
+        const next = drawDifferentValue(flow.slots[slotName]!, rng, arrival.localDate, { canonical: canonical[slotName]!, spoken: said[slotName]! });
+        said[slotName] = next.spoken;
+        canonical[slotName] = next.canonical;
+        const c = draft('correction', fillTemplate(pick(rng, cf.correction.say), said), cf);
+        c.slots[slotName] = next.canonical;
+        drafts.push(c);
+      }
+    }
     for (let x = 0; x < complexity.extraTurns; x++) {
       if (rng() < 0.5) continue;
       const at = start + 1 + Math.floor(rng() * (drafts.length - start));
-      drafts.splice(at, 0, { kind: 'clarify', text: pick(rng, CLARIFY), flow, slots: {}, reads: [], writes: [], action: 'continue' });
+      drafts.splice(at, 0, draft('clarify', pick(rng, CLARIFY), cf));
     }
     const last = drafts[drafts.length - 1]!;
-    const canonical = { ...caller, ...Object.fromEntries(Object.entries(values).map(([n, v]) => [n, v.canonical])) } as Record<string, string>;
-    for (const w of flow.writes) {
-      const write: ExpectedWrite = {
-        id: `${id}.w${expectedWrites.length}`,
-        op: w.op as CrmOperationName,
-        flow: flow.id,
-        args: Object.fromEntries(Object.entries(w.fields).map(([arg, template]) => [arg, fill(template, canonical)])),
-      };
+    for (const w of cf.writes) {
+      const args: Record<string, string> = {};
+      for (const [arg, template] of w.fields) args[arg] = fillTemplate(template, canonical);
+      const write: ExpectedWrite = { id: `${id}.w${expectedWrites.length}`, op: w.op, flow: flow.id, args };
       expectedWrites.push(write);
       last.writes.push(write.id);
     }
@@ -160,11 +205,10 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
       last.action = 'transfer';
       last.transferReason = flow.outcome.transferReason;
     }
-  });
+  }
 
-  const lastFlow = flows[flows.length - 1]!;
   if (drafts[drafts.length - 1]!.action !== 'transfer') {
-    drafts.push({ kind: 'close', text: fill(pick(rng, phrasings(vertical.closing)), persona), flow: lastFlow, slots: {}, reads: [], writes: [], action: 'end' });
+    drafts.push(draft('close', fillTemplate(pick(rng, compiled.closing), persona), flows[flows.length - 1]!, 'end'));
   }
 
   let asksForHumanAtTurn: number | null = null;
@@ -172,15 +216,23 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
     const at = 1 + Math.floor(rng() * (drafts.length - 1));
     const flow = drafts[Math.min(at, drafts.length - 1)]!.flow;
     drafts.splice(at);
-    drafts.push({ kind: 'ask-human', text: pick(rng, phrasings(vertical.askHuman)), flow, slots: {}, reads: [], writes: [], action: 'transfer', transferReason: 'caller_requested' });
+    const ask = draft('ask-human', fillTemplate(pick(rng, compiled.askHuman), persona), flow, 'transfer');
+    ask.transferReason = 'caller_requested';
+    drafts.push(ask);
     asksForHumanAtTurn = at;
   }
 
-  const kept = new Set(drafts.flatMap((d) => d.writes));
-  const turns: PlannedTurn[] = drafts.map((d, n) => {
-    const speechMs = Math.round((words(d.text) / traits.wpm) * 60_000 + 250);
+  const kept = new Set<string>();
+  const raised: Flow[] = [];
+  const turns: PlannedTurn[] = [];
+  for (let n = 0; n < drafts.length; n++) {
+    const d = drafts[n]!;
+    const flow = d.flow.flow;
+    for (const w of d.writes) kept.add(w);
+    if (!raised.includes(flow)) raised.push(flow);
+    const speechMs = Math.round((words(d.text) / wpm) * 60_000 + 250);
     const bargeIn = n > 0 && rng() < behaviour.bargeIn;
-    return {
+    turns.push({
       id: `${id}.u${n}`,
       index: n,
       kind: d.kind,
@@ -189,19 +241,12 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
       thinkMs: n === 0 ? 0 : Math.round(lognormal(rng, behaviour.think.medianMs, behaviour.think.p90Ms)),
       bargeInAtMs: bargeIn ? Math.round(300 + rng() * 2200) : null,
       slots: d.slots,
-      expect: {
-        intent: d.flow.intent,
-        flow: d.flow.id,
-        inScope: d.flow.inScope,
-        action: d.action,
-        ...(d.transferReason ? { transferReason: d.transferReason } : {}),
-        reads: d.reads,
-        writes: d.writes,
-      },
-    };
-  });
+      expect: d.transferReason
+        ? { intent: flow.intent, flow: flow.id, inScope: flow.inScope, action: d.action, transferReason: d.transferReason, reads: d.reads, writes: d.writes }
+        : { intent: flow.intent, flow: flow.id, inScope: flow.inScope, action: d.action, reads: d.reads, writes: d.writes },
+    });
+  }
   const end = drafts[drafts.length - 1]!;
-  const raised = [...new Set(drafts.map((d) => d.flow))];
 
   return {
     schema: CALL_PLAN_SCHEMA,
