@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildSimulatorHost, type SimulatorHost, startSimulatorHost } from '../../mocks/simulator-host.ts';
+import type { CountersSnapshot } from '../../mocks/simulator-counters.ts';
 import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
 
 const hosts: SimulatorHost[] = [];
@@ -12,6 +13,15 @@ async function start(handlers = [http.get('*/v1/ping', () => HttpResponse.json({
   const host = await startSimulatorHost({ name: 'tts-test', kind: 'tts', handlers, faults, control: { views: { notes: { get: () => ({ n: 1 }) } } } });
   hosts.push(host);
   return { host, faults };
+}
+
+interface ErrorJson {
+  error: { code: string; message: string; hint: string };
+}
+type CountersJson = CountersSnapshot & { faults: { id: string; type: string; touched: number }[] };
+
+async function read<T>(res: Response | Promise<Response>): Promise<T> {
+  return (await (await res).json()) as T;
 }
 
 const json = (body: unknown) => ({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -76,7 +86,7 @@ describe('simulated API', () => {
   test('a network error from a handler resets the connection', async () => {
     const { host } = await start([http.get('*/v1/down', () => HttpResponse.error())]);
     await expect(fetch(`${host.url}/v1/down`)).rejects.toThrow(TypeError);
-    const counters = await (await fetch(`${host.controlUrl}/counters`)).json();
+    const counters = await read<CountersJson>(fetch(`${host.controlUrl}/counters`));
     expect(counters.network.refused).toBe(1);
   });
 
@@ -101,15 +111,15 @@ describe('control API', () => {
   test('health, and counters that start at zero for every route', async () => {
     const { host } = await start();
     expect(await (await fetch(`${host.controlUrl}/health`)).json()).toMatchObject({ status: 'ok', name: 'tts-test', kind: 'tts' });
-    const before = await (await fetch(`${host.controlUrl}/counters`)).json();
+    const before = await read<CountersJson>(fetch(`${host.controlUrl}/counters`));
     expect(before.requests).toEqual({ total: 0, byRoute: { 'GET /v1/ping': { total: 0, byStatus: {} } } });
     expect(before.network).toEqual({ refused: 0, aborted: 0 });
     await fetch(`${host.url}/v1/ping`);
     await fetch(`${host.url}/v1/ping`);
-    const after = await (await fetch(`${host.controlUrl}/counters`)).json();
+    const after = await read<CountersJson>(fetch(`${host.controlUrl}/counters`));
     expect(after.requests.byRoute['GET /v1/ping']).toEqual({ total: 2, byStatus: { '200': 2 } });
     expect((await fetch(`${host.controlUrl}/counters`, { method: 'DELETE' })).status).toBe(204);
-    expect((await (await fetch(`${host.controlUrl}/counters`)).json()).requests.total).toBe(0);
+    expect((await read<CountersJson>(fetch(`${host.controlUrl}/counters`))).requests.total).toBe(0);
   });
 
   test('PUT, GET and DELETE faults; touched counts show in counters', async () => {
@@ -119,14 +129,14 @@ describe('control API', () => {
     expect(await put.json()).toMatchObject({ id: 'probe', type: 'noop', touched: 0 });
     faults.effectsFor({ simulator: 'tts', endpoint: 'tts-test', method: 'GET', path: '/' }, () => 0.5);
     expect(await (await fetch(`${host.controlUrl}/faults`)).json()).toMatchObject([{ id: 'probe', touched: 1 }]);
-    expect((await (await fetch(`${host.controlUrl}/counters`)).json()).faults).toEqual([{ id: 'probe', type: 'noop', touched: 1 }]);
+    expect((await read<CountersJson>(fetch(`${host.controlUrl}/counters`))).faults).toEqual([{ id: 'probe', type: 'noop', touched: 1 }]);
 
     expect((await fetch(`${host.controlUrl}/faults/slow`, json({ type: 'latency', params: { ms: 5 } }))).status).toBe(200);
     expect(faults.list().map((f) => f.id)).toEqual(['probe', 'slow']);
     expect((await fetch(`${host.controlUrl}/faults/probe`, { method: 'DELETE' })).status).toBe(204);
     const missing = await fetch(`${host.controlUrl}/faults/probe`, { method: 'DELETE' });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('CS_ERR_FAULT_NOT_FOUND');
+    expect((await read<ErrorJson>(missing)).error.code).toBe('CS_ERR_FAULT_NOT_FOUND');
     expect(await (await fetch(`${host.controlUrl}/faults`, { method: 'DELETE' })).json()).toEqual({ cleared: 1 });
     expect(faults.list()).toEqual([]);
   });
@@ -135,17 +145,17 @@ describe('control API', () => {
     const { host } = await start();
     const res = await fetch(`${host.controlUrl}/faults`, json({ type: 'http-error', params: { rate: 3 } }));
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const { error } = await read<ErrorJson>(res);
     expect(error.code).toBe('CS_ERR_FAULT_INVALID');
     expect(error.message).toContain('params.rate');
     expect(error.hint).toContain('docs/faults.md');
-    const unknown = await (await fetch(`${host.controlUrl}/faults`, json({ type: 'meteor' }))).json();
+    const unknown = await read<ErrorJson>(fetch(`${host.controlUrl}/faults`, json({ type: 'meteor' })));
     expect(unknown.error.code).toBe('CS_ERR_UNKNOWN_NAME');
   });
 
   test('lists the fault types that apply to this simulator, and serves extra views', async () => {
     const { host } = await start();
-    const types: { type: string }[] = await (await fetch(`${host.controlUrl}/fault-types`)).json();
+    const types = await read<{ type: string }[]>(fetch(`${host.controlUrl}/fault-types`));
     expect(types.map((t) => t.type)).toContain('latency');
     expect(types.map((t) => t.type)).not.toContain('llm-slow-first-token');
     expect(await (await fetch(`${host.controlUrl}/notes`)).json()).toEqual({ n: 1 });
