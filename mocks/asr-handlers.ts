@@ -150,6 +150,7 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
       if (options.applyGenericFaults !== false) {
         const faulted = await genericFaultResponse(effects, {
           signal: request.signal,
+          faults,
           errorBody: (status, message) => ({
             err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request',
             err_msg: message,

@@ -109,6 +109,7 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
       if (options.applyGenericFaults !== false) {
         const faulted = await genericFaultResponse(effects, {
           signal: request.signal,
+          faults,
           headers,
           errorBody: (status, message) => openAiError(status, message),
         });
