@@ -1,10 +1,10 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
-import { type CrmOperationName, crmOperationNames, crmOperations } from '../src/scenario/crm-operations.ts';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import { type CrmResult, type CrmService, crmError } from '../simulators/dependencies/crm-service.ts';
 import type { FaultEffects, RequestContext } from '../simulators/dependencies/faults/fault-effects.ts';
 import { FaultSet } from '../simulators/dependencies/faults/fault-set.ts';
 import { LoadLatency } from '../simulators/dependencies/load-latency.ts';
 import { seeded } from '../simulators/seeded-random.ts';
+import { type CrmOperationName, crmOperationNames, crmOperations } from '../src/scenario/crm-operations.ts';
 import type { SimulatorControl } from './simulator-host.ts';
 
 export interface CrmHandlerOptions {

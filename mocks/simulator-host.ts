@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { getResponse, matchRequestUrl, type RequestHandler } from 'msw';
-import { CallstormError } from '../src/errors/callstorm-error.ts';
 import type { SimulatorKind } from '../simulators/dependencies/faults/fault-effects.ts';
 import { faultRegistry } from '../simulators/dependencies/faults/fault-registry.ts';
 import type { FaultSet, FaultSpec } from '../simulators/dependencies/faults/fault-set.ts';
+import { CallstormError } from '../src/errors/callstorm-error.ts';
 import { isLoopbackAddress } from './is-loopback-address.ts';
 import { SimulatorCounters } from './simulator-counters.ts';
 
@@ -178,14 +178,12 @@ export function buildSimulatorHost(options: SimulatorHostOptions): {
         }
       }
       control.all('/*', async (request, reply) =>
-        reply
-          .code(404)
-          .send({
-            error: {
-              code: 'CS_ERR_UNKNOWN_NAME',
-              message: `no control endpoint ${request.method} ${request.url}`,
-            },
-          }),
+        reply.code(404).send({
+          error: {
+            code: 'CS_ERR_UNKNOWN_NAME',
+            message: `no control endpoint ${request.method} ${request.url}`,
+          },
+        }),
       );
     },
     { prefix: CONTROL_PREFIX },
@@ -251,7 +249,10 @@ export function buildSimulatorHost(options: SimulatorHostOptions): {
     })();
     return closing;
   };
-  return { app, close, setBaseUrl: (url) => void (baseUrl = url) };
+  const setBaseUrl = (url: string): void => {
+    baseUrl = url;
+  };
+  return { app, close, setBaseUrl };
 }
 
 function toWebRequest(request: FastifyRequest, baseUrl: string, signal: AbortSignal): Request {

@@ -1,4 +1,4 @@
-import { type Random, hash32, pick, seeded } from '../seeded-random.ts';
+import { hash32, pick, type Random, seeded } from '../seeded-random.ts';
 import type { Account } from './account-dataset.ts';
 
 /**

@@ -20,7 +20,8 @@ export interface CrmResult {
 
 /** Error bodies follow the `{error: {type, code, message, param?}}` shape most SDKs parse. */
 export function crmError(status: number, code: string, message: string, param?: string): CrmResult {
-  const type = status === 404 ? 'not_found_error' : status === 422 ? 'idempotency_error' : 'invalid_request_error';
+  const type =
+    status === 404 ? 'not_found_error' : status === 422 ? 'idempotency_error' : 'invalid_request_error';
   return { status, body: { error: { type, code, message, ...(param ? { param } : {}) } } };
 }
 
@@ -39,7 +40,9 @@ const WRITE_PREFIX: Record<string, string> = {
 type ArgCheck = (value: string) => string | null;
 
 const amount: ArgCheck = (v) =>
-  /^\d{1,7}(\.\d{1,2})?$/.test(v) && Number(v) > 0 ? null : 'must be a positive amount in pounds, e.g. "120.50"';
+  /^\d{1,7}(\.\d{1,2})?$/.test(v) && Number(v) > 0
+    ? null
+    : 'must be a positive amount in pounds, e.g. "120.50"';
 const isoDate: ArgCheck = (v) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return 'must be a date as YYYY-MM-DD';
   return new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v ? null : 'is not a real calendar date';
@@ -51,7 +54,8 @@ const ARG_CHECKS: Record<string, ArgCheck> = {
   firstPaymentDate: isoDate,
   incidentDate: isoDate,
   time: (v) => (/^([01]\d|2[0-3]):[0-5]\d$/.test(v) ? null : 'must be a time as HH:MM (24-hour)'),
-  frequency: (v) => (['weekly', 'fortnightly', 'monthly'].includes(v) ? null : 'must be weekly, fortnightly or monthly'),
+  frequency: (v) =>
+    ['weekly', 'fortnightly', 'monthly'].includes(v) ? null : 'must be weekly, fortnightly or monthly',
   months: (v) => (/^(?:[1-9]|1[0-2])$/.test(v) ? null : 'must be a whole number of months from 1 to 12'),
   email: (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? null : 'must be an email address'),
 };
@@ -75,7 +79,12 @@ export class CrmService {
    * Runs one operation. `args` holds the path and query arguments (`accountId`, `phone`);
    * `body` is the parsed JSON body of a write.
    */
-  execute(op: CrmOperationName, args: Readonly<Record<string, string>>, body?: unknown, meta: CrmRequestMeta = {}): CrmResult {
+  execute(
+    op: CrmOperationName,
+    args: Readonly<Record<string, string>>,
+    body?: unknown,
+    meta: CrmRequestMeta = {},
+  ): CrmResult {
     const operation = crmOperations[op];
     if (operation.kind === 'read') return this.read(op, args);
     return this.write(op, args.accountId ?? '', body, meta);
@@ -86,7 +95,8 @@ export class CrmService {
       const phone = args.phone ?? '';
       if (phone === '') return crmError(400, 'missing_field', 'query parameter "phone" is required', 'phone');
       const index = accountIndexFromPhone(phone);
-      if (index === null) return crmError(404, 'account_not_found', `no account has phone number ${phone}`, 'phone');
+      if (index === null)
+        return crmError(404, 'account_not_found', `no account has phone number ${phone}`, 'phone');
       return { status: 200, body: accountView(accountAt(index)) };
     }
     const index = accountIndexFromId(args.accountId ?? '');
@@ -115,7 +125,11 @@ export class CrmService {
       const seen = this.idempotency.check(key, fingerprint);
       if (seen.kind === 'replay') return { ...seen.response, replayed: true };
       if (seen.kind === 'conflict') {
-        return crmError(422, 'idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request`);
+        return crmError(
+          422,
+          'idempotency_key_reused',
+          `Idempotency-Key "${key}" was already used with a different request`,
+        );
       }
     }
     const writeId = `${WRITE_PREFIX[op] ?? 'W'}-${String(++this.writeSerial).padStart(6, '0')}`;
@@ -151,10 +165,24 @@ function parseWriteArgs(
   const unknown = Object.keys(record).filter((k) => !wanted.includes(k) && k !== 'accountId');
   if (unknown.length > 0) {
     const field = unknown[0]!;
-    return { error: crmError(400, 'unknown_field', `unknown field "${field}"; ${op} takes ${wanted.join(', ')}`, field) };
+    return {
+      error: crmError(
+        400,
+        'unknown_field',
+        `unknown field "${field}"; ${op} takes ${wanted.join(', ')}`,
+        field,
+      ),
+    };
   }
   if (record.accountId !== undefined && String(record.accountId) !== accountId) {
-    return { error: crmError(400, 'invalid_field', 'accountId in the body differs from the one in the path', 'accountId') };
+    return {
+      error: crmError(
+        400,
+        'invalid_field',
+        'accountId in the body differs from the one in the path',
+        'accountId',
+      ),
+    };
   }
   const args: Record<string, string> = { accountId };
   for (const name of wanted) {
@@ -166,7 +194,9 @@ function parseWriteArgs(
       return { error: crmError(400, 'invalid_field', `field "${name}" must be a string`, name) };
     }
     const value = String(raw).trim();
-    const problem = ARG_CHECKS[name]?.(value) ?? (value.length > MAX_TEXT ? `must be at most ${MAX_TEXT} characters` : null);
+    const problem =
+      ARG_CHECKS[name]?.(value) ??
+      (value.length > MAX_TEXT ? `must be at most ${MAX_TEXT} characters` : null);
     if (problem) return { error: crmError(400, 'invalid_field', `field "${name}" ${problem}`, name) };
     args[name] = value;
   }

@@ -22,13 +22,17 @@ export class IdempotencyStore {
 
   /** A stable digest of a request: method, path and body with object keys sorted. */
   static fingerprint(method: string, path: string, body: unknown): string {
-    return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+    return createHash('sha256')
+      .update(`${method} ${path}\n${canonicalJson(body)}`)
+      .digest('hex');
   }
 
   check(key: string, fingerprint: string): IdempotencyOutcome {
     const entry = this.entries.get(key);
     if (!entry) return { kind: 'new' };
-    return entry.fingerprint === fingerprint ? { kind: 'replay', response: entry.response } : { kind: 'conflict' };
+    return entry.fingerprint === fingerprint
+      ? { kind: 'replay', response: entry.response }
+      : { kind: 'conflict' };
   }
 
   remember(key: string, fingerprint: string, response: StoredResponse): void {
@@ -49,6 +53,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const record = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((k) => [k, record[k]]),
+    );
   });
 }

@@ -1,4 +1,4 @@
-import { type Random, lognormal } from '../seeded-random.ts';
+import { lognormal, type Random } from '../seeded-random.ts';
 
 export interface LoadLatencyOptions {
   /** Median service time with nothing else in flight, ms. 0 turns the model off. */

@@ -51,7 +51,11 @@ export class WriteLedger {
   private readonly list: LedgerEntry[] = [];
 
   record(write: LedgerWrite): LedgerEntry {
-    const entry: LedgerEntry = { ...write, seq: this.list.length + 1, at: write.at ?? new Date().toISOString() };
+    const entry: LedgerEntry = {
+      ...write,
+      seq: this.list.length + 1,
+      at: write.at ?? new Date().toISOString(),
+    };
     this.list.push(entry);
     return entry;
   }
@@ -78,7 +82,12 @@ export class WriteLedger {
     const byKey = new Map<string, typeof slots>();
     for (const plan of plans) {
       for (const expected of plan.expectedWrites) {
-        const slot = { expected, callId: plan.id, key: writeKey(expected.op, expected.args), matched: [] as number[] };
+        const slot = {
+          expected,
+          callId: plan.id,
+          key: writeKey(expected.op, expected.args),
+          matched: [] as number[],
+        };
         slots.push(slot);
         const group = byKey.get(slot.key) ?? [];
         group.push(slot);
@@ -106,7 +115,13 @@ export class WriteLedger {
     const writes = slots.map((slot): ReconciledWrite => {
       const count = slot.matched.length;
       const status: WriteStatus = count === 0 ? 'lost' : count === 1 ? 'landed' : 'duplicate';
-      return { expected: slot.expected, callId: slot.callId, status, count, matched: slot.matched.sort((a, b) => a - b) };
+      return {
+        expected: slot.expected,
+        callId: slot.callId,
+        status,
+        count,
+        matched: slot.matched.sort((a, b) => a - b),
+      };
     });
     return {
       writes,

@@ -8,13 +8,20 @@ import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
 
 // The same handlers, twice: in-process under setupServer (fetch to http://crm.test is intercepted)
 // and behind the fastify host (fetch to 127.0.0.1 passes through).
-const server = setupServer(...crmHandlers({ service: new CrmService(), baseUrl: 'http://crm.test', seed: 1 }));
+const server = setupServer(
+  ...crmHandlers({ service: new CrmService(), baseUrl: 'http://crm.test', seed: 1 }),
+);
 let host: SimulatorHost;
 
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
   const faults = new FaultSet({ kind: 'crm' });
-  host = await startSimulatorHost({ name: 'crm', kind: 'crm', handlers: crmHandlers({ service: new CrmService(), faults, seed: 1 }), faults });
+  host = await startSimulatorHost({
+    name: 'crm',
+    kind: 'crm',
+    handlers: crmHandlers({ service: new CrmService(), faults, seed: 1 }),
+    faults,
+  });
 });
 
 afterAll(async () => {
@@ -30,13 +37,24 @@ const requests: [string, RequestInit?][] = [
   ['/v1/accounts/40000001'],
   [
     `/v1/accounts/${account.accountId}/appointments`,
-    { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k' }, body: JSON.stringify({ service: 'blood test', date: '2026-03-02', time: '09:15' }) },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
+      body: JSON.stringify({ service: 'blood test', date: '2026-03-02', time: '09:15' }),
+    },
   ],
   [
     `/v1/accounts/${account.accountId}/appointments`,
-    { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k' }, body: JSON.stringify({ service: 'blood test', date: '2026-03-02', time: '09:15' }) },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
+      body: JSON.stringify({ service: 'blood test', date: '2026-03-02', time: '09:15' }),
+    },
   ],
-  [`/v1/accounts/${account.accountId}/claims`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"claimType":' }],
+  [
+    `/v1/accounts/${account.accountId}/claims`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"claimType":' },
+  ],
 ];
 
 async function snapshot(res: Response) {

@@ -45,7 +45,12 @@ const account = accountAt(42);
 const promisePath = `/v1/accounts/${account.accountId}/promises-to-pay`;
 const promise = { amount: '75.00', date: '2026-02-14' };
 
-function post(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -55,7 +60,11 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}, 
 }
 
 function putFault(crm: Crm, spec: unknown): Promise<Response> {
-  return fetch(`${crm.host.controlUrl}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+  return fetch(`${crm.host.controlUrl}/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
 }
 
 describe('CRM REST API', () => {
@@ -65,7 +74,9 @@ describe('CRM REST API', () => {
     expect(byId.status).toBe(200);
     const body = await read<{ name: string }>(byId);
     expect(body.name).toBe(account.name);
-    expect(await read(fetch(`${host.url}/v1/accounts?phone=${encodeURIComponent(account.phone)}`))).toEqual(body);
+    expect(await read(fetch(`${host.url}/v1/accounts?phone=${encodeURIComponent(account.phone)}`))).toEqual(
+      body,
+    );
     const missing = await fetch(`${host.url}/v1/accounts/40000001`);
     expect(missing.status).toBe(404);
     expect((await read<ErrorJson>(missing)).error.code).toBe('account_not_found');
@@ -78,7 +89,9 @@ describe('CRM REST API', () => {
     const notJson = await post(`${host.url}${promisePath}`, '{amount: 5');
     expect(notJson.status).toBe(400);
     expect((await read<ErrorJson>(notJson)).error.code).toBe('invalid_json');
-    const badDate = await read<ErrorJson>(post(`${host.url}${promisePath}`, { ...promise, date: '14/02/2026' }));
+    const badDate = await read<ErrorJson>(
+      post(`${host.url}${promisePath}`, { ...promise, date: '14/02/2026' }),
+    );
     expect(badDate.error).toMatchObject({ code: 'invalid_field', param: 'date' });
     expect(service.ledger.size).toBe(0);
   });
@@ -98,16 +111,24 @@ describe('CRM REST API', () => {
     expect(conflict.status).toBe(422);
     expect((await read<ErrorJson>(conflict)).error.code).toBe('idempotency_key_reused');
 
-    const ledger = await read<{ size: number; entries: LedgerEntry[] }>(fetch(`${crm.host.controlUrl}/ledger`));
+    const ledger = await read<{ size: number; entries: LedgerEntry[] }>(
+      fetch(`${crm.host.controlUrl}/ledger`),
+    );
     expect(ledger.size).toBe(1);
-    expect(ledger.entries[0]).toMatchObject({ writeId: firstBody.id, callId: 'call-7', idempotencyKey: 'call-7-ptp' });
+    expect(ledger.entries[0]).toMatchObject({
+      writeId: firstBody.id,
+      callId: 'call-7',
+      idempotencyKey: 'call-7-ptp',
+    });
     expect((await fetch(`${crm.host.controlUrl}/ledger`, { method: 'DELETE' })).status).toBe(204);
     expect(crm.service.ledger.size).toBe(0);
   });
 
   test('rate-limit fault: 429 with Retry-After once the burst is spent, normal service after clear', async () => {
     const crm = await startCrm();
-    expect((await putFault(crm, { id: 'throttle', type: 'rate-limit', params: { rps: 0.2, burst: 2 } })).status).toBe(200);
+    expect(
+      (await putFault(crm, { id: 'throttle', type: 'rate-limit', params: { rps: 0.2, burst: 2 } })).status,
+    ).toBe(200);
     const url = `${crm.host.url}/v1/accounts/${account.accountId}`;
     const statuses: number[] = [];
     let limited: Response | undefined;
@@ -121,8 +142,13 @@ describe('CRM REST API', () => {
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(4);
     expect(Number(limited!.headers.get('retry-after'))).toBeLessThanOrEqual(5);
     expect((await read<ErrorJson>(limited!)).error.code).toBe('rate_limited');
-    const counters = await read<CountersSnapshot & { faults: { id: string; touched: number }[] }>(fetch(`${crm.host.controlUrl}/counters`));
-    expect(counters.requests.byRoute['GET /v1/accounts/:accountId']).toEqual({ total: 4, byStatus: { '200': 2, '429': 2 } });
+    const counters = await read<CountersSnapshot & { faults: { id: string; touched: number }[] }>(
+      fetch(`${crm.host.controlUrl}/counters`),
+    );
+    expect(counters.requests.byRoute['GET /v1/accounts/:accountId']).toEqual({
+      total: 4,
+      byStatus: { '200': 2, '429': 2 },
+    });
     expect(counters.faults).toEqual([{ id: 'throttle', type: 'rate-limit', touched: 4 }]);
 
     expect((await fetch(`${crm.host.controlUrl}/faults/throttle`, { method: 'DELETE' })).status).toBe(204);
@@ -160,14 +186,17 @@ describe('CRM REST API', () => {
   test('a client that times out during a slow response leaves its write landed (the retry hazard)', async () => {
     const crm = await startCrm();
     await putFault(crm, { type: 'latency', params: { ms: 2000 } });
-    await expect(post(`${crm.host.url}${promisePath}`, promise, {}, AbortSignal.timeout(100))).rejects.toThrow();
+    await expect(
+      post(`${crm.host.url}${promisePath}`, promise, {}, AbortSignal.timeout(100)),
+    ).rejects.toThrow();
     expect(crm.service.ledger.size).toBe(1);
   });
 
   test('service time grows with the number of requests in flight', async () => {
     const crm = await startCrm(new LoadLatency({ medianMs: 10, p90Ms: 20, capacity: 3 }));
     const url = `${crm.host.url}/v1/accounts/${account.accountId}`;
-    const duration = (res: Response) => Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')![1]);
+    const duration = (res: Response) =>
+      Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')![1]);
     const alone: number[] = [];
     for (let i = 0; i < 12; i++) alone.push(duration(await fetch(url)));
     const together = (await Promise.all(Array.from({ length: 24 }, () => fetch(url)))).map(duration);

@@ -1,7 +1,7 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, test } from 'vitest';
-import { buildSimulatorHost, type SimulatorHost, startSimulatorHost } from '../../mocks/simulator-host.ts';
 import type { CountersSnapshot } from '../../mocks/simulator-counters.ts';
+import { buildSimulatorHost, type SimulatorHost, startSimulatorHost } from '../../mocks/simulator-host.ts';
 import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
 
 const hosts: SimulatorHost[] = [];
@@ -9,8 +9,17 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
 
-async function start(handlers = [http.get('*/v1/ping', () => HttpResponse.json({ pong: true }))], faults = new FaultSet({ kind: 'tts' })) {
-  const host = await startSimulatorHost({ name: 'tts-test', kind: 'tts', handlers, faults, control: { views: { notes: { get: () => ({ n: 1 }) } } } });
+async function start(
+  handlers = [http.get('*/v1/ping', () => HttpResponse.json({ pong: true }))],
+  faults = new FaultSet({ kind: 'tts' }),
+) {
+  const host = await startSimulatorHost({
+    name: 'tts-test',
+    kind: 'tts',
+    handlers,
+    faults,
+    control: { views: { notes: { get: () => ({ n: 1 }) } } },
+  });
   hosts.push(host);
   return { host, faults };
 }
@@ -24,7 +33,11 @@ async function read<T>(res: Response | Promise<Response>): Promise<T> {
   return (await (await res).json()) as T;
 }
 
-const json = (body: unknown) => ({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: 'PUT',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('simulated API', () => {
   test('answers through the msw handlers on a real port', async () => {
@@ -43,7 +56,11 @@ describe('simulated API', () => {
       ),
     ];
     const { host } = await start(handlers);
-    const res = await fetch(`${host.url}/v1/echo`, { method: 'POST', headers: { 'x-callstorm-call': 'c-9', 'content-type': 'audio/mulaw' }, body: new Uint8Array([1, 2, 3]) });
+    const res = await fetch(`${host.url}/v1/echo`, {
+      method: 'POST',
+      headers: { 'x-callstorm-call': 'c-9', 'content-type': 'audio/mulaw' },
+      body: new Uint8Array([1, 2, 3]),
+    });
     expect(await res.json()).toEqual({ body: '\u0001\u0002\u0003', call: 'c-9' });
   });
 
@@ -92,9 +109,13 @@ describe('simulated API', () => {
 
   test('close() releases a request that would otherwise hang forever', async () => {
     const handlers = [
-      http.get('*/v1/hang', ({ request }) => new Promise<Response>((resolve) => {
-        request.signal.addEventListener('abort', () => resolve(HttpResponse.error()));
-      })),
+      http.get(
+        '*/v1/hang',
+        ({ request }) =>
+          new Promise<Response>((resolve) => {
+            request.signal.addEventListener('abort', () => resolve(HttpResponse.error()));
+          }),
+      ),
     ];
     const { host } = await start(handlers);
     const pending = fetch(`${host.url}/v1/hang`).then(
@@ -110,7 +131,11 @@ describe('simulated API', () => {
 describe('control API', () => {
   test('health, and counters that start at zero for every route', async () => {
     const { host } = await start();
-    expect(await (await fetch(`${host.controlUrl}/health`)).json()).toMatchObject({ status: 'ok', name: 'tts-test', kind: 'tts' });
+    expect(await (await fetch(`${host.controlUrl}/health`)).json()).toMatchObject({
+      status: 'ok',
+      name: 'tts-test',
+      kind: 'tts',
+    });
     const before = await read<CountersJson>(fetch(`${host.controlUrl}/counters`));
     expect(before.requests).toEqual({ total: 0, byRoute: { 'GET /v1/ping': { total: 0, byStatus: {} } } });
     expect(before.network).toEqual({ refused: 0, aborted: 0 });
@@ -128,16 +153,24 @@ describe('control API', () => {
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ id: 'probe', type: 'noop', touched: 0 });
     faults.effectsFor({ simulator: 'tts', endpoint: 'tts-test', method: 'GET', path: '/' }, () => 0.5);
-    expect(await (await fetch(`${host.controlUrl}/faults`)).json()).toMatchObject([{ id: 'probe', touched: 1 }]);
-    expect((await read<CountersJson>(fetch(`${host.controlUrl}/counters`))).faults).toEqual([{ id: 'probe', type: 'noop', touched: 1 }]);
+    expect(await (await fetch(`${host.controlUrl}/faults`)).json()).toMatchObject([
+      { id: 'probe', touched: 1 },
+    ]);
+    expect((await read<CountersJson>(fetch(`${host.controlUrl}/counters`))).faults).toEqual([
+      { id: 'probe', type: 'noop', touched: 1 },
+    ]);
 
-    expect((await fetch(`${host.controlUrl}/faults/slow`, json({ type: 'latency', params: { ms: 5 } }))).status).toBe(200);
+    expect(
+      (await fetch(`${host.controlUrl}/faults/slow`, json({ type: 'latency', params: { ms: 5 } }))).status,
+    ).toBe(200);
     expect(faults.list().map((f) => f.id)).toEqual(['probe', 'slow']);
     expect((await fetch(`${host.controlUrl}/faults/probe`, { method: 'DELETE' })).status).toBe(204);
     const missing = await fetch(`${host.controlUrl}/faults/probe`, { method: 'DELETE' });
     expect(missing.status).toBe(404);
     expect((await read<ErrorJson>(missing)).error.code).toBe('CS_ERR_FAULT_NOT_FOUND');
-    expect(await (await fetch(`${host.controlUrl}/faults`, { method: 'DELETE' })).json()).toEqual({ cleared: 1 });
+    expect(await (await fetch(`${host.controlUrl}/faults`, { method: 'DELETE' })).json()).toEqual({
+      cleared: 1,
+    });
     expect(faults.list()).toEqual([]);
   });
 
@@ -170,12 +203,23 @@ describe('control API', () => {
       faults: new FaultSet({ kind: 'tts' }),
     });
     try {
-      const refused = await built.app.inject({ method: 'PUT', url: '/__callstorm/faults', remoteAddress: '10.0.0.5', payload: { type: 'http-error' } });
+      const refused = await built.app.inject({
+        method: 'PUT',
+        url: '/__callstorm/faults',
+        remoteAddress: '10.0.0.5',
+        payload: { type: 'http-error' },
+      });
       expect(refused.statusCode).toBe(403);
       expect(refused.json().error.code).toBe('CS_ERR_CONTROL_FORBIDDEN');
       expect(refused.json().error.message).toContain('10.0.0.5');
-      expect((await built.app.inject({ method: 'GET', url: '/__callstorm/health', remoteAddress: '10.0.0.5' })).statusCode).toBe(403);
-      expect((await built.app.inject({ method: 'GET', url: '/__callstorm/health', remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
+      expect(
+        (await built.app.inject({ method: 'GET', url: '/__callstorm/health', remoteAddress: '10.0.0.5' }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (await built.app.inject({ method: 'GET', url: '/__callstorm/health', remoteAddress: '127.0.0.1' }))
+          .statusCode,
+      ).toBe(200);
       const api = await built.app.inject({ method: 'GET', url: '/v1/ping', remoteAddress: '10.0.0.5' });
       expect(api.statusCode).toBe(200);
     } finally {

@@ -16,6 +16,7 @@ export const asrConfidenceCollapse = defineFault({
   apply(params, ctx, effects) {
     if (params.cohort !== undefined && ctx.cohort !== params.cohort) return;
     const current = effects.asr.confidenceMean;
-    effects.asr.confidenceMean = current === undefined ? params.targetMean : Math.min(current, params.targetMean);
+    effects.asr.confidenceMean =
+      current === undefined ? params.targetMean : Math.min(current, params.targetMean);
   },
 });

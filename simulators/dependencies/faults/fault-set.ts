@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CallstormError } from '../../../src/errors/callstorm-error.ts';
 import type { Random } from '../../seeded-random.ts';
-import { type FaultEffects, type RequestContext, type SimulatorKind, noEffects } from './fault-effects.ts';
+import { type FaultEffects, noEffects, type RequestContext, type SimulatorKind } from './fault-effects.ts';
 import { type AnyFaultType, faultTypeByName } from './fault-registry.ts';
 import type { Clock } from './fault-type.ts';
 
@@ -106,7 +106,10 @@ export class FaultSet {
     const parsed = specSchema.safeParse(spec);
     const label = typeof (spec as { type?: unknown } | null)?.type === 'string' ? String(spec.type) : '?';
     if (!parsed.success) {
-      throw new CallstormError('CS_ERR_FAULT_INVALID', { fault: label, reason: describeIssues('', parsed.error) });
+      throw new CallstormError('CS_ERR_FAULT_INVALID', {
+        fault: label,
+        reason: describeIssues('', parsed.error),
+      });
     }
     const fault = faultTypeByName(parsed.data.type);
     if (!fault.appliesTo.includes(this.kind)) {
@@ -117,7 +120,10 @@ export class FaultSet {
     }
     const params = fault.params.safeParse(parsed.data.params);
     if (!params.success) {
-      throw new CallstormError('CS_ERR_FAULT_INVALID', { fault: fault.type, reason: describeIssues('params', params.error) });
+      throw new CallstormError('CS_ERR_FAULT_INVALID', {
+        fault: fault.type,
+        reason: describeIssues('params', params.error),
+      });
     }
     const id = parsed.data.id ?? this.nextId(fault.type);
     if (this.entries.has(id)) this.clear(id);

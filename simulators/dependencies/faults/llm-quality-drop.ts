@@ -9,6 +9,9 @@ export const llmQualityDrop = defineFault({
   params: z.strictObject({ wrongIntentRate: z.number().min(0).max(1) }),
   apply(params, _ctx, effects) {
     // Independent faults combine as independent failure chances.
-    effects.llm.wrongIntentRate = effects.llm.wrongIntentRate + params.wrongIntentRate - effects.llm.wrongIntentRate * params.wrongIntentRate;
+    effects.llm.wrongIntentRate =
+      effects.llm.wrongIntentRate +
+      params.wrongIntentRate -
+      effects.llm.wrongIntentRate * params.wrongIntentRate;
   },
 });

@@ -9,6 +9,7 @@ export const llmTruncatedStream = defineFault({
   params: z.strictObject({ afterChars: z.int().min(0).max(1_000_000) }),
   apply(params, _ctx, effects) {
     const current = effects.llm.truncateAfterChars;
-    effects.llm.truncateAfterChars = current === undefined ? params.afterChars : Math.min(current, params.afterChars);
+    effects.llm.truncateAfterChars =
+      current === undefined ? params.afterChars : Math.min(current, params.afterChars);
   },
 });

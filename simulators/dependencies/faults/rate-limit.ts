@@ -15,7 +15,11 @@ export const rateLimit = defineFault({
     burst: z.int().min(1).max(100_000).optional(),
   }),
   initState(params, clock) {
-    return new TokenBucket({ ratePerSecond: params.rps, burst: params.burst ?? Math.max(1, Math.ceil(params.rps)), clock });
+    return new TokenBucket({
+      ratePerSecond: params.rps,
+      burst: params.burst ?? Math.max(1, Math.ceil(params.rps)),
+      clock,
+    });
   },
   apply(_params, _ctx, effects, _rng, bucket) {
     // A request that is already being rejected does not spend a token.

@@ -42,11 +42,19 @@ describe('CrmService reads', () => {
 describe('CrmService writes', () => {
   test('an accepted write gets an id and lands in the ledger with its call id', () => {
     const crm = new CrmService();
-    const result = crm.execute('record_promise_to_pay', { accountId: account.accountId }, promise, { callId: 'call-1' });
+    const result = crm.execute('record_promise_to_pay', { accountId: account.accountId }, promise, {
+      callId: 'call-1',
+    });
     expect(result.status).toBe(201);
     expect(result.body).toMatchObject({ id: 'PTP-000001', status: 'accepted', amount: '50.00' });
     expect(crm.ledger.entries()).toMatchObject([
-      { seq: 1, op: 'record_promise_to_pay', accountId: account.accountId, callId: 'call-1', args: { accountId: account.accountId, ...promise } },
+      {
+        seq: 1,
+        op: 'record_promise_to_pay',
+        accountId: account.accountId,
+        callId: 'call-1',
+        args: { accountId: account.accountId, ...promise },
+      },
     ]);
   });
 
@@ -65,7 +73,11 @@ describe('CrmService writes', () => {
 
   test('numbers are accepted for string arguments and recorded as strings', () => {
     const crm = new CrmService();
-    crm.execute('record_payment_holiday_request', { accountId: account.accountId }, { reason: 'illness', months: 2 });
+    crm.execute(
+      'record_payment_holiday_request',
+      { accountId: account.accountId },
+      { reason: 'illness', months: 2 },
+    );
     expect(crm.ledger.entries()[0]!.args.months).toBe('2');
   });
 
@@ -77,8 +89,15 @@ describe('CrmService writes', () => {
 describe('CrmService idempotency', () => {
   test('a retry with the same Idempotency-Key and body replays the original answer and writes nothing', () => {
     const crm = new CrmService();
-    const first = crm.execute('record_promise_to_pay', { accountId: account.accountId }, promise, { idempotencyKey: 'k1' });
-    const retry = crm.execute('record_promise_to_pay', { accountId: account.accountId }, { ...promise }, { idempotencyKey: 'k1' });
+    const first = crm.execute('record_promise_to_pay', { accountId: account.accountId }, promise, {
+      idempotencyKey: 'k1',
+    });
+    const retry = crm.execute(
+      'record_promise_to_pay',
+      { accountId: account.accountId },
+      { ...promise },
+      { idempotencyKey: 'k1' },
+    );
     expect(retry).toEqual({ ...first, replayed: true });
     expect(crm.ledger.size).toBe(1);
   });
@@ -86,7 +105,12 @@ describe('CrmService idempotency', () => {
   test('the same key with a different body is a 422 and writes nothing', () => {
     const crm = new CrmService();
     crm.execute('record_promise_to_pay', { accountId: account.accountId }, promise, { idempotencyKey: 'k1' });
-    const reused = crm.execute('record_promise_to_pay', { accountId: account.accountId }, { ...promise, amount: '60.00' }, { idempotencyKey: 'k1' });
+    const reused = crm.execute(
+      'record_promise_to_pay',
+      { accountId: account.accountId },
+      { ...promise, amount: '60.00' },
+      { idempotencyKey: 'k1' },
+    );
     expect(reused).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
     expect(crm.ledger.size).toBe(1);
   });
@@ -100,7 +124,17 @@ describe('CrmService idempotency', () => {
 
   test('a rejected request does not use up its key', () => {
     const crm = new CrmService();
-    expect(crm.execute('record_promise_to_pay', { accountId: account.accountId }, { amount: 'x' }, { idempotencyKey: 'k' }).status).toBe(400);
-    expect(crm.execute('record_promise_to_pay', { accountId: account.accountId }, promise, { idempotencyKey: 'k' }).status).toBe(201);
+    expect(
+      crm.execute(
+        'record_promise_to_pay',
+        { accountId: account.accountId },
+        { amount: 'x' },
+        { idempotencyKey: 'k' },
+      ).status,
+    ).toBe(400);
+    expect(
+      crm.execute('record_promise_to_pay', { accountId: account.accountId }, promise, { idempotencyKey: 'k' })
+        .status,
+    ).toBe(201);
   });
 });

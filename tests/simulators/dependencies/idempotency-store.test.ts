@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { IdempotencyStore, canonicalJson } from '../../../simulators/dependencies/idempotency-store.ts';
+import { canonicalJson, IdempotencyStore } from '../../../simulators/dependencies/idempotency-store.ts';
 
 test('fingerprints ignore key order but not values, paths or methods', () => {
   const a = IdempotencyStore.fingerprint('POST', '/x', { b: 1, a: { d: 2, c: 3 } });

@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { CALL_PLAN_SCHEMA, type CallPlan, type ExpectedWrite } from '../../../simulators/callers/call-plan.ts';
+import {
+  CALL_PLAN_SCHEMA,
+  type CallPlan,
+  type ExpectedWrite,
+} from '../../../simulators/callers/call-plan.ts';
 import { WriteLedger } from '../../../simulators/dependencies/write-ledger.ts';
 
 function plan(id: string, writes: Omit<ExpectedWrite, 'id' | 'flow'>[]): CallPlan {
@@ -18,7 +22,11 @@ const ptp = (accountId: string, amount: string) => ({
 describe('WriteLedger.reconcile', () => {
   test('finds landed, lost, duplicate and unexpected writes', () => {
     const ledger = new WriteLedger();
-    const plans = [plan('c1', [ptp('40000000', '50.00')]), plan('c2', [ptp('40000037', '20.00')]), plan('c3', [ptp('40000074', '10.00')])];
+    const plans = [
+      plan('c1', [ptp('40000000', '50.00')]),
+      plan('c2', [ptp('40000037', '20.00')]),
+      plan('c3', [ptp('40000074', '10.00')]),
+    ];
     ledger.record({ writeId: 'PTP-1', ...ptp('40000000', '50.00'), accountId: '40000000', callId: 'c1' });
     // c2's write landed twice (a retry without an Idempotency-Key).
     ledger.record({ writeId: 'PTP-2', ...ptp('40000037', '20.00'), accountId: '40000037', callId: 'c2' });
@@ -38,7 +46,12 @@ describe('WriteLedger.reconcile', () => {
 
   test('matching needs the same operation and identical arguments', () => {
     const ledger = new WriteLedger();
-    ledger.record({ writeId: 'X', op: 'create_payment_arrangement', accountId: '40000000', args: ptp('40000000', '50.00').args });
+    ledger.record({
+      writeId: 'X',
+      op: 'create_payment_arrangement',
+      accountId: '40000000',
+      args: ptp('40000000', '50.00').args,
+    });
     const result = ledger.reconcile([plan('c1', [ptp('40000000', '50.00')])]);
     expect(result.totals).toMatchObject({ lost: 1, unexpected: 1 });
   });
@@ -48,7 +61,10 @@ describe('WriteLedger.reconcile', () => {
     // Two calls legitimately ask for the same write; each landed once, with no x-callstorm-call header.
     ledger.record({ writeId: 'A', ...ptp('40000000', '50.00'), accountId: '40000000' });
     ledger.record({ writeId: 'B', ...ptp('40000000', '50.00'), accountId: '40000000' });
-    const result = ledger.reconcile([plan('c1', [ptp('40000000', '50.00')]), plan('c2', [ptp('40000000', '50.00')])]);
+    const result = ledger.reconcile([
+      plan('c1', [ptp('40000000', '50.00')]),
+      plan('c2', [ptp('40000000', '50.00')]),
+    ]);
     expect(result.writes.map((w) => w.status)).toEqual(['landed', 'landed']);
   });
 
@@ -56,7 +72,10 @@ describe('WriteLedger.reconcile', () => {
     const ledger = new WriteLedger();
     ledger.record({ writeId: 'A', ...ptp('40000000', '50.00'), accountId: '40000000', callId: 'c2' });
     ledger.record({ writeId: 'B', ...ptp('40000000', '50.00'), accountId: '40000000', callId: 'c2' });
-    const result = ledger.reconcile([plan('c1', [ptp('40000000', '50.00')]), plan('c2', [ptp('40000000', '50.00')])]);
+    const result = ledger.reconcile([
+      plan('c1', [ptp('40000000', '50.00')]),
+      plan('c2', [ptp('40000000', '50.00')]),
+    ]);
     expect(result.writes.map((w) => [w.callId, w.status])).toEqual([
       ['c1', 'lost'],
       ['c2', 'duplicate'],

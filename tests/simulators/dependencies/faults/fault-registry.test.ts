@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { type FaultEffects, type RequestContext, noEffects } from '../../../../simulators/dependencies/faults/fault-effects.ts';
-import { faultRegistry, faultTypeByName, faultTypeNames } from '../../../../simulators/dependencies/faults/fault-registry.ts';
+import {
+  type FaultEffects,
+  noEffects,
+  type RequestContext,
+} from '../../../../simulators/dependencies/faults/fault-effects.ts';
+import {
+  faultRegistry,
+  faultTypeByName,
+  faultTypeNames,
+} from '../../../../simulators/dependencies/faults/fault-registry.ts';
 import { FaultSet, type FaultSpec } from '../../../../simulators/dependencies/faults/fault-set.ts';
 import { seeded } from '../../../../simulators/seeded-random.ts';
 
@@ -27,7 +35,14 @@ describe('fault registry', () => {
       expect(fault.appliesTo.length).toBeGreaterThan(0);
     }
     expect(faultTypeNames).toEqual(
-      expect.arrayContaining(['noop', 'http-error', 'rate-limit', 'latency', 'network-outage', 'asr-error-rate']),
+      expect.arrayContaining([
+        'noop',
+        'http-error',
+        'rate-limit',
+        'latency',
+        'network-outage',
+        'asr-error-rate',
+      ]),
     );
   });
 
@@ -81,6 +96,8 @@ describe('fault registry', () => {
 
   test('http-error with rate 0 never rejects, rate 1 always does', () => {
     expect(effectsOf('crm', [{ type: 'http-error', params: { rate: 0 } }]).reject).toBeUndefined();
-    expect(effectsOf('crm', [{ type: 'http-error', params: { rate: 1, status: 529 } }]).reject?.status).toBe(529);
+    expect(effectsOf('crm', [{ type: 'http-error', params: { rate: 1, status: 529 } }]).reject?.status).toBe(
+      529,
+    );
   });
 });

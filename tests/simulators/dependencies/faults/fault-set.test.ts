@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { CallstormError } from '../../../../src/errors/callstorm-error.ts';
 import type { RequestContext } from '../../../../simulators/dependencies/faults/fault-effects.ts';
 import { FaultSet } from '../../../../simulators/dependencies/faults/fault-set.ts';
 import { seeded } from '../../../../simulators/seeded-random.ts';
+import { CallstormError } from '../../../../src/errors/callstorm-error.ts';
 
 const crmCtx = (path = '/v1/accounts/40000000', extra: Partial<RequestContext> = {}): RequestContext => ({
   simulator: 'crm',
@@ -34,7 +34,9 @@ describe('FaultSet.set validation', () => {
 
   test('a status outside 500|502|503|504|529 is refused', () => {
     const faults = new FaultSet({ kind: 'crm' });
-    expect(thrown(() => faults.set({ type: 'http-error', params: { status: 404 } })).message).toContain('params.status');
+    expect(thrown(() => faults.set({ type: 'http-error', params: { status: 404 } })).message).toContain(
+      'params.status',
+    );
   });
 
   test('an unknown attribute is named', () => {
@@ -56,7 +58,9 @@ describe('FaultSet.set validation', () => {
   });
 
   test('a fault that does not apply to the simulator is refused', () => {
-    const error = thrown(() => new FaultSet({ kind: 'crm' }).set({ type: 'llm-slow-first-token', params: { ms: 500 } }));
+    const error = thrown(() =>
+      new FaultSet({ kind: 'crm' }).set({ type: 'llm-slow-first-token', params: { ms: 500 } }),
+    );
     expect(error.code).toBe('CS_ERR_FAULT_INVALID');
     expect(error.message).toContain('does not apply to the crm simulator');
   });
@@ -64,13 +68,21 @@ describe('FaultSet.set validation', () => {
   test('bad probability and target fields are named', () => {
     const faults = new FaultSet({ kind: 'crm' });
     expect(thrown(() => faults.set({ type: 'noop', probability: 2 })).message).toContain('probability');
-    expect(thrown(() => faults.set({ type: 'noop', target: { pathPrefix: 'v1' } })).message).toContain('target.pathPrefix');
+    expect(thrown(() => faults.set({ type: 'noop', target: { pathPrefix: 'v1' } })).message).toContain(
+      'target.pathPrefix',
+    );
   });
 
   test('defaults are filled in and shown by list()', () => {
     const faults = new FaultSet({ kind: 'crm' });
     const fault = faults.set({ type: 'http-error' });
-    expect(fault).toMatchObject({ id: 'http-error-1', type: 'http-error', probability: 1, params: { rate: 1, status: 503 }, touched: 0 });
+    expect(fault).toMatchObject({
+      id: 'http-error-1',
+      type: 'http-error',
+      probability: 1,
+      params: { rate: 1, status: 503 },
+      touched: 0,
+    });
     expect(faults.list()).toHaveLength(1);
   });
 });
