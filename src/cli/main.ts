@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerGenerate } from './generate-command.ts';
 import { registerInspect } from './inspect-command.ts';
 import { registerShowcase } from './showcase-command.ts';
+import { registerSimulators } from './simulators-command.ts';
 import { registerValidate } from './validate-command.ts';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerGenerate(program);
   registerInspect(program);
+  registerSimulators(program);
   registerShowcase(program);
   return program;
 }

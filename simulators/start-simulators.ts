@@ -1,0 +1,147 @@
+import type { RequestHandler } from 'msw';
+import { createAsrHandlers } from '../mocks/asr-handlers.ts';
+import { crmControl, crmHandlers } from '../mocks/crm-handlers.ts';
+import { createLlmHandlers } from '../mocks/llm-handlers.ts';
+import { type SimulatorHost, type SimulatorControl, startSimulatorHost } from '../mocks/simulator-host.ts';
+import { createTtsHandlers } from '../mocks/tts-handlers.ts';
+import type { Scenario } from '../src/scenario/compose-scenario.ts';
+import { createCallGenerator } from './callers/call-generator.ts';
+import type { CallPlan } from './callers/call-plan.ts';
+import { AsrRecogniser } from './dependencies/asr-recogniser.ts';
+import { CrmService } from './dependencies/crm-service.ts';
+import type { SimulatorKind } from './dependencies/faults/fault-effects.ts';
+import { FaultSet } from './dependencies/faults/fault-set.ts';
+import { GroundTruth, type PlanResolver } from './dependencies/ground-truth.ts';
+import { LlmConversationModel } from './dependencies/llm-conversation-model.ts';
+import { LoadLatency } from './dependencies/load-latency.ts';
+import { TtsSynthesiser } from './dependencies/tts-synthesiser.ts';
+
+/** The LLM endpoints a run offers by default: two in the EU, one in the US. */
+export const DEFAULT_LLM_ENDPOINTS = [
+  { name: 'llm-primary-eu', region: 'eu' },
+  { name: 'llm-secondary-eu', region: 'eu' },
+  { name: 'llm-us', region: 'us' },
+] as const;
+
+export interface SimulatorSuiteOptions {
+  /** The vertical and population the simulators model (intents, cohorts). */
+  readonly scenario: Scenario;
+  /** Run seed: with the same agent behaviour, the same answers. */
+  readonly seed: number;
+  /** Plans known in-process (a driver in the same process registers them as it goes, too). */
+  readonly plans?: Iterable<CallPlan>;
+  /**
+   * How to find a call the simulators were not told about: by default, regenerate it from the
+   * scenario, seed and this window (what `callstorm simulators` does for an agent run elsewhere).
+   */
+  readonly window?: string;
+  readonly resolvePlan?: PlanResolver;
+  /** `realistic` (default): latency models on; `zero`: answer at once (benchmarks, fast tests). */
+  readonly latency?: 'realistic' | 'zero';
+  readonly llmEndpoints?: readonly { readonly name: string; readonly region: string }[];
+  /** Listen address (default 127.0.0.1); every simulator takes its own free port. */
+  readonly host?: string;
+}
+
+export interface SimulatorEndpoint {
+  readonly name: string;
+  readonly kind: SimulatorKind;
+  readonly url: string;
+  readonly controlUrl: string;
+  readonly faults: FaultSet;
+  readonly region?: string;
+}
+
+export interface SimulatorSuite {
+  readonly asr: SimulatorEndpoint;
+  readonly tts: SimulatorEndpoint;
+  readonly crm: SimulatorEndpoint & { readonly service: CrmService };
+  readonly llm: Readonly<Record<string, SimulatorEndpoint & { readonly region: string }>>;
+  readonly groundTruth: GroundTruth;
+  /** Every endpoint, for printing, proxies (Toxiproxy) and clean-up. */
+  readonly endpoints: readonly SimulatorEndpoint[];
+  /** Clears every fault on every simulator. */
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+/** Resolves `cs-<seed>-<index>` by regenerating plan <index> of the window. */
+export function regeneratingResolver(scenario: Scenario, seed: number, window: string): PlanResolver {
+  const generator = createCallGenerator(scenario, { seed, window });
+  return (callId) => {
+    const m = /^cs-(\d+)-(\d+)$/.exec(callId);
+    if (!m || Number(m[1]) !== seed) return undefined;
+    return generator.planAt(Number(m[2]));
+  };
+}
+
+/**
+ * Starts the four dependency simulators (ASR, TTS, CRM and one LLM per named endpoint), each on
+ * its own loopback port so that Toxiproxy can sit in front of each separately. They share one
+ * ground truth. Closing stops all of them, releasing hung requests.
+ */
+export async function startSimulators(options: SimulatorSuiteOptions): Promise<SimulatorSuite> {
+  const { scenario, seed } = options;
+  const zero = options.latency === 'zero';
+  const resolvePlan = options.resolvePlan ?? regeneratingResolver(scenario, seed, options.window ?? 'month');
+  const groundTruth = new GroundTruth({ resolvePlan });
+  if (options.plans) groundTruth.register(options.plans);
+
+  const started: SimulatorHost[] = [];
+  const endpoints: SimulatorEndpoint[] = [];
+  const host = options.host ?? '127.0.0.1';
+  const start = async (name: string, kind: SimulatorKind, faults: FaultSet, handlers: RequestHandler[], control?: SimulatorControl, region?: string) => {
+    const h = await startSimulatorHost({ name, kind, handlers, faults, host, ...(control ? { control } : {}) });
+    started.push(h);
+    const endpoint: SimulatorEndpoint = { name, kind, url: h.url, controlUrl: h.controlUrl, faults, ...(region ? { region } : {}) };
+    endpoints.push(endpoint);
+    return endpoint;
+  };
+
+  try {
+    const asrFaults = new FaultSet({ kind: 'asr' });
+    const recogniser = new AsrRecogniser({ seed, groundTruth, population: scenario.population, ...(zero ? { latency: false as const } : {}) });
+    const asr = await start('asr', 'asr', asrFaults, createAsrHandlers({ recogniser, faults: asrFaults, seed }));
+
+    const ttsFaults = new FaultSet({ kind: 'tts' });
+    const synthesiser = new TtsSynthesiser({ seed, ...(zero ? { latency: false as const } : {}) });
+    const tts = await start('tts', 'tts', ttsFaults, createTtsHandlers({ synthesiser, faults: ttsFaults, seed }));
+
+    const crmFaults = new FaultSet({ kind: 'crm' });
+    const service = new CrmService();
+    const crmEndpoint = await start(
+      'crm',
+      'crm',
+      crmFaults,
+      crmHandlers({ service, faults: crmFaults, seed, latency: zero ? LoadLatency.zero() : new LoadLatency() }),
+      crmControl(service),
+    );
+
+    const conversation = new LlmConversationModel({ seed, groundTruth, scenario });
+    const llm: Record<string, SimulatorEndpoint & { region: string }> = {};
+    for (const e of options.llmEndpoints ?? DEFAULT_LLM_ENDPOINTS) {
+      const faults = new FaultSet({ kind: 'llm' });
+      const handlers = createLlmHandlers({ endpoint: e.name, region: e.region, conversation, faults, seed, ...(zero ? { latency: false as const } : {}) });
+      llm[e.name] = { ...(await start(e.name, 'llm', faults, handlers, undefined, e.region)), region: e.region };
+    }
+
+    return {
+      asr,
+      tts,
+      crm: { ...crmEndpoint, service },
+      llm,
+      groundTruth,
+      endpoints,
+      clearFaults() {
+        for (const e of endpoints) e.faults.clearAll();
+      },
+      async close() {
+        for (const e of endpoints) e.faults.clearAll();
+        await Promise.all(started.map((h) => h.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((h) => h.close()));
+    throw error;
+  }
+}
