@@ -77,9 +77,16 @@ interface Entry {
 
 function describeIssues(prefix: string, error: z.ZodError): string {
   return error.issues
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      return `${path || '(spec)'}: ${issue.message}`;
+    .flatMap((issue) => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean);
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => `${[...path, key].join('.')}: unknown attribute`);
+      }
+      const message =
+        issue.code === 'invalid_type' && issue.message.endsWith('received undefined')
+          ? `required (${issue.expected})`
+          : issue.message;
+      return [`${path.join('.') || '(spec)'}: ${message}`];
     })
     .join('; ');
 }
