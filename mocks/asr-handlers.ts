@@ -1,8 +1,8 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
-import { decodeUtteranceId, audioDurationMs } from '../simulators/callers/utterance-audio.ts';
+import { type HttpHandler, HttpResponse, http } from 'msw';
+import { audioDurationMs, decodeUtteranceId } from '../simulators/callers/utterance-audio.ts';
 import type { AsrRecogniser, Recognition } from '../simulators/dependencies/asr-recogniser.ts';
 import { callIdOfUtterance } from '../simulators/dependencies/ground-truth.ts';
-import { seeded, hash32 } from '../simulators/seeded-random.ts';
+import { hash32, seeded } from '../simulators/seeded-random.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { type FaultSource, noFaults } from './fault-source.ts';
 import { genericFaultResponse } from './generic-fault-response.ts';

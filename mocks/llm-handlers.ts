@@ -1,6 +1,6 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { LlmConversationModel } from '../simulators/dependencies/llm-conversation-model.ts';
-import { type LlmLatencyOptions, LlmLatencyModel } from '../simulators/dependencies/llm-latency-model.ts';
+import { LlmLatencyModel, type LlmLatencyOptions } from '../simulators/dependencies/llm-latency-model.ts';
 import { hash32, seeded } from '../simulators/seeded-random.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { type FaultSource, noFaults } from './fault-source.ts';
@@ -11,8 +11,8 @@ import {
   cutChunk,
   parseChatRequest,
   streamPieces,
-  toWireAnswer,
   tokensOf,
+  toWireAnswer,
   usageChunk,
 } from './llm-wire.ts';
 

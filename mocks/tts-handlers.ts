@@ -1,4 +1,4 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import { TtsSynthesiser } from '../simulators/dependencies/tts-synthesiser.ts';
 import { hash32, seeded } from '../simulators/seeded-random.ts';
 import { abortableSleep } from './abortable-sleep.ts';

@@ -1,7 +1,7 @@
-import { type AsrPopulation, AsrConfidenceModel } from './asr-confidence-model.ts';
-import { type RecognisedWord, degradeTranscript } from './asr-word-errors.ts';
-import { type GroundTruth, type TurnRef, spokenValues } from './ground-truth.ts';
 import { lognormal, seeded } from '../seeded-random.ts';
+import { AsrConfidenceModel, type AsrPopulation } from './asr-confidence-model.ts';
+import { degradeTranscript, type RecognisedWord } from './asr-word-errors.ts';
+import { type GroundTruth, spokenValues, type TurnRef } from './ground-truth.ts';
 
 /** Recognition latency: a fraction of the speech duration plus a lognormal overhead. */
 export interface AsrLatency {
@@ -67,7 +67,12 @@ export class AsrRecogniser {
     return attempt;
   }
 
-  recognise(request: { utteranceId: string | null; audioMs: number; attempt: number; faultMean?: number }): Recognition {
+  recognise(request: {
+    utteranceId: string | null;
+    audioMs: number;
+    attempt: number;
+    faultMean?: number;
+  }): Recognition {
     const ref = this.lookup(request.utteranceId);
     const key = request.utteranceId ?? 'unknown';
     const latencyMs = this.#latencyMs(key, request.attempt, request.audioMs);
@@ -128,7 +133,9 @@ export class AsrRecogniser {
     if (this.#latency === false) return 0;
     const l = this.#latency;
     const rng = seeded(this.#seed, 'asr-latency', key, attempt);
-    return Math.max(0, Math.round(l.speechFraction * audioMs + (l.medianMs > 0 ? lognormal(rng, l.medianMs, l.p90Ms) : 0)));
+    return Math.max(
+      0,
+      Math.round(l.speechFraction * audioMs + (l.medianMs > 0 ? lognormal(rng, l.medianMs, l.p90Ms) : 0)),
+    );
   }
 }
-

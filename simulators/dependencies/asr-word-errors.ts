@@ -1,5 +1,5 @@
 import type { CallerPersona } from '../callers/call-plan.ts';
-import { type Random, pick } from '../seeded-random.ts';
+import { pick, type Random } from '../seeded-random.ts';
 
 /** One recognised word, Deepgram-style (times in seconds). */
 export interface RecognisedWord {
@@ -50,7 +50,8 @@ const CONFUSIONS: Record<string, readonly string[]> = {
 };
 const FILLERS = ['the', 'a', 'and', 'uh', 'in', 'that', 'it', 'there', 'on', 'so'] as const;
 
-const core = (token: string): string => token.toLowerCase().replace(/^[^\p{L}\p{N}@]+|[^\p{L}\p{N}@]+$/gu, '');
+const core = (token: string): string =>
+  token.toLowerCase().replace(/^[^\p{L}\p{N}@]+|[^\p{L}\p{N}@]+$/gu, '');
 const digitParts = (value: string): string[] => {
   const parts = (value.match(/\d+/g) ?? []).map((d) => d.replace(/^0+(?=\d)/, ''));
   // A 24-hour time is said on a 12-hour clock: 14:30 → "2:30pm".
@@ -60,7 +61,10 @@ const digitParts = (value: string): string[] => {
 };
 
 /** Token indices that speak each slot's value. */
-export function slotTokens(tokens: readonly string[], slots: Readonly<Record<string, string>>): Map<number, string> {
+export function slotTokens(
+  tokens: readonly string[],
+  slots: Readonly<Record<string, string>>,
+): Map<number, string> {
   const owner = new Map<number, string>();
   const cores = tokens.map(core);
   for (const [slot, value] of Object.entries(slots)) {
@@ -68,7 +72,7 @@ export function slotTokens(tokens: readonly string[], slots: Readonly<Record<str
     let found = false;
     for (let i = 0; parts.length > 0 && i + parts.length <= cores.length; i++) {
       if (parts.every((p, j) => cores[i + j] === p)) {
-        parts.forEach((_, j) => owner.set(i + j, slot));
+        for (let j = 0; j < parts.length; j++) owner.set(i + j, slot);
         found = true;
       }
     }
@@ -117,8 +121,13 @@ function substitute(token: string, rng: Random): string {
 export function degradeTranscript(input: DegradeInput, rng: Random): Degraded {
   const tokens = input.text.split(/\s+/).filter(Boolean);
   if (tokens.length === 0) return { transcript: '', words: [], errors: 0, garbledSlots: [] };
-  const pError = Math.min(0.95, Math.max(0, (1 - input.confidence) * input.wordErrorScale * input.errorFactor));
-  const kind = tokens.map((): 'ok' | 'sub' | 'del' => (rng() < pError ? (rng() < 0.7 ? 'sub' : 'del') : 'ok'));
+  const pError = Math.min(
+    0.95,
+    Math.max(0, (1 - input.confidence) * input.wordErrorScale * input.errorFactor),
+  );
+  const kind = tokens.map((): 'ok' | 'sub' | 'del' =>
+    rng() < pError ? (rng() < 0.7 ? 'sub' : 'del') : 'ok',
+  );
 
   const protect = (candidates: number[]) => {
     if (candidates.length > 0 && candidates.every((i) => kind[i] !== 'ok')) kind[candidates[0]!] = 'ok';
@@ -127,7 +136,10 @@ export function degradeTranscript(input: DegradeInput, rng: Random): Degraded {
     const p = input.persona;
     const ids = [p.accountId, p.postcode, ...p.name.split(/\s+/)].map(core).filter(Boolean);
     const identifying = tokens.map((t, i) => (ids.includes(core(t)) ? i : -1)).filter((i) => i >= 0);
-    identifying.sort((a, b) => Number(core(tokens[b]!) === core(p.accountId)) - Number(core(tokens[a]!) === core(p.accountId)));
+    identifying.sort(
+      (a, b) =>
+        Number(core(tokens[b]!) === core(p.accountId)) - Number(core(tokens[a]!) === core(p.accountId)),
+    );
     protect(identifying);
   }
   protect([Math.floor(rng() * tokens.length)]);
@@ -156,7 +168,12 @@ export function degradeTranscript(input: DegradeInput, rng: Random): Degraded {
     words.push(word(substitute(token, rng), start, cursor, input.confidence * (0.35 + 0.4 * rng())));
   });
   const errors = kind.filter((k) => k !== 'ok').length;
-  return { transcript: words.map((w) => w.punctuated_word).join(' '), words, errors, garbledSlots: [...garbled] };
+  return {
+    transcript: words.map((w) => w.punctuated_word).join(' '),
+    words,
+    errors,
+    garbledSlots: [...garbled],
+  };
 }
 
 function word(punctuated: string, start: number, end: number, confidence: number): RecognisedWord {

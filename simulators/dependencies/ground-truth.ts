@@ -100,12 +100,12 @@ export class GroundTruth {
     const callId = callIdOfUtterance(entry.utteranceId) ?? entry.utteranceId;
     const record: TranscriptRecord = { ...entry, callId, seq: ++this.#seq };
     const key = normaliseTranscript(record.transcript);
-    let list = this.#byText.get(key);
-    if (!list) this.#byText.set(key, (list = []));
-    list.push(record);
-    let texts = this.#byCall.get(callId);
-    if (!texts) this.#byCall.set(callId, (texts = new Set()));
-    texts.add(key);
+    const list = this.#byText.get(key);
+    if (list) list.push(record);
+    else this.#byText.set(key, [record]);
+    const texts = this.#byCall.get(callId);
+    if (texts) texts.add(key);
+    else this.#byCall.set(callId, new Set([key]));
     this.#latestByUtterance.set(record.utteranceId, record);
     return record;
   }

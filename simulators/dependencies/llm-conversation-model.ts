@@ -1,5 +1,5 @@
-import { crmOperations, type CrmOperationName } from '../../src/scenario/crm-operations.ts';
 import type { Scenario } from '../../src/scenario/compose-scenario.ts';
+import { type CrmOperationName, crmOperations } from '../../src/scenario/crm-operations.ts';
 import type { ExpectedWrite } from '../callers/call-plan.ts';
 import { seeded } from '../seeded-random.ts';
 import type { ConversationTurn, GroundTruth } from './ground-truth.ts';
@@ -68,16 +68,26 @@ export class LlmConversationModel {
     this.groundTruth = options.groundTruth;
     this.#seed = options.seed;
     const flows = options.scenario.vertical.flows;
-    this.#intents = new LlmIntentModel({ seed: options.seed, flows, complexity: options.scenario.population.complexity, ...options.intent });
+    this.#intents = new LlmIntentModel({
+      seed: options.seed,
+      flows,
+      complexity: options.scenario.population.complexity,
+      ...options.intent,
+    });
     this.#flowsByIntent = new Map(flows.map((f) => [f.intent, f]));
   }
 
   /** The turn a conversation is on (from its user messages), if the ground truth knows it. */
   resolve(messages: readonly ChatTurnMessage[]): ConversationTurn | undefined {
-    return this.groundTruth.resolveConversation(messages.filter((m) => m.role === 'user').map((m) => m.content));
+    return this.groundTruth.resolveConversation(
+      messages.filter((m) => m.role === 'user').map((m) => m.content),
+    );
   }
 
-  respond(request: ConversationRequest, known: ConversationTurn | undefined = this.resolve(request.messages)): ModelAnswer {
+  respond(
+    request: ConversationRequest,
+    known: ConversationTurn | undefined = this.resolve(request.messages),
+  ): ModelAnswer {
     const last = request.messages[request.messages.length - 1];
     if (!known || !last) {
       return { content: 'Thanks for calling. How can I help you today?', toolCalls: [] };
@@ -98,7 +108,9 @@ export class LlmConversationModel {
 
     const misheard = this.groundTruth.misheard(plan, turn.index);
     const rng = seeded(this.#seed, 'llm-values', plan.id);
-    const accountId = misheard.has('accountId') ? misheardValue(plan.caller.accountId, rng) : plan.caller.accountId;
+    const accountId = misheard.has('accountId')
+      ? misheardValue(plan.caller.accountId, rng)
+      : plan.caller.accountId;
     const valueRng = seeded(this.#seed, 'llm-values', turn.id);
     const writes: ExpectedWrite[] = classification.correct
       ? turn.expect.writes
@@ -109,7 +121,11 @@ export class LlmConversationModel {
             args: Object.fromEntries(
               Object.entries(w.args).map(([name, value]) => [
                 name,
-                name === 'accountId' ? accountId : misheard.has(name) ? misheardValue(value, valueRng) : value,
+                name === 'accountId'
+                  ? accountId
+                  : misheard.has(name)
+                    ? misheardValue(value, valueRng)
+                    : value,
               ]),
             ),
           }))
@@ -117,30 +133,41 @@ export class LlmConversationModel {
 
     if (last.role === 'user') {
       const calls: ModelToolCall[] = [];
-      if (CLASSIFIED_KINDS.has(turn.kind)) calls.push({ name: 'record_intent', arguments: { intent: classification.intent } });
-      for (const op of turn.expect.reads) calls.push({ name: op, arguments: readArgs(op, accountId, plan.caller.phone) });
+      if (CLASSIFIED_KINDS.has(turn.kind))
+        calls.push({ name: 'record_intent', arguments: { intent: classification.intent } });
+      for (const op of turn.expect.reads)
+        calls.push({ name: op, arguments: readArgs(op, accountId, plan.caller.phone) });
       for (const w of writes) calls.push({ name: w.op, arguments: w.args });
       const usable = calls.filter((c) => offered.has(c.name));
       if (usable.length > 0) return { content: null, toolCalls: usable, turn: known, classification };
     }
 
     const terminal = this.#terminal(known, classification);
-    const content = replyText({ plan, turn, intent: classification.intent, correct: classification.correct, writes, terminal }, seeded(this.#seed, 'llm-reply', key));
+    const content = replyText(
+      { plan, turn, intent: classification.intent, correct: classification.correct, writes, terminal },
+      seeded(this.#seed, 'llm-reply', key),
+    );
     const toolCalls: ModelToolCall[] = [];
-    if (terminal.action === 'transfer') toolCalls.push({ name: 'transfer_to_human', arguments: { reason: terminal.reason ?? 'unspecified' } });
+    if (terminal.action === 'transfer')
+      toolCalls.push({ name: 'transfer_to_human', arguments: { reason: terminal.reason ?? 'unspecified' } });
     if (terminal.action === 'end') toolCalls.push({ name: 'end_call', arguments: {} });
     return { content, toolCalls: toolCalls.filter((c) => offered.has(c.name)), turn: known, classification };
   }
 
-  #terminal({ turn }: ConversationTurn, c: Classification): { action: 'continue' | 'transfer' | 'end'; reason?: string } {
+  #terminal(
+    { turn }: ConversationTurn,
+    c: Classification,
+  ): { action: 'continue' | 'transfer' | 'end'; reason?: string } {
     if (!c.correct) {
       // The model acts on the intent it believes: a wrong out-of-scope/human intent transfers, and a
       // wrong in-scope intent carries on where the call should have been transferred.
       const flow = this.#flowsByIntent.get(c.intent);
-      if (flow && flow.outcome.action === 'transfer') return { action: 'transfer', reason: flow.outcome.transferReason ?? 'out_of_scope' };
+      if (flow && flow.outcome.action === 'transfer')
+        return { action: 'transfer', reason: flow.outcome.transferReason ?? 'out_of_scope' };
       if (turn.expect.action === 'transfer') return { action: 'continue' };
     }
-    if (turn.expect.action === 'transfer') return { action: 'transfer', reason: turn.expect.transferReason ?? 'unspecified' };
+    if (turn.expect.action === 'transfer')
+      return { action: 'transfer', reason: turn.expect.transferReason ?? 'unspecified' };
     return { action: turn.expect.action };
   }
 }

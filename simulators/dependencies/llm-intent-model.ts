@@ -1,6 +1,6 @@
 import type { ComplexityClass } from '../../src/scenario/population-schema.ts';
 import type { Flow } from '../../src/scenario/vertical-schema.ts';
-import { type Random, pickWeighted, seeded } from '../seeded-random.ts';
+import { pickWeighted, type Random, seeded } from '../seeded-random.ts';
 
 export interface IntentModelOptions {
   seed: string | number;
@@ -65,14 +65,19 @@ export class LlmIntentModel {
     const pCorrect = this.pCorrect(input);
     if (rng() < pCorrect) return { intent: input.trueIntent, correct: true, pCorrect };
     const wrong = this.wrongIntent(input.trueIntent, rng);
-    return wrong === undefined ? { intent: input.trueIntent, correct: true, pCorrect } : { intent: wrong, correct: false, pCorrect };
+    return wrong === undefined
+      ? { intent: input.trueIntent, correct: true, pCorrect }
+      : { intent: wrong, correct: false, pCorrect };
   }
 
   wrongIntent(trueIntent: string, rng: Random): string | undefined {
     const others = this.#flows.filter((f) => f.intent !== trueIntent);
     const total = others.reduce((a, f) => a + f.weight, 0);
     if (others.length === 0 || !(total > 0)) return undefined;
-    return pickWeighted(rng, others.map((f) => ({ item: f.intent, weight: f.weight / total })));
+    return pickWeighted(
+      rng,
+      others.map((f) => ({ item: f.intent, weight: f.weight / total })),
+    );
   }
 }
 

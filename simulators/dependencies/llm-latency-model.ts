@@ -37,14 +37,25 @@ export class LlmLatencyModel {
     this.#options = options.latency === false ? false : { ...DEFAULT_LLM_LATENCY, ...options.latency };
   }
 
-  timing(input: { key: string; promptTokens: number; completionTokens: number; firstTokenDelayMs: number }): LlmTiming {
+  timing(input: {
+    key: string;
+    promptTokens: number;
+    completionTokens: number;
+    firstTokenDelayMs: number;
+  }): LlmTiming {
     const o = this.#options;
     const delay = Math.max(0, input.firstTokenDelayMs);
     if (o === false) return { firstTokenMs: delay, perTokenMs: 0, totalMs: delay };
     const rng = seeded(this.#seed, 'llm-latency', input.key);
-    const ttft = (o.ttftMedianMs > 0 ? lognormal(rng, o.ttftMedianMs, o.ttftP90Ms) : 0) + o.prefillMsPerToken * input.promptTokens;
+    const ttft =
+      (o.ttftMedianMs > 0 ? lognormal(rng, o.ttftMedianMs, o.ttftP90Ms) : 0) +
+      o.prefillMsPerToken * input.promptTokens;
     const perTokenMs = o.tokensPerSecond > 0 ? 1000 / o.tokensPerSecond : 0;
     const firstTokenMs = Math.round(ttft + delay);
-    return { firstTokenMs, perTokenMs, totalMs: Math.round(firstTokenMs + perTokenMs * Math.max(0, input.completionTokens - 1)) };
+    return {
+      firstTokenMs,
+      perTokenMs,
+      totalMs: Math.round(firstTokenMs + perTokenMs * Math.max(0, input.completionTokens - 1)),
+    };
   }
 }

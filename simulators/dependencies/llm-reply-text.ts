@@ -1,5 +1,5 @@
 import type { CallPlan, ExpectedWrite, PlannedTurn } from '../callers/call-plan.ts';
-import { type Random, pick } from '../seeded-random.ts';
+import { pick, type Random } from '../seeded-random.ts';
 
 /** What the agent says to the caller after a turn, as a production LLM would phrase it. */
 export interface ReplyContext {
@@ -13,16 +13,34 @@ export interface ReplyContext {
 }
 
 const NEXT_STEP: Record<string, readonly string[]> = {
-  payment_arrangement: ['How much could you afford each time, and how often?', "Let's set up a plan that works for you. What could you pay, and from when?"],
-  balance_enquiry: ["I've got your balance up now: you're a couple of payments behind.", 'Your current balance and arrears are on screen now, let me take you through them.'],
-  promise_to_pay: ['Thanks for letting us know. How much will you pay, and on what date?', 'No problem. What amount can you pay, and when?'],
-  payment_holiday: ["I'm sorry to hear that. Can you tell me a little about what's happened, and how long you need?", 'We can look at some breathing space. What is the reason, and for how many months?'],
-  update_contact_details: ['Of course. What is the new email address?', 'Sure, what email would you like us to use?'],
+  payment_arrangement: [
+    'How much could you afford each time, and how often?',
+    "Let's set up a plan that works for you. What could you pay, and from when?",
+  ],
+  balance_enquiry: [
+    "I've got your balance up now: you're a couple of payments behind.",
+    'Your current balance and arrears are on screen now, let me take you through them.',
+  ],
+  promise_to_pay: [
+    'Thanks for letting us know. How much will you pay, and on what date?',
+    'No problem. What amount can you pay, and when?',
+  ],
+  payment_holiday: [
+    "I'm sorry to hear that. Can you tell me a little about what's happened, and how long you need?",
+    'We can look at some breathing space. What is the reason, and for how many months?',
+  ],
+  update_contact_details: [
+    'Of course. What is the new email address?',
+    'Sure, what email would you like us to use?',
+  ],
   dispute_debt: ['I understand you want to dispute this.', "I'm sorry you think this isn't right."],
   speak_to_human: ['Of course.', 'No problem.'],
 };
 
-const GENERIC_NEXT = ['Right, I can help with that. Could you tell me a bit more?', 'Okay. What would you like to do today?'];
+const GENERIC_NEXT = [
+  'Right, I can help with that. Could you tell me a bit more?',
+  'Okay. What would you like to do today?',
+];
 
 function describeWrite(w: ExpectedWrite): string {
   const a = w.args;
@@ -48,21 +66,37 @@ export function replyText(ctx: ReplyContext, rng: Random): string {
   const first = ctx.plan.caller.firstName;
   if (ctx.terminal.action === 'transfer') {
     return ctx.terminal.reason === 'caller_requested' || ctx.intent === 'speak_to_human'
-      ? pick(rng, ["Of course, I'll put you through to one of my colleagues now.", 'No problem, transferring you to an adviser now, please hold.'])
-      : pick(rng, ["That's something one of my colleagues needs to look at. I'll transfer you now.", "I can't help with that myself, but I'll put you through to someone who can."]);
+      ? pick(rng, [
+          "Of course, I'll put you through to one of my colleagues now.",
+          'No problem, transferring you to an adviser now, please hold.',
+        ])
+      : pick(rng, [
+          "That's something one of my colleagues needs to look at. I'll transfer you now.",
+          "I can't help with that myself, but I'll put you through to someone who can.",
+        ]);
   }
   if (ctx.terminal.action === 'end') {
-    return pick(rng, [`Thanks for calling, ${first}. Take care, goodbye.`, `You're welcome, ${first}. Have a good day, bye.`, 'Glad I could help. Goodbye.']);
+    return pick(rng, [
+      `Thanks for calling, ${first}. Take care, goodbye.`,
+      `You're welcome, ${first}. Have a good day, bye.`,
+      'Glad I could help. Goodbye.',
+    ]);
   }
   if (ctx.writes.length > 0) {
     const done = ctx.writes.map(describeWrite).join(' and ');
-    return pick(rng, [`All done: I've recorded ${done}. Is there anything else?`, `That's set up: ${done}. Anything else I can help with?`]);
+    return pick(rng, [
+      `All done: I've recorded ${done}. Is there anything else?`,
+      `That's set up: ${done}. Anything else I can help with?`,
+    ]);
   }
   switch (ctx.turn.kind) {
     case 'open':
       return `Thanks ${first}, I've found your account. ${pick(rng, NEXT_STEP[ctx.intent] ?? GENERIC_NEXT)}`;
     case 'clarify':
-      return pick(rng, ['Sorry about that, let me say it again more clearly.', 'Of course. To repeat what I said:']);
+      return pick(rng, [
+        'Sorry about that, let me say it again more clearly.',
+        'Of course. To repeat what I said:',
+      ]);
     case 'correction':
       return pick(rng, ["No problem, I've updated that.", "Thanks, I've changed that for you."]);
     default:
@@ -79,7 +113,8 @@ export function misheardValue(value: string, rng: Random): string {
     return d.toISOString().slice(0, 10);
   }
   const time = /^(\d{2}):(\d{2})$/.exec(value);
-  if (time) return `${String((Number(time[1]) + pick(rng, [-2, -1, 1, 2]) + 24) % 24).padStart(2, '0')}:${time[2]}`;
+  if (time)
+    return `${String((Number(time[1]) + pick(rng, [-2, -1, 1, 2]) + 24) % 24).padStart(2, '0')}:${time[2]}`;
   const digits = [...value].map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
   if (digits.length > 0) {
     // The leading digits are the ones a listener mishears ("fifteen" / "fifty").

@@ -22,7 +22,12 @@ const fake: FaultSource & { mean?: number; cohort?: string } = {
   },
 };
 const server = setupServer(
-  ...createAsrHandlers({ recogniser: world.recogniser, faults, baseUrl: 'http://asr.sim', now: () => Date.UTC(2026, 2, 2) }),
+  ...createAsrHandlers({
+    recogniser: world.recogniser,
+    faults,
+    baseUrl: 'http://asr.sim',
+    now: () => Date.UTC(2026, 2, 2),
+  }),
   ...createAsrHandlers({ recogniser: world.recogniser, faults: fake, baseUrl: 'http://asr-fake.sim' }),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -32,9 +37,14 @@ afterEach(() => {
 afterAll(() => server.close());
 
 async function post(body: Uint8Array, base = 'http://asr.sim', type = 'audio/mulaw'): Promise<Response> {
-  return fetch(`${base}/v1/listen?model=nova-2&language=en-GB`, { method: 'POST', headers: { 'content-type': type }, body });
+  return fetch(`${base}/v1/listen?model=nova-2&language=en-GB`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body,
+  });
 }
-const alternative = async (r: Response) => ((await r.json()) as ListenResponse).results.channels[0].alternatives[0];
+const alternative = async (r: Response) =>
+  ((await r.json()) as ListenResponse).results.channels[0].alternatives[0];
 
 async function meanConfidence(plans: typeof geordies, base?: string): Promise<number> {
   let sum = 0;
@@ -96,7 +106,9 @@ test('asr-confidence-collapse hits exactly the targeted cohort', async () => {
 test('the handlers take any fault source (a hand-rolled fake)', async () => {
   fake.mean = 0.3;
   fake.cohort = 'scouse';
-  expect(Math.abs((await meanConfidence(scousers.slice(0, 100), 'http://asr-fake.sim')) - 0.3)).toBeLessThan(0.03);
+  expect(Math.abs((await meanConfidence(scousers.slice(0, 100), 'http://asr-fake.sim')) - 0.3)).toBeLessThan(
+    0.03,
+  );
   expect(await meanConfidence(geordies.slice(0, 50), 'http://asr-fake.sim')).toBeGreaterThan(0.7);
 });
 
@@ -111,7 +123,7 @@ test('openings stay unique per call even when confidence collapses', async () =>
   }
 });
 
-test('an asr-error-rate fault fails requests with a 5xx in Deepgram\'s error shape', async () => {
+test("an asr-error-rate fault fails requests with a 5xx in Deepgram's error shape", async () => {
   faults.set({ type: 'asr-error-rate', params: { rate: 1 } });
   const turn = geordies[2]!.turns[1]!;
   const response = await post(utteranceAudioBytes(turn.id, turn.speechMs));

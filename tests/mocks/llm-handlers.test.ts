@@ -21,7 +21,13 @@ const ENDPOINTS = [
 const server = setupServer(
   ...createAsrHandlers({ recogniser: world.recogniser, baseUrl: 'http://asr.sim' }),
   ...ENDPOINTS.flatMap((e) =>
-    createLlmHandlers({ ...e, conversation: world.conversation, latency: false, faults, baseUrl: `http://${e.endpoint}.sim` }),
+    createLlmHandlers({
+      ...e,
+      conversation: world.conversation,
+      latency: false,
+      faults,
+      baseUrl: `http://${e.endpoint}.sim`,
+    }),
   ),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -30,10 +36,15 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-const client = (endpoint = 'llm-primary-eu') => new OpenAI({ baseURL: `http://${endpoint}.sim/v1`, apiKey: 'sk-callstorm', maxRetries: 0 });
+const client = (endpoint = 'llm-primary-eu') =>
+  new OpenAI({ baseURL: `http://${endpoint}.sim/v1`, apiKey: 'sk-callstorm', maxRetries: 0 });
 const tool = (name: string): ChatCompletionTool => ({
   type: 'function',
-  function: { name, description: name, parameters: { type: 'object', properties: {}, additionalProperties: true } },
+  function: {
+    name,
+    description: name,
+    parameters: { type: 'object', properties: {}, additionalProperties: true },
+  },
 });
 const TOOLS = [...crmOperationNames, 'record_intent', 'transfer_to_human', 'end_call'].map(tool);
 
@@ -64,7 +75,12 @@ test('every named endpoint answers with its own region', async () => {
 test('streaming: the assembled chunks equal the plain answer, with usage last', async () => {
   const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Is anyone there?' }];
   const plain = await client().chat.completions.create({ model: 'm', messages });
-  const stream = await client().chat.completions.create({ model: 'm', messages, stream: true, stream_options: { include_usage: true } });
+  const stream = await client().chat.completions.create({
+    model: 'm',
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   let text = '';
   let finish: string | null = null;
   let usage: OpenAI.CompletionUsage | null | undefined;
@@ -89,18 +105,24 @@ test('the SDK parses tool calls, plain and streamed (finalChatCompletion)', asyn
   const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: heard.transcript }];
   const plain = await client().chat.completions.create({ model: 'm', messages, tools: TOOLS });
   expect(plain.choices[0]!.finish_reason).toBe('tool_calls');
-  const calls = plain.choices[0]!.message.tool_calls!.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : []));
+  const calls = plain.choices[0]!.message.tool_calls!.map((c) =>
+    c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : [],
+  );
   expect(calls.map((c) => c[0])).toEqual(['record_intent', 'lookup_account']);
   expect(calls[1]![1]).toEqual({ accountId: plan.caller.accountId });
 
-  const streamed = await client().chat.completions.stream({ model: 'm', messages, tools: TOOLS }).finalChatCompletion();
-  expect(streamed.choices[0]!.message.tool_calls?.map((c) => (c.type === 'function' ? c.function : null))).toEqual(
-    plain.choices[0]!.message.tool_calls!.map((c) => (c.type === 'function' ? c.function : null)),
-  );
+  const streamed = await client()
+    .chat.completions.stream({ model: 'm', messages, tools: TOOLS })
+    .finalChatCompletion();
+  expect(
+    streamed.choices[0]!.message.tool_calls?.map((c) => (c.type === 'function' ? c.function : null)),
+  ).toEqual(plain.choices[0]!.message.tool_calls!.map((c) => (c.type === 'function' ? c.function : null)));
 });
 
 test('a call driven turn by turn ends with the expected write and end_call', async () => {
-  const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: 'You are the collections agent.' }];
+  const messages: ChatCompletionMessageParam[] = [
+    { role: 'system', content: 'You are the collections agent.' },
+  ];
   const called: { name: string; args: Record<string, string> }[] = [];
   for (const turn of plan.turns) {
     const heard = await listen('http://asr.sim', turn.id, turn.speechMs);
@@ -111,7 +133,10 @@ test('a call driven turn by turn ends with the expected write and end_call', asy
       messages.push(message);
       const toolCalls = (message.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [c] : []));
       for (const c of toolCalls) {
-        called.push({ name: c.function.name, args: JSON.parse(c.function.arguments) as Record<string, string> });
+        called.push({
+          name: c.function.name,
+          args: JSON.parse(c.function.arguments) as Record<string, string>,
+        });
         messages.push({ role: 'tool', tool_call_id: c.id, content: '{"ok":true}' });
       }
       if (message.content || toolCalls.length === 0) break;
@@ -137,12 +162,18 @@ test('an out-of-scope request ends in transfer_to_human with the reason', async 
   });
   const call = response.choices[0]!.message.tool_calls?.[0];
   expect(call?.type === 'function' && call.function.name).toBe('transfer_to_human');
-  expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ reason: 'out_of_scope' });
+  expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({
+    reason: 'out_of_scope',
+  });
 });
 
 test('llm-truncated-stream: the stream stops early with no finish_reason', async () => {
   faults.set({ type: 'llm-truncated-stream', params: { afterChars: 10 } });
-  const stream = await client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'Hello?' }], stream: true });
+  const stream = await client().chat.completions.create({
+    model: 'm',
+    messages: [{ role: 'user', content: 'Hello?' }],
+    stream: true,
+  });
   let text = '';
   const finishes: (string | null)[] = [];
   for await (const chunk of stream) {
@@ -174,10 +205,18 @@ test('llm-slow-first-token delays the answer; rate-limit answers 429 in the Open
 });
 
 test('max_tokens cuts the answer with finish_reason length; a bad request is a 400', async () => {
-  const response = await client().chat.completions.create({ model: 'm', max_tokens: 3, messages: [{ role: 'user', content: 'Hello?' }] });
+  const response = await client().chat.completions.create({
+    model: 'm',
+    max_tokens: 3,
+    messages: [{ role: 'user', content: 'Hello?' }],
+  });
   expect(response.choices[0]!.finish_reason).toBe('length');
   expect(response.usage!.completion_tokens).toBe(3);
-  const bad = await fetch('http://llm-us.sim/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[]}' });
+  const bad = await fetch('http://llm-us.sim/v1/chat/completions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"model":"m","messages":[]}',
+  });
   expect(bad.status).toBe(400);
   expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('messages');
 });

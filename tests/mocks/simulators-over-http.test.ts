@@ -22,20 +22,38 @@ function handlersFor(base?: string) {
   const b = base === undefined ? {} : { baseUrl: base };
   return {
     asr: createAsrHandlers({ recogniser: world.recogniser, now: NOW, seed: 99, ...b }),
-    llm: createLlmHandlers({ endpoint: 'llm-us', region: 'us', conversation: world.conversation, latency: false, now: NOW, seed: 99, ...b }),
+    llm: createLlmHandlers({
+      endpoint: 'llm-us',
+      region: 'us',
+      conversation: world.conversation,
+      latency: false,
+      now: NOW,
+      seed: 99,
+      ...b,
+    }),
     tts: createTtsHandlers({ synthesiser: new TtsSynthesiser({ seed: 99, latency: false }), seed: 99, ...b }),
   };
 }
 
 const inProcess = handlersFor('http://sim.local');
 const server = setupServer(...inProcess.asr, ...inProcess.llm, ...inProcess.tts);
-const hosts: Record<'asr' | 'llm' | 'tts', SimulatorHost> = {} as Record<'asr' | 'llm' | 'tts', SimulatorHost>;
+const hosts: Record<'asr' | 'llm' | 'tts', SimulatorHost> = {} as Record<
+  'asr' | 'llm' | 'tts',
+  SimulatorHost
+>;
 
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
   const http = handlersFor();
   for (const kind of ['asr', 'llm', 'tts'] as const) {
-    hosts[kind] = await startSimulatorHost({ name: kind === 'llm' ? 'llm-us' : kind, kind, handlers: http[kind], faults: new FaultSet({ kind }), host: '127.0.0.1', port: 0 });
+    hosts[kind] = await startSimulatorHost({
+      name: kind === 'llm' ? 'llm-us' : kind,
+      kind,
+      handlers: http[kind],
+      faults: new FaultSet({ kind }),
+      host: '127.0.0.1',
+      port: 0,
+    });
   }
 });
 afterAll(async () => {
@@ -43,20 +61,41 @@ afterAll(async () => {
   await Promise.all(Object.values(hosts).map((h) => h.close()));
 });
 
-async function both(kind: 'asr' | 'llm' | 'tts', path: string, init: () => RequestInit): Promise<[Response, Response]> {
+async function both(
+  kind: 'asr' | 'llm' | 'tts',
+  path: string,
+  init: () => RequestInit,
+): Promise<[Response, Response]> {
   return [await fetch(`http://sim.local${path}`, init()), await fetch(`${hosts[kind].url}${path}`, init())];
 }
 
 test('a call through ASR then LLM gives the same bodies in-process and over HTTP', async () => {
   const messages: { role: string; content: string }[] = [];
   for (const turn of plan.turns) {
-    const [a, b] = await both('asr', '/v1/listen?model=nova-2', () => ({ method: 'POST', headers: { 'content-type': 'audio/mulaw' }, body: utteranceAudioBytes(turn.id, turn.speechMs) }));
+    const [a, b] = await both('asr', '/v1/listen?model=nova-2', () => ({
+      method: 'POST',
+      headers: { 'content-type': 'audio/mulaw' },
+      body: utteranceAudioBytes(turn.id, turn.speechMs),
+    }));
     const [asrA, asrB] = [await a.text(), await b.text()];
     expect(asrB).toBe(asrA);
-    const transcript = (JSON.parse(asrA) as { results: { channels: { alternatives: { transcript: string }[] }[] } }).results.channels[0]!.alternatives[0]!.transcript;
+    const transcript = (
+      JSON.parse(asrA) as { results: { channels: { alternatives: { transcript: string }[] }[] } }
+    ).results.channels[0]!.alternatives[0]!.transcript;
     messages.push({ role: 'user', content: transcript });
-    const body = JSON.stringify({ model: 'gpt-4o-mini', messages, tools: [{ type: 'function', function: { name: 'lookup_account' } }, { type: 'function', function: { name: 'end_call' } }] });
-    const [c, d] = await both('llm', '/v1/chat/completions', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+    const body = JSON.stringify({
+      model: 'gpt-4o-mini',
+      messages,
+      tools: [
+        { type: 'function', function: { name: 'lookup_account' } },
+        { type: 'function', function: { name: 'end_call' } },
+      ],
+    });
+    const [c, d] = await both('llm', '/v1/chat/completions', () => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }));
     expect(d.headers.get('x-callstorm-region')).toBe('us');
     const [llmA, llmB] = [await c.text(), await d.text()];
     expect(llmB).toBe(llmA);
@@ -64,8 +103,17 @@ test('a call through ASR then LLM gives the same bodies in-process and over HTTP
 });
 
 test('a streamed completion arrives over HTTP chunk for chunk', async () => {
-  const body = JSON.stringify({ model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hello?' }] });
-  const [a, b] = await both('llm', '/v1/chat/completions', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+  const body = JSON.stringify({
+    model: 'm',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'Hello?' }],
+  });
+  const [a, b] = await both('llm', '/v1/chat/completions', () => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  }));
   expect(b.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const [sa, sb] = [await a.text(), await b.text()];
   expect(sb).toBe(sa);
@@ -73,7 +121,11 @@ test('a streamed completion arrives over HTTP chunk for chunk', async () => {
 });
 
 test('TTS audio is byte-identical over HTTP', async () => {
-  const init = () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Thanks for calling, goodbye.' }) });
+  const init = () => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Thanks for calling, goodbye.' }),
+  });
   const [a, b] = await both('tts', '/v1/speak?encoding=mulaw&sample_rate=8000', init);
   expect(b.headers.get('x-callstorm-audio-ms')).toBe(a.headers.get('x-callstorm-audio-ms'));
   expect(Buffer.from(await b.arrayBuffer()).equals(Buffer.from(await a.arrayBuffer()))).toBe(true);

@@ -3,15 +3,25 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTtsHandlers } from '../../mocks/tts-handlers.ts';
 import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
 
-const server = setupServer(...createTtsHandlers({ synthesiser: new TtsSynthesiser({ seed: 5, tts: { ttfbMedianMs: 120, ttfbP90Ms: 121 } }), baseUrl: 'http://tts.sim' }));
+const server = setupServer(
+  ...createTtsHandlers({
+    synthesiser: new TtsSynthesiser({ seed: 5, tts: { ttfbMedianMs: 120, ttfbP90Ms: 121 } }),
+    baseUrl: 'http://tts.sim',
+  }),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 const speak = (text: string, query = 'model=aura-2-thalia-en&encoding=mulaw&sample_rate=8000') =>
-  fetch(`http://tts.sim/v1/speak?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  fetch(`http://tts.sim/v1/speak?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
 
 test('speaks μ-law 8 kHz audio whose duration follows the text, streamed after a first-byte delay', async () => {
-  const text = 'I can set up a plan of one hundred and sixty pounds a week starting on Tuesday the tenth of March for you.';
+  const text =
+    'I can set up a plan of one hundred and sixty pounds a week starting on Tuesday the tenth of March for you.';
   const started = performance.now();
   const response = await speak(text);
   expect(response.status).toBe(200);
@@ -38,11 +48,15 @@ test('speaks μ-law 8 kHz audio whose duration follows the text, streamed after 
 
 test('a longer text takes longer to say', async () => {
   const short = Number((await speak('Goodbye.')).headers.get('x-callstorm-audio-ms'));
-  const long = Number((await speak('Thanks for calling today, take care and have a lovely afternoon. Goodbye.')).headers.get('x-callstorm-audio-ms'));
+  const long = Number(
+    (await speak('Thanks for calling today, take care and have a lovely afternoon. Goodbye.')).headers.get(
+      'x-callstorm-audio-ms',
+    ),
+  );
   expect(long).toBeGreaterThan(short * 5);
 });
 
-test('refuses encodings it cannot speak and empty text, in Deepgram\'s error shape', async () => {
+test("refuses encodings it cannot speak and empty text, in Deepgram's error shape", async () => {
   const wrong = await speak('Hello', 'encoding=linear16&sample_rate=24000');
   expect(wrong.status).toBe(400);
   expect(await wrong.json()).toMatchObject({ err_code: 'Bad Request' });

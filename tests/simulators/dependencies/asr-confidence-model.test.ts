@@ -8,8 +8,16 @@ const N = 2000;
 const model = new AsrConfidenceModel({ seed: 11, population: scenario.population });
 
 function sample(cohort: string, noise: string, faultMean?: number): { mean: number; sd: number } {
-  const xs = Array.from({ length: N }, (_, i) =>
-    model.draw({ utteranceId: `cs-11-${i}.u0`, attempt: 1, cohort, noise, ...(faultMean === undefined ? {} : { faultMean }) }).confidence,
+  const xs = Array.from(
+    { length: N },
+    (_, i) =>
+      model.draw({
+        utteranceId: `cs-11-${i}.u0`,
+        attempt: 1,
+        cohort,
+        noise,
+        ...(faultMean === undefined ? {} : { faultMean }),
+      }).confidence,
   );
   const mean = xs.reduce((a, b) => a + b, 0) / N;
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (N - 1));
@@ -53,7 +61,14 @@ test('word errors grow as confidence falls', () => {
     let errors = 0;
     for (let i = 0; i < 500; i++) {
       errors += degradeTranscript(
-        { text, durationMs: 5000, confidence, wordErrorScale: 1, errorFactor: 1, slots: { amount: '160.00', frequency: 'weekly' } },
+        {
+          text,
+          durationMs: 5000,
+          confidence,
+          wordErrorScale: 1,
+          errorFactor: 1,
+          slots: { amount: '160.00', frequency: 'weekly' },
+        },
         seeded('wer', confidence, i),
       ).errors;
     }
@@ -69,10 +84,31 @@ test('garbled slot words are reported, and the opening keeps an identifying toke
   const persona = { name: 'Aisha Khan', accountId: '44325226', postcode: 'LS1 4AP' };
   const text = "Hi, my name's Aisha Khan, my account number is 44325226.";
   for (let i = 0; i < 200; i++) {
-    const d = degradeTranscript({ text, durationMs: 3000, confidence: 0.05, wordErrorScale: 1.3, errorFactor: 1, slots: { accountId: '44325226' }, persona }, seeded('open', i));
+    const d = degradeTranscript(
+      {
+        text,
+        durationMs: 3000,
+        confidence: 0.05,
+        wordErrorScale: 1.3,
+        errorFactor: 1,
+        slots: { accountId: '44325226' },
+        persona,
+      },
+      seeded('open', i),
+    );
     expect(d.transcript).toMatch(/Aisha|Khan|44325226/);
   }
-  const d = degradeTranscript({ text: 'I can pay £160 weekly.', durationMs: 2000, confidence: 0.02, wordErrorScale: 1, errorFactor: 1, slots: { amount: '160.00', frequency: 'weekly' } }, seeded('slots', 1));
+  const d = degradeTranscript(
+    {
+      text: 'I can pay £160 weekly.',
+      durationMs: 2000,
+      confidence: 0.02,
+      wordErrorScale: 1,
+      errorFactor: 1,
+      slots: { amount: '160.00', frequency: 'weekly' },
+    },
+    seeded('slots', 1),
+  );
   expect(d.garbledSlots.length).toBeGreaterThan(0);
   expect(d.words.length).toBeGreaterThan(0);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { GroundTruth, callIdOfUtterance } from '../../../simulators/dependencies/ground-truth.ts';
+import { callIdOfUtterance, GroundTruth } from '../../../simulators/dependencies/ground-truth.ts';
 import { fixturePlan, fixturePlans } from '../../fixtures/call-plans.ts';
 
 const heard = (gt: GroundTruth, utteranceId: string, transcript: string, confidence = 0.9, attempt = 1) =>
@@ -36,7 +36,10 @@ test('a conversation resolves to the turn of its last user message, with the ASR
   gt.register([plan]);
   heard(gt, plan.turns[0]!.id, 'Hi, my name is Aisha Khan, account AC01000000.', 0.91);
   heard(gt, plan.turns[1]!.id, "I'm behind on my payments.", 0.62);
-  const turn = gt.resolveConversation(['hi my name is aisha khan account ac01000000', "I'm behind on my payments."]);
+  const turn = gt.resolveConversation([
+    'hi my name is aisha khan account ac01000000',
+    "I'm behind on my payments.",
+  ]);
   expect(turn?.turn.id).toBe(plan.turns[1]!.id);
   expect(turn?.transcript.confidence).toBe(0.62);
   expect(gt.resolveConversation(['something nobody said'])).toBeUndefined();
@@ -71,7 +74,13 @@ test('a value misheard in one turn stays misheard until a later turn says it rig
   const gt = new GroundTruth();
   const plan = fixturePlan();
   gt.register([plan]);
-  gt.recordTranscript({ utteranceId: plan.turns[2]!.id, transcript: 'I can manage £170 monthly', confidence: 0.5, attempt: 1, garbledSlots: ['amount'] });
+  gt.recordTranscript({
+    utteranceId: plan.turns[2]!.id,
+    transcript: 'I can manage £170 monthly',
+    confidence: 0.5,
+    attempt: 1,
+    garbledSlots: ['amount'],
+  });
   expect([...gt.misheard(plan, 2)]).toEqual(['amount']);
   expect([...gt.misheard(plan, 1)]).toEqual([]);
 });

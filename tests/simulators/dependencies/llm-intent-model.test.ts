@@ -2,13 +2,26 @@ import { expect, test } from 'vitest';
 import { LlmIntentModel } from '../../../simulators/dependencies/llm-intent-model.ts';
 import { scenario } from '../../fixtures/simulator-world.ts';
 
-const model = new LlmIntentModel({ seed: 3, flows: scenario.vertical.flows, complexity: scenario.population.complexity });
+const model = new LlmIntentModel({
+  seed: 3,
+  flows: scenario.vertical.flows,
+  complexity: scenario.population.complexity,
+});
 
 function accuracy(confidence: number, complexity: string, wrongIntentRate = 0): number {
   let right = 0;
   const n = 3000;
   for (let i = 0; i < n; i++) {
-    if (model.classify({ key: `k${i}`, trueIntent: 'payment_arrangement', confidence, complexity, wrongIntentRate }).correct) right++;
+    if (
+      model.classify({
+        key: `k${i}`,
+        trueIntent: 'payment_arrangement',
+        confidence,
+        complexity,
+        wrongIntentRate,
+      }).correct
+    )
+      right++;
   }
   return right / n;
 }
@@ -33,7 +46,13 @@ test('an llm-quality-drop fault subtracts its wrong-intent rate', () => {
 test('a wrong intent is another flow of the vertical', () => {
   const intents = new Set(scenario.vertical.flows.map((f) => f.intent));
   for (let i = 0; i < 300; i++) {
-    const c = model.classify({ key: `w${i}`, trueIntent: 'balance_enquiry', confidence: 0.2, complexity: 'complex', wrongIntentRate: 0.5 });
+    const c = model.classify({
+      key: `w${i}`,
+      trueIntent: 'balance_enquiry',
+      confidence: 0.2,
+      complexity: 'complex',
+      wrongIntentRate: 0.5,
+    });
     if (!c.correct) {
       expect(c.intent).not.toBe('balance_enquiry');
       expect(intents.has(c.intent)).toBe(true);
@@ -42,6 +61,12 @@ test('a wrong intent is another flow of the vertical', () => {
 });
 
 test('the same key always classifies the same way', () => {
-  const input = { key: 'cs-1-1.u2#1', trueIntent: 'promise_to_pay', confidence: 0.6, complexity: 'moderate', wrongIntentRate: 0 };
+  const input = {
+    key: 'cs-1-1.u2#1',
+    trueIntent: 'promise_to_pay',
+    confidence: 0.6,
+    complexity: 'moderate',
+    wrongIntentRate: 0,
+  };
   expect(model.classify(input)).toEqual(model.classify(input));
 });
