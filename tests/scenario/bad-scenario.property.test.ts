@@ -41,7 +41,7 @@ const junk: fc.Arbitrary<Json> = fc.oneof(
   fc.double({ noNaN: true }),
   fc.integer({ min: -5, max: 5 }),
   fc.string({ maxLength: 8 }),
-  fc.constant([]),
+  fc.constant([] as Json[]),
   fc.constant({}),
   fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
 );
