@@ -247,6 +247,14 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
     });
   }
   const end = drafts[drafts.length - 1]!;
+  const intents: string[] = [];
+  const flowIds: string[] = [];
+  for (const f of raised) {
+    intents.push(f.intent);
+    flowIds.push(f.id);
+  }
+  const keptWrites: ExpectedWrite[] = [];
+  for (const w of expectedWrites) if (kept.has(w.id)) keptWrites.push(w);
 
   return {
     schema: CALL_PLAN_SCHEMA,
@@ -262,13 +270,13 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
     cohort: cohort.id,
     noise: noise.id,
     complexity: complexity.id,
-    intents: raised.map((f) => f.intent),
-    flows: raised.map((f) => f.id),
+    intents,
+    flows: flowIds,
     consentRequired: true,
     patienceMs,
     asksForHumanAtTurn,
     turns,
-    expectedWrites: expectedWrites.filter((w) => kept.has(w.id)),
+    expectedWrites: keptWrites,
     expectedEnd: end.action === 'transfer' ? { action: 'transfer', reason: end.transferReason } : { action: 'end' },
   };
 }
