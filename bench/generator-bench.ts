@@ -9,9 +9,15 @@ import { loadPopulation, loadStage, loadVertical } from '../src/scenario/load-sc
  * Generator throughput and peak RSS: `n` plans of a scale-shaped month written as JSONL to
  * /dev/null, in this process (run by bench/run.ts in a child per size so RSS is its own).
  */
-export async function benchGenerator(n: number): Promise<{ plans: number; seconds: number; plansPerSecond: number; peakRssMb: number }> {
+export async function benchGenerator(
+  n: number,
+): Promise<{ plans: number; seconds: number; plansPerSecond: number; peakRssMb: number }> {
   const stage = loadStage('scale');
-  const scenario = composeScenario(loadVertical('collections'), { ...stage, monthlyVolume: n }, loadPopulation('uk-ie'));
+  const scenario = composeScenario(
+    loadVertical('collections'),
+    { ...stage, monthlyVolume: n },
+    loadPopulation('uk-ie'),
+  );
   const generator = createCallGenerator(scenario, { seed: 1 });
   const out = createWriteStream('/dev/null');
   const start = performance.now();
@@ -19,7 +25,12 @@ export async function benchGenerator(n: number): Promise<{ plans: number; second
   out.end();
   await finished(out);
   const seconds = (performance.now() - start) / 1000;
-  return { plans, seconds, plansPerSecond: plans / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    plans,
+    seconds,
+    plansPerSecond: plans / seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 if (process.argv[2] === 'child') {

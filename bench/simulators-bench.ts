@@ -16,9 +16,13 @@ export interface ThroughputFigure {
 }
 
 async function startChild(): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
-  const child = spawn(process.execPath, [BIN, 'simulators', '--vertical', 'collections', '--stage', 'scale', '--latency', 'zero'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'simulators', '--vertical', 'collections', '--stage', 'scale', '--latency', 'zero'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const parsed = JSON.parse(line) as { simulators: Record<string, { url: string }> };
   return { child, urls: Object.fromEntries(Object.entries(parsed.simulators).map(([k, v]) => [k, v.url])) };
@@ -26,7 +30,13 @@ async function startChild(): Promise<{ child: ChildProcess; urls: Record<string,
 
 async function load(name: string, options: autocannon.Options): Promise<ThroughputFigure> {
   const r = await autocannon({ connections: 32, duration: 8, ...options });
-  return { name, requestsPerSecond: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx };
+  return {
+    name,
+    requestsPerSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
 }
 
 /**
@@ -37,12 +47,17 @@ async function load(name: string, options: autocannon.Options): Promise<Throughp
 export async function benchSimulators(): Promise<ThroughputFigure[]> {
   const { child, urls } = await startChild();
   try {
-    const crm = await load('CRM GET /v1/accounts/{id}', { url: `${urls.crm}/v1/accounts/${accountIdFor(1234)}` });
+    const crm = await load('CRM GET /v1/accounts/{id}', {
+      url: `${urls.crm}/v1/accounts/${accountIdFor(1234)}`,
+    });
     const llm = await load('LLM POST /v1/chat/completions (non-streaming)', {
       url: `${urls['llm-primary-eu']}/v1/chat/completions`,
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sim' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, what can you do?' }] }),
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Hello, what can you do?' }],
+      }),
     });
     return [crm, llm];
   } finally {

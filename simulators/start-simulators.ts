@@ -2,7 +2,7 @@ import type { RequestHandler } from 'msw';
 import { createAsrHandlers } from '../mocks/asr-handlers.ts';
 import { crmControl, crmHandlers } from '../mocks/crm-handlers.ts';
 import { createLlmHandlers } from '../mocks/llm-handlers.ts';
-import { type SimulatorHost, type SimulatorControl, startSimulatorHost } from '../mocks/simulator-host.ts';
+import { type SimulatorControl, type SimulatorHost, startSimulatorHost } from '../mocks/simulator-host.ts';
 import { createTtsHandlers } from '../mocks/tts-handlers.ts';
 import type { Scenario } from '../src/scenario/compose-scenario.ts';
 import { createCallGenerator } from './callers/call-generator.ts';
@@ -90,22 +90,58 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
   const started: SimulatorHost[] = [];
   const endpoints: SimulatorEndpoint[] = [];
   const host = options.host ?? '127.0.0.1';
-  const start = async (name: string, kind: SimulatorKind, faults: FaultSet, handlers: RequestHandler[], control?: SimulatorControl, region?: string) => {
-    const h = await startSimulatorHost({ name, kind, handlers, faults, host, ...(control ? { control } : {}) });
+  const start = async (
+    name: string,
+    kind: SimulatorKind,
+    faults: FaultSet,
+    handlers: RequestHandler[],
+    control?: SimulatorControl,
+    region?: string,
+  ) => {
+    const h = await startSimulatorHost({
+      name,
+      kind,
+      handlers,
+      faults,
+      host,
+      ...(control ? { control } : {}),
+    });
     started.push(h);
-    const endpoint: SimulatorEndpoint = { name, kind, url: h.url, controlUrl: h.controlUrl, faults, ...(region ? { region } : {}) };
+    const endpoint: SimulatorEndpoint = {
+      name,
+      kind,
+      url: h.url,
+      controlUrl: h.controlUrl,
+      faults,
+      ...(region ? { region } : {}),
+    };
     endpoints.push(endpoint);
     return endpoint;
   };
 
   try {
     const asrFaults = new FaultSet({ kind: 'asr' });
-    const recogniser = new AsrRecogniser({ seed, groundTruth, population: scenario.population, ...(zero ? { latency: false as const } : {}) });
-    const asr = await start('asr', 'asr', asrFaults, createAsrHandlers({ recogniser, faults: asrFaults, seed }));
+    const recogniser = new AsrRecogniser({
+      seed,
+      groundTruth,
+      population: scenario.population,
+      ...(zero ? { latency: false as const } : {}),
+    });
+    const asr = await start(
+      'asr',
+      'asr',
+      asrFaults,
+      createAsrHandlers({ recogniser, faults: asrFaults, seed }),
+    );
 
     const ttsFaults = new FaultSet({ kind: 'tts' });
     const synthesiser = new TtsSynthesiser({ seed, ...(zero ? { latency: false as const } : {}) });
-    const tts = await start('tts', 'tts', ttsFaults, createTtsHandlers({ synthesiser, faults: ttsFaults, seed }));
+    const tts = await start(
+      'tts',
+      'tts',
+      ttsFaults,
+      createTtsHandlers({ synthesiser, faults: ttsFaults, seed }),
+    );
 
     const crmFaults = new FaultSet({ kind: 'crm' });
     const service = new CrmService();
@@ -113,7 +149,12 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       'crm',
       'crm',
       crmFaults,
-      crmHandlers({ service, faults: crmFaults, seed, latency: zero ? LoadLatency.zero() : new LoadLatency() }),
+      crmHandlers({
+        service,
+        faults: crmFaults,
+        seed,
+        latency: zero ? LoadLatency.zero() : new LoadLatency(),
+      }),
       crmControl(service),
     );
 
@@ -121,8 +162,18 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
     const llm: Record<string, SimulatorEndpoint & { region: string }> = {};
     for (const e of options.llmEndpoints ?? DEFAULT_LLM_ENDPOINTS) {
       const faults = new FaultSet({ kind: 'llm' });
-      const handlers = createLlmHandlers({ endpoint: e.name, region: e.region, conversation, faults, seed, ...(zero ? { latency: false as const } : {}) });
-      llm[e.name] = { ...(await start(e.name, 'llm', faults, handlers, undefined, e.region)), region: e.region };
+      const handlers = createLlmHandlers({
+        endpoint: e.name,
+        region: e.region,
+        conversation,
+        faults,
+        seed,
+        ...(zero ? { latency: false as const } : {}),
+      });
+      llm[e.name] = {
+        ...(await start(e.name, 'llm', faults, handlers, undefined, e.region)),
+        region: e.region,
+      };
     }
 
     return {

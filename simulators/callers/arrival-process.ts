@@ -1,6 +1,6 @@
 import { exponential, seeded } from '../seeded-random.ts';
-import { type CalendarSlot, SLOT_MS } from './rate-calendar.ts';
 import type { CallWindow } from './call-window.ts';
+import { type CalendarSlot, SLOT_MS } from './rate-calendar.ts';
 
 /**
  * Arrival times of an inhomogeneous Poisson process with a piecewise-constant rate, by time
@@ -8,7 +8,11 @@ import type { CallWindow } from './call-window.ts';
  * inverse of the cumulative rate. Yields ms after the window start, in order. Depends only on
  * (slots, window, seed): the i-th arrival is the same on every run.
  */
-export function* arrivalTimes(slots: readonly CalendarSlot[], window: CallWindow, seed: number | string): Generator<number> {
+export function* arrivalTimes(
+  slots: readonly CalendarSlot[],
+  window: CallWindow,
+  seed: number | string,
+): Generator<number> {
   const rng = seeded(seed, 'arrivals', window.spec);
   let cumulative = exponential(rng, 1);
   let before = 0;

@@ -4,7 +4,7 @@ import { arrivalTimes } from './arrival-process.ts';
 import type { CallPlan } from './call-plan.ts';
 import { type CallWindow, resolveWindow } from './call-window.ts';
 import { buildCallPlan } from './plan-builder.ts';
-import { type CalendarSlot, SLOT_MS, buildRateCalendar } from './rate-calendar.ts';
+import { buildRateCalendar, type CalendarSlot, SLOT_MS } from './rate-calendar.ts';
 
 export interface Shard {
   /** 1-based shard number. */
@@ -46,7 +46,11 @@ export function parseShard(text: string): Shard {
 export function createCallGenerator(scenario: Scenario, options: GeneratorOptions): CallGenerator {
   const { seed } = options;
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new CallstormError('CS_ERR_BAD_ARGUMENT', { option: '--seed', reason: `${seed} is not a non-negative integer`, fix: 'pass an integer such as --seed 42' });
+    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+      option: '--seed',
+      reason: `${seed} is not a non-negative integer`,
+      fix: 'pass an integer such as --seed 42',
+    });
   }
   const slots = buildRateCalendar(scenario);
   const window = resolveWindow(slots, options.window ?? 'month', scenario.stage.calendar.timezone);

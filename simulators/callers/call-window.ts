@@ -1,5 +1,5 @@
 import { CallstormError } from '../../src/errors/callstorm-error.ts';
-import { type CalendarSlot, SLOT_MS, localPartsFormatter } from './rate-calendar.ts';
+import { type CalendarSlot, localPartsFormatter, SLOT_MS } from './rate-calendar.ts';
 
 export type WindowName = 'month' | 'week' | 'peak-day' | 'peak-hour';
 export const WINDOW_NAMES: readonly WindowName[] = ['month', 'week', 'peak-day', 'peak-hour'];
@@ -50,7 +50,14 @@ function parseInstant(text: string, timezone: string): number | null {
     const ms = Date.parse(text.trim());
     return Number.isNaN(ms) ? null : ms;
   }
-  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  const guess = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? 0),
+  );
   const local = localPartsFormatter(timezone)(guess);
   const [y, mo, d] = local.date.split('-').map(Number) as [number, number, number];
   const [h, mi] = local.time.split(':').map(Number) as [number, number];
@@ -77,9 +84,15 @@ export function resolveWindow(slots: readonly CalendarSlot[], spec: string, time
       startMs = day[0]!.startMs;
       endMs = day[day.length - 1]!.startMs + SLOT_MS;
     } else {
-      const mondays = dayList.map((d, i) => ({ d, i })).filter(({ d, i }) => d[0]!.weekday === 'mon' && i + 7 <= dayList.length);
+      const mondays = dayList
+        .map((d, i) => ({ d, i }))
+        .filter(({ d, i }) => d[0]!.weekday === 'mon' && i + 7 <= dayList.length);
       const week = busiest(mondays, ({ i }) => sum(dayList.slice(i, i + 7).flat()));
-      if (!week) throw new CallstormError('CS_ERR_WINDOW_EMPTY', { window: spec, reason: 'the month holds no full Monday–Sunday week' });
+      if (!week)
+        throw new CallstormError('CS_ERR_WINDOW_EMPTY', {
+          window: spec,
+          reason: 'the month holds no full Monday–Sunday week',
+        });
       const days7 = dayList.slice(week.i, week.i + 7);
       startMs = days7[0]![0]!.startMs;
       endMs = days7[6]![days7[6]!.length - 1]!.startMs + SLOT_MS;
@@ -100,16 +113,32 @@ export function resolveWindow(slots: readonly CalendarSlot[], spec: string, time
         fix: 'write e.g. 2026-03-02T09:00/2026-03-02T12:00 (scenario local time) or with Z / an offset',
       });
     }
-    if (e <= s) throw new CallstormError('CS_ERR_BAD_ARGUMENT', { option: '--window', reason: `end ${b} is not after start ${a}`, fix: 'put the earlier instant first' });
+    if (e <= s)
+      throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+        option: '--window',
+        reason: `end ${b} is not after start ${a}`,
+        fix: 'put the earlier instant first',
+      });
     if (e <= first.startMs || s >= monthEnd) {
-      throw new CallstormError('CS_ERR_WINDOW_EMPTY', { window: spec, reason: 'it lies outside the scenario month' });
+      throw new CallstormError('CS_ERR_WINDOW_EMPTY', {
+        window: spec,
+        reason: 'it lies outside the scenario month',
+      });
     }
     startMs = Math.max(s, first.startMs);
     endMs = Math.min(e, monthEnd);
   } else {
-    throw new CallstormError('CS_ERR_UNKNOWN_NAME', { what: 'window', name: spec, valid: `${WINDOW_NAMES.join(', ')}, or START/END in ISO 8601` });
+    throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
+      what: 'window',
+      name: spec,
+      valid: `${WINDOW_NAMES.join(', ')}, or START/END in ISO 8601`,
+    });
   }
   const expectedCalls = expectedBetween(slots, startMs, endMs);
-  if (!(expectedCalls > 0)) throw new CallstormError('CS_ERR_WINDOW_EMPTY', { window: spec, reason: 'it falls outside business hours' });
+  if (!(expectedCalls > 0))
+    throw new CallstormError('CS_ERR_WINDOW_EMPTY', {
+      window: spec,
+      reason: 'it falls outside business hours',
+    });
   return { spec, startMs, endMs, expectedCalls };
 }

@@ -2,12 +2,12 @@ import type { Scenario } from '../../src/scenario/compose-scenario.ts';
 import type { CrmOperationName } from '../../src/scenario/crm-operations.ts';
 import { type Flow, phrasings } from '../../src/scenario/vertical-schema.ts';
 import { ACCOUNT_COUNT, accountAt } from '../dependencies/account-dataset.ts';
-import { type Random, lognormal, pick, pickWeighted, seeded } from '../seeded-random.ts';
+import { lognormal, pick, pickWeighted, type Random, seeded } from '../seeded-random.ts';
 import {
-  CALL_PLAN_SCHEMA,
   type AgentAction,
-  type CallPlan,
+  CALL_PLAN_SCHEMA,
   type CallerPersona,
+  type CallPlan,
   type ExpectedWrite,
   type PlannedTurn,
   type TurnKind,
@@ -15,7 +15,12 @@ import {
 import { type CompiledTemplate, compileTemplate, fillTemplate } from './compiled-template.ts';
 import { drawDifferentValue, drawSlotValue } from './slot-values.ts';
 
-const CLARIFY = ['Sorry, could you say that again?', "Sorry, I didn't catch that.", 'What was that, sorry?', 'Can you repeat that please?'];
+const CLARIFY = [
+  'Sorry, could you say that again?',
+  "Sorry, I didn't catch that.",
+  'What was that, sorry?',
+  'Can you repeat that please?',
+];
 
 export function callIdFor(seed: number, index: number): string {
   return `cs-${seed}-${index}`;
@@ -38,7 +43,10 @@ interface CompiledFlow {
   readonly slotNames: readonly string[];
   readonly turns: readonly (readonly CompiledTemplate[])[];
   readonly correction?: { readonly slot: string; readonly say: readonly CompiledTemplate[] };
-  readonly writes: readonly { readonly op: CrmOperationName; readonly fields: readonly [string, CompiledTemplate][] }[];
+  readonly writes: readonly {
+    readonly op: CrmOperationName;
+    readonly fields: readonly [string, CompiledTemplate][];
+  }[];
   /** Flows that can follow this one in a multi-intent call, with normalised weights. */
   readonly followers: readonly { item: CompiledFlow; weight: number }[];
 }
@@ -67,10 +75,14 @@ function compileScenario(scenario: Scenario): CompiledScenario {
       flow,
       slotNames: Object.keys(flow.slots),
       turns: flow.turns.map((t) => compileAll(t.say)),
-      ...(flow.correction ? { correction: { slot: flow.correction.slot, say: compileAll(flow.correction.say) } } : {}),
+      ...(flow.correction
+        ? { correction: { slot: flow.correction.slot, say: compileAll(flow.correction.say) } }
+        : {}),
       writes: flow.writes.map((w) => ({
         op: w.op as CrmOperationName,
-        fields: Object.entries(w.fields).map(([arg, t]) => [arg, compileTemplate(t)] as [string, CompiledTemplate]),
+        fields: Object.entries(w.fields).map(
+          ([arg, t]) => [arg, compileTemplate(t)] as [string, CompiledTemplate],
+        ),
       })),
       followers: [] as { item: CompiledFlow; weight: number }[],
     },
@@ -82,7 +94,12 @@ function compileScenario(scenario: Scenario): CompiledScenario {
     item.followers.push(...others.map((o) => ({ item: o.item, weight: o.weight / total })));
   }
   const v = scenario.vertical;
-  return { flows: compiled, opening: compileAll(v.opening), closing: compileAll(v.closing), askHuman: compileAll(v.askHuman) };
+  return {
+    flows: compiled,
+    opening: compileAll(v.opening),
+    closing: compileAll(v.closing),
+    askHuman: compileAll(v.askHuman),
+  };
 }
 
 function compiledFor(scenario: Scenario): CompiledScenario {
@@ -105,7 +122,12 @@ function words(text: string): number {
   return count;
 }
 
-function draft(kind: TurnKind, text: string, flow: CompiledFlow, action: AgentAction = 'continue'): TurnDraft {
+function draft(
+  kind: TurnKind,
+  text: string,
+  flow: CompiledFlow,
+  action: AgentAction = 'continue',
+): TurnDraft {
   return { kind, text, flow, slots: {}, reads: [], writes: [], action };
 }
 
@@ -113,7 +135,12 @@ function draft(kind: TurnKind, text: string, flow: CompiledFlow, action: AgentAc
  * Builds call *index* of a scenario. A pure function of (scenario, seed, index, arrival): the
  * generator calls it for each arrival; the simulators call it to recover the ground truth.
  */
-export function buildCallPlan(scenario: Scenario, seed: number, index: number, arrival: { ms: number; epochMs: number; localDate: string }): CallPlan {
+export function buildCallPlan(
+  scenario: Scenario,
+  seed: number,
+  index: number,
+  arrival: { ms: number; epochMs: number; localDate: string },
+): CallPlan {
   const compiled = compiledFor(scenario);
   const rng: Random = seeded(seed, 'call', index);
   const id = callIdFor(seed, index);
@@ -168,7 +195,11 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
     for (let j = 0; j < cf.turns.length; j++) {
       const template = pick(rng, cf.turns[j]!);
       const text = fillTemplate(template, said);
-      const d = draft(k === 0 && j === 0 ? 'open' : 'inform', k === 0 && j === 0 ? `${opening} ${text}` : text, cf);
+      const d = draft(
+        k === 0 && j === 0 ? 'open' : 'inform',
+        k === 0 && j === 0 ? `${opening} ${text}` : text,
+        cf,
+      );
       let givesCorrected = false;
       for (const name of template.names) {
         if (name in flow.slots) {
@@ -180,7 +211,10 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
       drafts.push(d);
       if (correctionFlow === cf && cf.correction && givesCorrected) {
         const slotName = cf.correction.slot;
-        const next = drawDifferentValue(flow.slots[slotName]!, rng, arrival.localDate, { canonical: canonical[slotName]!, spoken: said[slotName]! });
+        const next = drawDifferentValue(flow.slots[slotName]!, rng, arrival.localDate, {
+          canonical: canonical[slotName]!,
+          spoken: said[slotName]!,
+        });
         said[slotName] = next.spoken;
         canonical[slotName] = next.canonical;
         const c = draft('correction', fillTemplate(pick(rng, cf.correction.say), said), cf);
@@ -208,7 +242,9 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
   }
 
   if (drafts[drafts.length - 1]!.action !== 'transfer') {
-    drafts.push(draft('close', fillTemplate(pick(rng, compiled.closing), persona), flows[flows.length - 1]!, 'end'));
+    drafts.push(
+      draft('close', fillTemplate(pick(rng, compiled.closing), persona), flows[flows.length - 1]!, 'end'),
+    );
   }
 
   let asksForHumanAtTurn: number | null = null;
@@ -242,8 +278,23 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
       bargeInAtMs: bargeIn ? Math.round(300 + rng() * 2200) : null,
       slots: d.slots,
       expect: d.transferReason
-        ? { intent: flow.intent, flow: flow.id, inScope: flow.inScope, action: d.action, transferReason: d.transferReason, reads: d.reads, writes: d.writes }
-        : { intent: flow.intent, flow: flow.id, inScope: flow.inScope, action: d.action, reads: d.reads, writes: d.writes },
+        ? {
+            intent: flow.intent,
+            flow: flow.id,
+            inScope: flow.inScope,
+            action: d.action,
+            transferReason: d.transferReason,
+            reads: d.reads,
+            writes: d.writes,
+          }
+        : {
+            intent: flow.intent,
+            flow: flow.id,
+            inScope: flow.inScope,
+            action: d.action,
+            reads: d.reads,
+            writes: d.writes,
+          },
     });
   }
   const end = drafts[drafts.length - 1]!;
@@ -277,6 +328,7 @@ export function buildCallPlan(scenario: Scenario, seed: number, index: number, a
     asksForHumanAtTurn,
     turns,
     expectedWrites: keptWrites,
-    expectedEnd: end.action === 'transfer' ? { action: 'transfer', reason: end.transferReason } : { action: 'end' },
+    expectedEnd:
+      end.action === 'transfer' ? { action: 'transfer', reason: end.transferReason } : { action: 'end' },
   };
 }

@@ -26,7 +26,15 @@ interface LocalParts {
   month: string;
 }
 
-const WEEKDAY_BY_NAME: Record<string, Weekday> = { Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat', Sun: 'sun' };
+const WEEKDAY_BY_NAME: Record<string, Weekday> = {
+  Mon: 'mon',
+  Tue: 'tue',
+  Wed: 'wed',
+  Thu: 'thu',
+  Fri: 'fri',
+  Sat: 'sat',
+  Sun: 'sun',
+};
 
 export function localPartsFormatter(timezone: string): (ms: number) => LocalParts {
   const fmt = new Intl.DateTimeFormat('en-GB', {
@@ -59,7 +67,8 @@ function isBusinessWeekday(w: Weekday): boolean {
 function peakMatches(peak: Peak, local: LocalParts, lastBusinessDays: readonly string[]): boolean {
   if (peak.days && !peak.days.includes(local.weekday)) return false;
   if (peak.monthDays && !peak.monthDays.includes(local.day)) return false;
-  if (peak.lastBusinessDays && !lastBusinessDays.slice(-peak.lastBusinessDays).includes(local.date)) return false;
+  if (peak.lastBusinessDays && !lastBusinessDays.slice(-peak.lastBusinessDays).includes(local.date))
+    return false;
   if (peak.from && local.time < peak.from) return false;
   if (peak.to && local.time >= peak.to) return false;
   return true;
@@ -81,7 +90,9 @@ export function buildRateCalendar(scenario: Scenario): CalendarSlot[] {
     const parts = local(ms);
     if (parts.month === calendar.month) raw.push({ startMs: ms, local: parts });
   }
-  const businessDays = [...new Set(raw.filter((s) => isBusinessWeekday(s.local.weekday)).map((s) => s.local.date))];
+  const businessDays = [
+    ...new Set(raw.filter((s) => isBusinessWeekday(s.local.weekday)).map((s) => s.local.date)),
+  ];
   const { open, close } = calendar.businessHours;
   const weights = raw.map(({ local: l }) => {
     if (l.time < open || l.time >= close) return { w: 0, peaks: [] as string[] };

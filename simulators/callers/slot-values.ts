@@ -1,5 +1,5 @@
 import type { Slot } from '../../src/scenario/vertical-schema.ts';
-import { type Random, pick } from '../seeded-random.ts';
+import { pick, type Random } from '../seeded-random.ts';
 
 /** A slot value as the CRM stores it and as the caller says it. */
 export interface SlotValue {
@@ -7,7 +7,20 @@ export interface SlotValue {
   readonly spoken: string;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function ordinal(n: number): string {

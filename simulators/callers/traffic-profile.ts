@@ -29,15 +29,23 @@ export interface TrafficProfile {
   readonly askHumanPerCall: number;
 }
 
-function mix<T extends { id: string }>(items: readonly { item: T; weight: number }[]): Record<string, number> {
+function mix<T extends { id: string }>(
+  items: readonly { item: T; weight: number }[],
+): Record<string, number> {
   return Object.fromEntries(items.map((w) => [w.item.id, w.weight]));
 }
 
-export function trafficProfile(scenario: Scenario, window: string, seed = 1, generator?: CallGenerator): TrafficProfile {
+export function trafficProfile(
+  scenario: Scenario,
+  window: string,
+  seed = 1,
+  generator?: CallGenerator,
+): TrafficProfile {
   const g = generator ?? createCallGenerator(scenario, { seed, window });
   let peak = 0;
   for (const slot of g.slots) {
-    if (slot.startMs + SLOT_MS > g.window.startMs && slot.startMs < g.window.endMs) peak = Math.max(peak, slot.expected / 30);
+    if (slot.startMs + SLOT_MS > g.window.startMs && slot.startMs < g.window.endMs)
+      peak = Math.max(peak, slot.expected / 30);
   }
   let n = 0;
   let durationMs = 0;

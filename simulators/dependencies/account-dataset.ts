@@ -1,5 +1,5 @@
 import { fakerEN_GB } from '@faker-js/faker';
-import { type Random, pick, seeded } from '../seeded-random.ts';
+import { pick, type Random, seeded } from '../seeded-random.ts';
 
 /**
  * The CRM simulator's customers: 200,000 deterministic account holders. Account *i* is a pure
@@ -36,10 +36,15 @@ export interface Account {
  * Postcodes follow the real shape (area + district, then digit + two letters of the inward code).
  */
 const person = fakerEN_GB.definitions.person;
-const FIRST_NAMES: readonly string[] = [...(person.first_name?.female ?? []), ...(person.first_name?.male ?? [])];
+const FIRST_NAMES: readonly string[] = [
+  ...(person.first_name?.female ?? []),
+  ...(person.first_name?.male ?? []),
+];
 const LAST_NAMES: readonly string[] = person.last_name?.generic ?? [];
 const POSTCODE_AREAS: readonly string[] = [
-  ...new Set((fakerEN_GB.definitions.location.postcode as readonly string[]).map((p) => p.replace(/[#? ].*$/, ''))),
+  ...new Set(
+    (fakerEN_GB.definitions.location.postcode as readonly string[]).map((p) => p.replace(/[#? ].*$/, '')),
+  ),
 ];
 const INWARD_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 

@@ -4,7 +4,9 @@ import { CallstormError, isCallstormError } from '../errors/callstorm-error.ts';
  * Wraps a CLI action: a CallstormError becomes its message, hint and exit code on stderr; anything
  * else is an internal error (exit 70) with its message, and the stack only under CALLSTORM_DEBUG.
  */
-export function runAction<A extends unknown[]>(action: (...args: A) => Promise<number | undefined> | number | undefined) {
+export function runAction<A extends unknown[]>(
+  action: (...args: A) => Promise<number | undefined> | number | undefined,
+) {
   return async (...args: A): Promise<void> => {
     try {
       const code = await action(...args);
@@ -12,7 +14,9 @@ export function runAction<A extends unknown[]>(action: (...args: A) => Promise<n
     } catch (error) {
       const known = isCallstormError(error)
         ? error
-        : new CallstormError('CS_ERR_INTERNAL', { reason: error instanceof Error ? error.message : String(error) });
+        : new CallstormError('CS_ERR_INTERNAL', {
+            reason: error instanceof Error ? error.message : String(error),
+          });
       process.stderr.write(`${known.format()}\n`);
       if (process.env.CALLSTORM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
       process.exitCode = known.exitCode;

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
@@ -23,18 +22,27 @@ export function registerShowcase(program: Command): void {
     .action(
       runAction(async (opts: { vertical: string; out: string }) => {
         const stages = ['pilot', 'hardening', 'scale'];
-        const profiles = stages.map((stage) => trafficProfile(loadScenario({ vertical: opts.vertical, stage }), 'month'));
-        process.stdout.write(`callstorm — ${opts.vertical}: the same agent, three stages of traffic (month of March 2026)\n\n`);
+        const profiles = stages.map((stage) =>
+          trafficProfile(loadScenario({ vertical: opts.vertical, stage }), 'month'),
+        );
+        process.stdout.write(
+          `callstorm — ${opts.vertical}: the same agent, three stages of traffic (month of March 2026)\n\n`,
+        );
         process.stdout.write(formatProfiles(profiles));
         mkdirSync(opts.out, { recursive: true });
         for (const stage of stages) {
-          const generator = createCallGenerator(loadScenario({ vertical: opts.vertical, stage }), { seed: 1, window: 'peak-hour' });
+          const generator = createCallGenerator(loadScenario({ vertical: opts.vertical, stage }), {
+            seed: 1,
+            window: 'peak-hour',
+          });
           const file = join(opts.out, `${stage}-peak-hour.jsonl`);
           const out = createWriteStream(file);
           const count = await writePlansJsonl(generator.plans(), out);
           out.end();
           await finished(out);
-          process.stdout.write(`\n${stage}: ${count} calls in the peak hour (${new Date(generator.window.startMs).toISOString()}) → ${file}`);
+          process.stdout.write(
+            `\n${stage}: ${count} calls in the peak hour (${new Date(generator.window.startMs).toISOString()}) → ${file}`,
+          );
         }
         process.stdout.write('\n');
         return 0;

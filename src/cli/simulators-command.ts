@@ -16,7 +16,9 @@ interface SimulatorsOptions {
 export function registerSimulators(program: Command): void {
   program
     .command('simulators')
-    .description('run the ASR, TTS, CRM and LLM simulators for your own agent; prints their URLs as one JSON line')
+    .description(
+      'run the ASR, TTS, CRM and LLM simulators for your own agent; prints their URLs as one JSON line',
+    )
     .requiredOption('--vertical <name|file>', 'vertical the calls come from')
     .requiredOption('--stage <name|file>', 'stage the calls come from')
     .option('--window <window>', 'window the calls come from (as given to generate/run)', 'month')
@@ -25,7 +27,11 @@ export function registerSimulators(program: Command): void {
     .action(
       runAction(async (opts: SimulatorsOptions) => {
         if (opts.latency !== 'realistic' && opts.latency !== 'zero') {
-          throw new CallstormError('CS_ERR_BAD_ARGUMENT', { option: '--latency', reason: `"${opts.latency}"`, fix: 'use realistic or zero' });
+          throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+            option: '--latency',
+            reason: `"${opts.latency}"`,
+            fix: 'use realistic or zero',
+          });
         }
         const scenario = loadScenario({ vertical: opts.vertical, stage: opts.stage });
         const seed = parseSeed(opts.seed);
@@ -36,7 +42,15 @@ export function registerSimulators(program: Command): void {
           stage: scenario.stage.name,
           window: opts.window,
           simulators: Object.fromEntries(
-            suite.endpoints.map((e) => [e.name, { kind: e.kind, url: e.url, controlUrl: e.controlUrl, ...(e.region ? { region: e.region } : {}) }]),
+            suite.endpoints.map((e) => [
+              e.name,
+              {
+                kind: e.kind,
+                url: e.url,
+                controlUrl: e.controlUrl,
+                ...(e.region ? { region: e.region } : {}),
+              },
+            ]),
           ),
         };
         process.stdout.write(`${JSON.stringify(line)}\n`);

@@ -56,13 +56,24 @@ export const catalogue = {
   },
   CS_ERR_CONTROL_FORBIDDEN: {
     exit: 2,
-    message: 'control API request from {address} refused: the control API of a simulator answers loopback clients only',
+    message:
+      'control API request from {address} refused: the control API of a simulator answers loopback clients only',
     hint: 'call the control API from the machine the simulator runs on (127.0.0.1 or ::1); only the simulated API itself may be reached from elsewhere',
   },
   CS_ERR_FAULT_NOT_FOUND: {
     exit: 2,
     message: 'no active fault "{id}" on simulator {simulator}',
     hint: 'GET /__callstorm/faults lists the active faults and their ids',
+  },
+  CS_ERR_AGENT_CONFIG_INVALID: {
+    exit: 2,
+    message: 'invalid agent configuration:\n{issues}',
+    hint: 'each line names the option by its path; `callstorm agent --help` lists the flags and their CALLSTORM_* environment variables',
+  },
+  CS_ERR_DEAD_LETTER_FILE: {
+    exit: 2,
+    message: 'cannot use the dead-letter queue file {path}: {reason}',
+    hint: 'pass a writable path with --dlq (or CALLSTORM_AGENT_DLQ); the directory is created if missing',
   },
   CS_ERR_INTERNAL: {
     exit: 70,

@@ -1,7 +1,7 @@
 import { CallstormError } from '../errors/callstorm-error.ts';
 import type { Peak } from './calendar-schema.ts';
 import { deepFreeze } from './deep-freeze.ts';
-import type { ComplexityClass, Cohort, NoiseEnvironment, Population } from './population-schema.ts';
+import type { Cohort, ComplexityClass, NoiseEnvironment, Population } from './population-schema.ts';
 import type { Stage } from './stage-schema.ts';
 import type { Flow, Vertical } from './vertical-schema.ts';
 
@@ -37,7 +37,9 @@ function resolveMix<T extends { id: string }>(
   for (const [id, weight] of Object.entries(mix)) {
     const item = byId.get(id);
     if (!item) {
-      problems.push(`  ${path}.${id}: no ${noun} "${id}" in population "${population}" (known: ${[...byId.keys()].join(', ')})`);
+      problems.push(
+        `  ${path}.${id}: no ${noun} "${id}" in population "${population}" (known: ${[...byId.keys()].join(', ')})`,
+      );
     } else if (weight > 0) {
       out.push({ item, weight });
     }
@@ -49,19 +51,46 @@ function resolveMix<T extends { id: string }>(
 export function composeScenario(vertical: Vertical, stage: Stage, population: Population): Scenario {
   const problems: string[] = [];
   const pop = stage.population;
-  const cohorts = resolveMix(pop.dialects, population.cohorts, 'stage.population.dialects', 'dialect cohort', population.name, problems);
-  const noise = resolveMix(pop.noise, population.noise, 'stage.population.noise', 'noise environment', population.name, problems);
-  const complexity = resolveMix(pop.complexity, population.complexity, 'stage.population.complexity', 'complexity class', population.name, problems);
+  const cohorts = resolveMix(
+    pop.dialects,
+    population.cohorts,
+    'stage.population.dialects',
+    'dialect cohort',
+    population.name,
+    problems,
+  );
+  const noise = resolveMix(
+    pop.noise,
+    population.noise,
+    'stage.population.noise',
+    'noise environment',
+    population.name,
+    problems,
+  );
+  const complexity = resolveMix(
+    pop.complexity,
+    population.complexity,
+    'stage.population.complexity',
+    'complexity class',
+    population.name,
+    problems,
+  );
 
   const overrides = stage.flowMix.overrides[vertical.name] ?? {};
   const flowIds = new Set(vertical.flows.map((f) => f.id));
   for (const id of Object.keys(overrides)) {
     if (!flowIds.has(id)) {
-      problems.push(`  stage.flowMix.overrides.${vertical.name}.${id}: vertical "${vertical.name}" has no flow "${id}" (flows: ${[...flowIds].join(', ')})`);
+      problems.push(
+        `  stage.flowMix.overrides.${vertical.name}.${id}: vertical "${vertical.name}" has no flow "${id}" (flows: ${[...flowIds].join(', ')})`,
+      );
     }
   }
   if (problems.length > 0) {
-    throw new CallstormError('CS_ERR_SCENARIO_INVALID', { path: `${stage.name} × ${vertical.name}`, kind: 'scenario', issues: problems.join('\n') });
+    throw new CallstormError('CS_ERR_SCENARIO_INVALID', {
+      path: `${stage.name} × ${vertical.name}`,
+      kind: 'scenario',
+      issues: problems.join('\n'),
+    });
   }
 
   const raw = vertical.flows.map((flow) => ({
@@ -70,7 +99,11 @@ export function composeScenario(vertical: Vertical, stage: Stage, population: Po
   }));
   const total = raw.reduce((a, f) => a + f.weight, 0);
   if (!(total > 0)) {
-    throw new CallstormError('CS_ERR_EMPTY_MIX', { stage: stage.name, vertical: vertical.name, reason: 'every flow has weight 0' });
+    throw new CallstormError('CS_ERR_EMPTY_MIX', {
+      stage: stage.name,
+      vertical: vertical.name,
+      reason: 'every flow has weight 0',
+    });
   }
   const flows = raw.filter((f) => f.weight > 0).map((f) => ({ item: f.item, weight: f.weight / total }));
 

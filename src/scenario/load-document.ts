@@ -34,7 +34,12 @@ export function formatIssues(root: string, issues: readonly z.core.$ZodIssue[]):
 }
 
 /** Validates plain data with a schema; a failure names every wrong field by path. */
-export function validate<S extends z.ZodType>(schema: S, data: unknown, root: string, source: string): Readonly<z.output<S>> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  root: string,
+  source: string,
+): Readonly<z.output<S>> {
   const result = schema.safeParse(data);
   if (!result.success) {
     throw new CallstormError('CS_ERR_SCENARIO_INVALID', {
@@ -52,7 +57,8 @@ export function readYaml(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
     throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path, reason });
   }
   return parseYaml(text, path);
@@ -64,7 +70,10 @@ export function parseYaml(text: string, source: string): unknown {
   if (first) {
     const pos = first.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-    throw new CallstormError('CS_ERR_YAML_SYNTAX', { path: source, reason: `${where}${first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}` });
+    throw new CallstormError('CS_ERR_YAML_SYNTAX', {
+      path: source,
+      reason: `${where}${first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+    });
   }
   return doc.toJS();
 }

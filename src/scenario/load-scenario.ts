@@ -1,11 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import { CallstormError } from '../errors/callstorm-error.ts';
-import { type Population, populationSchema } from './population-schema.ts';
+import { composeScenario, type Scenario } from './compose-scenario.ts';
 import { readYaml, validate } from './load-document.ts';
-import { type ScenarioFolder, isPath, resolveScenarioFile } from './scenario-files.ts';
+import { type Population, populationSchema } from './population-schema.ts';
+import { isPath, resolveScenarioFile, type ScenarioFolder } from './scenario-files.ts';
 import { type Stage, stageSchema } from './stage-schema.ts';
 import { type Vertical, verticalSchema } from './vertical-schema.ts';
-import { composeScenario, type Scenario } from './compose-scenario.ts';
 
 export function loadVertical(nameOrPath: string): Vertical {
   const path = resolveScenarioFile('verticals', nameOrPath);
@@ -52,9 +52,13 @@ export type ScenarioDocument =
   | { kind: 'Population'; value: Population };
 
 /** Validates any scenario file by its `kind` field (what `callstorm validate` runs). */
-export function loadDocument(path: string, extraKinds: Record<string, (data: unknown, path: string) => unknown> = {}): { kind: string; value: unknown } {
+export function loadDocument(
+  path: string,
+  extraKinds: Record<string, (data: unknown, path: string) => unknown> = {},
+): { kind: string; value: unknown } {
   const data = readYaml(path);
-  const kind = data && typeof data === 'object' && 'kind' in data ? String((data as { kind: unknown }).kind) : undefined;
+  const kind =
+    data && typeof data === 'object' && 'kind' in data ? String((data as { kind: unknown }).kind) : undefined;
   if (kind && kind in KINDS) {
     const k = KINDS[kind as keyof typeof KINDS];
     return { kind, value: validate(k.schema, data, k.root, path) };

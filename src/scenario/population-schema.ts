@@ -23,7 +23,8 @@ export const cohortSchema = z
     }),
   })
   .refine((c) => c.asr.sdConfidence ** 2 < c.asr.meanConfidence * (1 - c.asr.meanConfidence), {
-    message: 'sdConfidence is too large for meanConfidence: need sd² < mean × (1 − mean) for a Beta distribution',
+    message:
+      'sdConfidence is too large for meanConfidence: need sd² < mean × (1 − mean) for a Beta distribution',
     path: ['asr', 'sdConfidence'],
     when: onlyIfValid,
   });
@@ -58,15 +59,19 @@ export const populationSchema = z
     noise: z.array(noiseSchema).min(1),
     complexity: z.array(complexitySchema).min(1),
   })
-  .superRefine((p, ctx) => {
-    for (const key of ['cohorts', 'noise', 'complexity'] as const) {
-      const seen = new Set<string>();
-      p[key].forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', message: `duplicate id "${item.id}"`, path: [key, i, 'id'] });
-        seen.add(item.id);
-      });
-    }
-  }, { when: onlyIfValid });
+  .superRefine(
+    (p, ctx) => {
+      for (const key of ['cohorts', 'noise', 'complexity'] as const) {
+        const seen = new Set<string>();
+        p[key].forEach((item, i) => {
+          if (seen.has(item.id))
+            ctx.addIssue({ code: 'custom', message: `duplicate id "${item.id}"`, path: [key, i, 'id'] });
+          seen.add(item.id);
+        });
+      }
+    },
+    { when: onlyIfValid },
+  );
 
 export type Cohort = z.infer<typeof cohortSchema>;
 export type NoiseEnvironment = z.infer<typeof noiseSchema>;

@@ -35,9 +35,14 @@ export function isPath(nameOrPath: string): boolean {
   return nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath);
 }
 
-export function resolveScenarioFile(folder: ScenarioFolder, nameOrPath: string, root = BUILTIN_SCENARIOS_DIR): string {
+export function resolveScenarioFile(
+  folder: ScenarioFolder,
+  nameOrPath: string,
+  root = BUILTIN_SCENARIOS_DIR,
+): string {
   if (isPath(nameOrPath)) {
-    if (!existsSync(nameOrPath)) throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path: nameOrPath, reason: 'no such file' });
+    if (!existsSync(nameOrPath))
+      throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path: nameOrPath, reason: 'no such file' });
     return nameOrPath;
   }
   for (const ext of ['.yaml', '.yml']) {

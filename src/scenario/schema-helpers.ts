@@ -16,7 +16,10 @@ export const intentName = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case intent name (e.g. "payment_arrangement")');
 
-export const probability = z.number().min(0, 'expected a probability in [0, 1]').max(1, 'expected a probability in [0, 1]');
+export const probability = z
+  .number()
+  .min(0, 'expected a probability in [0, 1]')
+  .max(1, 'expected a probability in [0, 1]');
 
 /** A lognormal distribution given by its median and 90th percentile, both in milliseconds. */
 export const durationDistribution = z
@@ -34,19 +37,17 @@ function round(n: number): number {
 
 /** A categorical mix: id → weight, weights summing to 1. */
 export function weightMix(what: string) {
-  return z
-    .record(identifier, z.number().min(0, 'weights cannot be negative'))
-    .superRefine((mix, ctx) => {
-      const entries = Object.values(mix);
-      if (entries.length === 0) {
-        ctx.addIssue({ code: 'custom', message: `expected at least one ${what} with a weight` });
-        return;
-      }
-      const sum = entries.reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > WEIGHT_TOLERANCE) {
-        ctx.addIssue({ code: 'custom', message: `weights sum to ${round(sum)}, expected 1` });
-      }
-    });
+  return z.record(identifier, z.number().min(0, 'weights cannot be negative')).superRefine((mix, ctx) => {
+    const entries = Object.values(mix);
+    if (entries.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `expected at least one ${what} with a weight` });
+      return;
+    }
+    const sum = entries.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 1) > WEIGHT_TOLERANCE) {
+      ctx.addIssue({ code: 'custom', message: `weights sum to ${round(sum)}, expected 1` });
+    }
+  });
 }
 
 /** Days of the week as used in calendars and peaks. */

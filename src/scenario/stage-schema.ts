@@ -36,13 +36,12 @@ export const stageSchema = z.strictObject({
     complexity: weightMix('complexity class'),
   }),
   behaviour: behaviourSchema,
-  flowMix: z
-    .strictObject({
-      /** Multiplies each flow's weight by its category's; every category is required, 0 leaves it out. */
-      categories: z.record(flowCategory, z.number().min(0)),
-      /** Per vertical, per flow id: a weight that replaces weight × category. */
-      overrides: z.record(identifier, z.record(identifier, z.number().min(0))).default({}),
-    }),
+  flowMix: z.strictObject({
+    /** Multiplies each flow's weight by its category's; every category is required, 0 leaves it out. */
+    categories: z.record(flowCategory, z.number().min(0)),
+    /** Per vertical, per flow id: a weight that replaces weight × category. */
+    overrides: z.record(identifier, z.record(identifier, z.number().min(0))).default({}),
+  }),
 });
 
 export type Behaviour = z.infer<typeof behaviourSchema>;

@@ -8,7 +8,17 @@ const dir = mkdtempSync(join(tmpdir(), 'callstorm-cli-'));
 
 describe('callstorm generate / inspect / validate', () => {
   test('generate writes byte-identical JSONL for the same seed, and shards partition it', () => {
-    const args = ['generate', '--vertical', 'claims', '--stage', 'scale', '--window', 'peak-hour', '--seed', '42'];
+    const args = [
+      'generate',
+      '--vertical',
+      'claims',
+      '--stage',
+      'scale',
+      '--window',
+      'peak-hour',
+      '--seed',
+      '42',
+    ];
     const a = runCli([...args, '--out', join(dir, 'a.jsonl')]);
     const b = runCli([...args, '--out', join(dir, 'b.jsonl')]);
     expect(a.code, a.stderr).toBe(0);
@@ -22,7 +32,9 @@ describe('callstorm generate / inspect / validate', () => {
     const shards = [1, 2].map((k) => runCli([...args, '--shard', `${k}/2`]));
     const union = shards.flatMap((s) => s.stdout.trim().split('\n'));
     expect(union.sort()).toEqual([...lines].sort());
-    expect(new Set(shards[0]!.stdout.trim().split('\n')).size + new Set(shards[1]!.stdout.trim().split('\n')).size).toBe(lines.length);
+    expect(
+      new Set(shards[0]!.stdout.trim().split('\n')).size + new Set(shards[1]!.stdout.trim().split('\n')).size,
+    ).toBe(lines.length);
   });
 
   test('bad options are refused with exit 2, the option named and no stack trace', () => {
@@ -45,9 +57,22 @@ describe('callstorm generate / inspect / validate', () => {
   });
 
   test('an explicit window in local time generates only calls inside it', () => {
-    const r = runCli(['generate', '--vertical', 'appointments', '--stage', 'hardening', '--window', '2026-03-02T09:00/2026-03-02T10:30', '--seed', '3']);
+    const r = runCli([
+      'generate',
+      '--vertical',
+      'appointments',
+      '--stage',
+      'hardening',
+      '--window',
+      '2026-03-02T09:00/2026-03-02T10:30',
+      '--seed',
+      '3',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const plans = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { arrivalAt: string });
+    const plans = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { arrivalAt: string });
     expect(plans.length).toBeGreaterThan(5);
     for (const p of plans) {
       expect(p.arrivalAt >= '2026-03-02T09:00:00.000Z').toBe(true);
@@ -62,8 +87,20 @@ describe('callstorm generate / inspect / validate', () => {
     expect(r.stdout).toMatch(/peak arrival rate\s+[\d.]+\/min\s+[\d.]+\/min/);
     expect(r.stdout).toMatch(/scottish\s+—\s+8\.0%/);
     expect(r.stdout).toContain('cohorts in scale that pilot never sees: scottish');
-    const json = runCli(['inspect', '--vertical', 'collections', '--stage', 'pilot', '--stage', 'scale', '--json']);
-    const [pilot, scale] = JSON.parse(json.stdout) as { peakCallsPerMinute: number; peakConcurrency: number }[];
+    const json = runCli([
+      'inspect',
+      '--vertical',
+      'collections',
+      '--stage',
+      'pilot',
+      '--stage',
+      'scale',
+      '--json',
+    ]);
+    const [pilot, scale] = JSON.parse(json.stdout) as {
+      peakCallsPerMinute: number;
+      peakConcurrency: number;
+    }[];
     // 50× the volume: the peak rate scales by roughly that much (different calendars shift it a little).
     expect(scale!.peakCallsPerMinute / pilot!.peakCallsPerMinute).toBeGreaterThan(25);
     expect(scale!.peakConcurrency).toBeGreaterThan(pilot!.peakConcurrency);

@@ -15,9 +15,26 @@ interface Line {
 }
 
 test('`callstorm simulators` serves a separate agent: URLs on one line, ground truth regenerated from scenario + seed, stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [BIN, 'simulators', '--vertical', 'collections', '--stage', 'scale', '--window', 'peak-hour', '--seed', '3', '--latency', 'zero'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'simulators',
+      '--vertical',
+      'collections',
+      '--stage',
+      'scale',
+      '--window',
+      'peak-hour',
+      '--seed',
+      '3',
+      '--latency',
+      'zero',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += String(d);
@@ -25,7 +42,14 @@ test('`callstorm simulators` serves a separate agent: URLs on one line, ground t
   try {
     const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
     const line = JSON.parse(first) as Line;
-    expect(Object.keys(line.simulators).sort()).toEqual(['asr', 'crm', 'llm-primary-eu', 'llm-secondary-eu', 'llm-us', 'tts']);
+    expect(Object.keys(line.simulators).sort()).toEqual([
+      'asr',
+      'crm',
+      'llm-primary-eu',
+      'llm-secondary-eu',
+      'llm-us',
+      'tts',
+    ]);
     for (const s of Object.values(line.simulators)) {
       expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await fetch(`${s.controlUrl}/health`)).status).toBe(200);
@@ -33,7 +57,10 @@ test('`callstorm simulators` serves a separate agent: URLs on one line, ground t
     expect(line.simulators['llm-us']!.region).toBe('us');
 
     // The same plan this process generates is what the simulators "hear" from the audio alone.
-    const plan = createCallGenerator(loadScenario({ vertical: 'collections', stage: 'scale' }), { seed: 3, window: 'peak-hour' }).planAt(5)!;
+    const plan = createCallGenerator(loadScenario({ vertical: 'collections', stage: 'scale' }), {
+      seed: 3,
+      window: 'peak-hour',
+    }).planAt(5)!;
     const turn = plan.turns[0]!;
     const res = await fetch(`${line.simulators.asr!.url}/v1/listen?model=nova-2&language=en-GB`, {
       method: 'POST',
@@ -41,12 +68,18 @@ test('`callstorm simulators` serves a separate agent: URLs on one line, ground t
       body: utteranceAudioBytes(turn.id, turn.speechMs),
     });
     expect(res.status).toBe(200);
-    const heard = (await res.json()) as { results: { channels: { alternatives: { transcript: string; confidence: number }[] }[] } };
+    const heard = (await res.json()) as {
+      results: { channels: { alternatives: { transcript: string; confidence: number }[] }[] };
+    };
     const alt = heard.results.channels[0]!.alternatives[0]!;
     expect(alt.confidence).toBeGreaterThan(0);
     expect(alt.transcript.toLowerCase()).toContain(plan.caller.accountId);
 
-    const llm = new OpenAI({ baseURL: `${line.simulators['llm-primary-eu']!.url}/v1`, apiKey: 'sim', maxRetries: 0 });
+    const llm = new OpenAI({
+      baseURL: `${line.simulators['llm-primary-eu']!.url}/v1`,
+      apiKey: 'sim',
+      maxRetries: 0,
+    });
     const completion = await llm.chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [

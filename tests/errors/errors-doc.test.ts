@@ -11,7 +11,11 @@ test('docs/errors.md lists every code of the catalogue (run `npm run docs:errors
 });
 
 test('an error says what failed and what to do, with its parameters filled in', () => {
-  const e = new CallstormError('CS_ERR_UNKNOWN_NAME', { what: 'stage', name: 'pilto', valid: 'pilot, scale' });
+  const e = new CallstormError('CS_ERR_UNKNOWN_NAME', {
+    what: 'stage',
+    name: 'pilto',
+    valid: 'pilot, scale',
+  });
   expect(e.format()).toBe('CS_ERR_UNKNOWN_NAME: unknown stage "pilto"\n  fix: valid names: pilot, scale');
   expect(e.exitCode).toBe(2);
 });

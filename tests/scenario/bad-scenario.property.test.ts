@@ -11,16 +11,22 @@ import { BUILTIN_SCENARIOS_DIR } from '../../src/scenario/scenario-files.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'callstorm-prop-'));
-const shipped = ['stages/pilot.yaml', 'stages/scale.yaml', 'verticals/collections.yaml', 'verticals/claims.yaml', 'populations/uk-ie.yaml'].map(
-  (f) => parseYaml(readFileSync(join(BUILTIN_SCENARIOS_DIR, f), 'utf8'), f),
-);
+const shipped = [
+  'stages/pilot.yaml',
+  'stages/scale.yaml',
+  'verticals/collections.yaml',
+  'verticals/claims.yaml',
+  'populations/uk-ie.yaml',
+].map((f) => parseYaml(readFileSync(join(BUILTIN_SCENARIOS_DIR, f), 'utf8'), f));
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Every path to a value inside a document. */
 function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   if (value === null || typeof value !== 'object') return [prefix];
-  const entries: [string | number, Json][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: [string | number, Json][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   return [prefix, ...entries.flatMap(([k, v]) => paths(v, [...prefix, k]))];
 }
 
@@ -48,18 +54,16 @@ const junk: fc.Arbitrary<Json> = fc.oneof(
 
 describe('bad scenario files', () => {
   test('any mutation of a valid file either still validates or fails with field-path errors, never a crash', () => {
-    const arbitrary = fc
-      .integer({ min: 0, max: shipped.length - 1 })
-      .chain((i) => {
-        const doc = shipped[i] as Json;
-        const all = paths(doc);
-        return fc.record({
-          doc: fc.constant(doc),
-          path: fc.constantFrom(...all),
-          action: fc.constantFrom('delete' as const, 'replace' as const),
-          replacement: junk,
-        });
+    const arbitrary = fc.integer({ min: 0, max: shipped.length - 1 }).chain((i) => {
+      const doc = shipped[i] as Json;
+      const all = paths(doc);
+      return fc.record({
+        doc: fc.constant(doc),
+        path: fc.constantFrom(...all),
+        action: fc.constantFrom('delete' as const, 'replace' as const),
+        replacement: junk,
       });
+    });
     let n = 0;
     fc.assert(
       fc.property(arbitrary, ({ doc, path, action, replacement }) => {
@@ -85,7 +89,10 @@ describe('bad scenario files', () => {
 
   test('the CLI exits 2 with the field path and no stack trace', () => {
     const cases = fc.sample(
-      fc.record({ dialect: fc.constantFrom('southern-standard', 'mancunian'), weight: fc.double({ min: 0.01, max: 0.5, noNaN: true }) }),
+      fc.record({
+        dialect: fc.constantFrom('southern-standard', 'mancunian'),
+        weight: fc.double({ min: 0.01, max: 0.5, noNaN: true }),
+      }),
       { numRuns: 3, seed: 7 },
     );
     for (const c of cases) {
@@ -95,7 +102,9 @@ describe('bad scenario files', () => {
       writeFileSync(file, stringify(doc));
       const r = runCli(['validate', file]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/CS_ERR_SCENARIO_INVALID: .*invalid stage:\n {2}stage\.population\.dialects: weights sum to [\d.]+, expected 1/);
+      expect(r.stderr).toMatch(
+        /CS_ERR_SCENARIO_INVALID: .*invalid stage:\n {2}stage\.population\.dialects: weights sum to [\d.]+, expected 1/,
+      );
       expect(r.stderr).toContain('fix:');
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }

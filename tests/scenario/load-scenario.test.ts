@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { isCallstormError } from '../../src/errors/callstorm-error.ts';
-import { builtinNames, BUILTIN_SCENARIOS_DIR } from '../../src/scenario/scenario-files.ts';
-import { loadDocument, loadScenario } from '../../src/scenario/load-scenario.ts';
 import { parseYaml } from '../../src/scenario/load-document.ts';
+import { loadDocument, loadScenario } from '../../src/scenario/load-scenario.ts';
+import { BUILTIN_SCENARIOS_DIR, builtinNames } from '../../src/scenario/scenario-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'callstorm-scenario-'));
 
@@ -20,17 +20,23 @@ function errorOf(fn: () => unknown): { code: string; message: string; exitCode: 
   try {
     fn();
   } catch (error) {
-    if (isCallstormError(error)) return { code: error.code, message: error.message, exitCode: error.exitCode };
+    if (isCallstormError(error))
+      return { code: error.code, message: error.message, exitCode: error.exitCode };
     throw error;
   }
   throw new Error('expected an error');
 }
 
-const pilot = parseYaml(readFileSync(join(BUILTIN_SCENARIOS_DIR, 'stages/pilot.yaml'), 'utf8'), 'pilot') as Record<string, any>;
+const pilot = parseYaml(
+  readFileSync(join(BUILTIN_SCENARIOS_DIR, 'stages/pilot.yaml'), 'utf8'),
+  'pilot',
+) as Record<string, any>;
 
 describe('scenario files', () => {
   test('every shipped vertical composes with every shipped stage', () => {
-    expect(builtinNames('verticals')).toEqual(expect.arrayContaining(['collections', 'appointments', 'claims']));
+    expect(builtinNames('verticals')).toEqual(
+      expect.arrayContaining(['collections', 'appointments', 'claims']),
+    );
     for (const vertical of builtinNames('verticals')) {
       for (const stage of ['pilot', 'hardening', 'scale']) {
         const s = loadScenario({ vertical, stage });
@@ -82,16 +88,23 @@ describe('scenario files', () => {
     bad.population.dialects = { 'southern-standard': 0.9, klingon: 0.1 };
     const path = write('klingon.yaml', bad);
     const e = errorOf(() => loadScenario({ vertical: 'collections', stage: path }));
-    expect(e.message).toContain('stage.population.dialects.klingon: no dialect cohort "klingon" in population "uk-ie"');
+    expect(e.message).toContain(
+      'stage.population.dialects.klingon: no dialect cohort "klingon" in population "uk-ie"',
+    );
     expect(e.message).toContain('southern-standard');
   });
 
   test('a vertical write with the wrong arguments and an unknown placeholder are refused', () => {
-    const v = parseYaml(readFileSync(join(BUILTIN_SCENARIOS_DIR, 'verticals/collections.yaml'), 'utf8'), 'v') as Record<string, any>;
+    const v = parseYaml(
+      readFileSync(join(BUILTIN_SCENARIOS_DIR, 'verticals/collections.yaml'), 'utf8'),
+      'v',
+    ) as Record<string, any>;
     v.flows[0].writes[0].fields = { accountId: '{accountId}', amount: '{amount}' };
     v.flows[1].turns[0].say = 'My balance for {acount} please';
     const e = errorOf(() => loadDocument(write('vertical.yaml', v)));
-    expect(e.message).toContain('vertical.flows[0].writes[0].fields: create_payment_arrangement takes exactly accountId, amount, firstPaymentDate, frequency; missing firstPaymentDate, frequency');
+    expect(e.message).toContain(
+      'vertical.flows[0].writes[0].fields: create_payment_arrangement takes exactly accountId, amount, firstPaymentDate, frequency; missing firstPaymentDate, frequency',
+    );
     expect(e.message).toContain('vertical.flows[1].turns[0].say: unknown placeholder {acount}');
   });
 

@@ -36,9 +36,15 @@ describe('call generator', () => {
   });
 
   test('same scenario and seed give identical plans; another seed gives other plans', () => {
-    const a = [...createCallGenerator(scale, { seed: 3, window: 'peak-hour' }).plans()].map((p) => JSON.stringify(p));
-    const b = [...createCallGenerator(scale, { seed: 3, window: 'peak-hour' }).plans()].map((p) => JSON.stringify(p));
-    const c = [...createCallGenerator(scale, { seed: 4, window: 'peak-hour' }).plans()].map((p) => JSON.stringify(p));
+    const a = [...createCallGenerator(scale, { seed: 3, window: 'peak-hour' }).plans()].map((p) =>
+      JSON.stringify(p),
+    );
+    const b = [...createCallGenerator(scale, { seed: 3, window: 'peak-hour' }).plans()].map((p) =>
+      JSON.stringify(p),
+    );
+    const c = [...createCallGenerator(scale, { seed: 4, window: 'peak-hour' }).plans()].map((p) =>
+      JSON.stringify(p),
+    );
     expect(a.join('\n')).toBe(b.join('\n'));
     expect(c.join('\n')).not.toBe(a.join('\n'));
   });
@@ -61,10 +67,18 @@ describe('call generator', () => {
   });
 
   test('cohort and flow proportions pass a chi-square test at N ≈ 50,000', () => {
-    const cohorts = chiSquare(count(monthOfScale, (p) => p.cohort), scale.stage.population.dialects, monthOfScale.length);
+    const cohorts = chiSquare(
+      count(monthOfScale, (p) => p.cohort),
+      scale.stage.population.dialects,
+      monthOfScale.length,
+    );
     expect(cohorts.stat).toBeLessThan(critical(cohorts.df));
     const flowShares = Object.fromEntries(scale.flows.map((f) => [f.item.id, f.weight]));
-    const flows = chiSquare(count(monthOfScale, (p) => p.flows[0]!), flowShares, monthOfScale.length);
+    const flows = chiSquare(
+      count(monthOfScale, (p) => p.flows[0]!),
+      flowShares,
+      monthOfScale.length,
+    );
     expect(flows.stat).toBeLessThan(critical(flows.df));
   });
 
@@ -100,7 +114,9 @@ describe('call generator', () => {
       days.set(l.date, d);
     }
     // Exclude month-end and payday (their own peaks) from the comparison.
-    const plain = [...days.entries()].filter(([date]) => !['2026-03-25', '2026-03-26', '2026-03-27', '2026-03-30', '2026-03-31'].includes(date));
+    const plain = [...days.entries()].filter(
+      ([date]) => !['2026-03-25', '2026-03-26', '2026-03-27', '2026-03-30', '2026-03-31'].includes(date),
+    );
     const mean = (w: string[]) => {
       const xs = plain.filter(([, d]) => w.includes(d.weekday)).map(([, d]) => d.n);
       return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -113,16 +129,24 @@ describe('call generator', () => {
   });
 
   test('pilot traffic is selection-biased and scale traffic is the long tail', () => {
-    const pilot = [...createCallGenerator(loadScenario({ vertical: 'collections', stage: 'pilot' }), { seed: 2 }).plans()];
-    expect(new Set(pilot.flatMap((p) => p.flows))).toEqual(new Set(['payment-arrangement', 'balance-enquiry']));
+    const pilot = [
+      ...createCallGenerator(loadScenario({ vertical: 'collections', stage: 'pilot' }), { seed: 2 }).plans(),
+    ];
+    expect(new Set(pilot.flatMap((p) => p.flows))).toEqual(
+      new Set(['payment-arrangement', 'balance-enquiry']),
+    );
     expect(new Set(pilot.map((p) => p.cohort)).size).toBeLessThanOrEqual(4);
     expect(new Set(monthOfScale.map((p) => p.cohort)).size).toBeGreaterThanOrEqual(12);
     const share = (plans: CallPlan[], f: (p: CallPlan) => boolean) => plans.filter(f).length / plans.length;
     expect(share(monthOfScale, (p) => p.flows.length > 1)).toBeGreaterThan(0.05);
     expect(share(pilot, (p) => p.flows.length > 1)).toBe(0);
-    expect(share(monthOfScale, (p) => p.turns.some((t) => t.bargeInAtMs !== null))).toBeGreaterThan(3 * share(pilot, (p) => p.turns.some((t) => t.bargeInAtMs !== null)));
+    expect(share(monthOfScale, (p) => p.turns.some((t) => t.bargeInAtMs !== null))).toBeGreaterThan(
+      3 * share(pilot, (p) => p.turns.some((t) => t.bargeInAtMs !== null)),
+    );
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    expect(median(pilot.map((p) => p.patienceMs))).toBeGreaterThan(2 * median(monthOfScale.map((p) => p.patienceMs)));
+    expect(median(pilot.map((p) => p.patienceMs))).toBeGreaterThan(
+      2 * median(monthOfScale.map((p) => p.patienceMs)),
+    );
   });
 
   test('every plan is internally consistent: writes are expected on a turn, corrections change the written value', () => {
@@ -135,7 +159,10 @@ describe('call generator', () => {
       if (plan.asksForHumanAtTurn !== null) expect(last.kind).toBe('ask-human');
       for (const t of plan.turns.filter((x) => x.kind === 'correction')) {
         const [slot, value] = Object.entries(t.slots)[0]!;
-        const earlier = plan.turns.slice(0, t.index).reverse().find((x) => slot in x.slots);
+        const earlier = plan.turns
+          .slice(0, t.index)
+          .reverse()
+          .find((x) => slot in x.slots);
         expect(earlier?.slots[slot]).not.toBe(value);
         const write = plan.expectedWrites.find((w) => Object.values(w.args).includes(value));
         if (plan.expectedWrites.length > 0 && plan.asksForHumanAtTurn === null) expect(write).toBeDefined();

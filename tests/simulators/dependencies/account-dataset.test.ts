@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { ACCOUNT_COUNT, accountAt, accountIndexFromId, accountIndexFromPhone } from '../../../simulators/dependencies/account-dataset.ts';
+import {
+  ACCOUNT_COUNT,
+  accountAt,
+  accountIndexFromId,
+  accountIndexFromPhone,
+} from '../../../simulators/dependencies/account-dataset.ts';
 
 test('every account is found again by its id and its phone number, and is the same every time', () => {
   fc.assert(
