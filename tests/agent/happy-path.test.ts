@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import type { GroundTruth } from '../../simulators/dependencies/ground-truth.ts';
+import { VERTICALS, driveAll, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
+
+const SEED = 5;
+
+/** The ASR heard every value right and the LLM classified every intent right (ground truth). */
+function heardRight(truth: GroundTruth, plan: CallPlan): boolean {
+  return plan.turns.every((t) => {
+    const classified = truth.classifiedIntent(t.id);
+    return truth.misheard(plan, t.index).size === 0 && (classified === undefined || classified === t.expect.intent);
+  });
+}
+
+describe.each(VERTICALS)('happy path: %s', (vertical) => {
+  test.each(['pilot', 'production'] as const)('%s resolves the calls it heard right: planned ending, every write landed once', async (profile) => {
+    const plans = plansOf(vertical, { seed: SEED, count: 8 });
+    const suite = await simulatorsFor(vertical, SEED, plans);
+    const agent = await startAgentFor(suite, profile);
+    try {
+      const results = await driveAll(agent.url, plans);
+      expect(results.every((r) => r.errors.length === 0)).toBe(true);
+      const clean = results.filter((r) => heardRight(suite.groundTruth, r.plan));
+      expect(clean.length).toBeGreaterThanOrEqual(plans.length / 2);
+      for (const r of clean) expect({ call: r.plan.id, end: r.final }).toEqual({ call: r.plan.id, end: r.plan.expectedEnd.action });
+      // Every transfer carries a reason.
+      for (const r of results) for (const t of r.turns) if (t.action === 'transfer') expect(t.transfer?.reason).toBeTruthy();
+
+      const ledger = suite.crm.service.ledger.reconcile(clean.map((r) => r.plan));
+      expect(ledger.totals.landed).toBe(ledger.totals.expected);
+      expect(suite.crm.service.ledger.reconcile(plans).totals.duplicate).toBe(0);
+    } finally {
+      await agent.close();
+      await suite.close();
+    }
+  });
+});
+
+test('production escalates a write the CRM rejected (misheard value) instead of claiming it was done', async () => {
+  const plans = plansOf('collections', { seed: SEED, count: 3 }).slice(1, 3);
+  for (const profile of ['pilot', 'production'] as const) {
+    const suite = await simulatorsFor('collections', SEED, plans);
+    const agent = await startAgentFor(suite, profile);
+    try {
+      const results = await driveAll(agent.url, plans);
+      const rejected = results.filter((r) => r.turns.some((t) => t.telemetry?.dependencyCalls.some((c) => c.dependency === 'crm' && c.status === 400)));
+      expect(rejected.length).toBeGreaterThan(0);
+      for (const r of rejected) {
+        const last = r.turns.at(-1)!;
+        if (profile === 'production') expect(last.transfer?.reason).toBe('crm_write_failed');
+        else expect(r.final).toBe('end'); // the pilot says "all done" and ends: false containment
+      }
+    } finally {
+      await agent.close();
+      await suite.close();
+    }
+  }
+});
