@@ -49,6 +49,7 @@ export type LedgerWrite = Omit<LedgerEntry, 'seq' | 'at'> & { readonly at?: stri
 /** Every write the CRM accepted, in order, and the reconciliation against what calls should have written. */
 export class WriteLedger {
   private readonly list: LedgerEntry[] = [];
+  private readonly byCall = new Map<string, LedgerEntry[]>();
 
   record(write: LedgerWrite): LedgerEntry {
     const entry: LedgerEntry = {
@@ -57,7 +58,44 @@ export class WriteLedger {
       at: write.at ?? new Date().toISOString(),
     };
     this.list.push(entry);
+    if (entry.callId !== undefined) {
+      const own = this.byCall.get(entry.callId);
+      if (own) own.push(entry);
+      else this.byCall.set(entry.callId, [entry]);
+    }
     return entry;
+  }
+
+  /** The writes that named this call (`x-callstorm-call`), in order. */
+  entriesForCall(callId: string): readonly LedgerEntry[] {
+    return this.byCall.get(callId) ?? [];
+  }
+
+  /**
+   * One call's writes against its plan, from the writes that named the call only: O(writes of the
+   * call), so a driver can reconcile each call as it ends. Writes that did not name their call
+   * are reconciled by `reconcile` over the whole run.
+   */
+  reconcileCall(plan: CallPlan): Reconciliation['totals'] {
+    const own = this.entriesForCall(plan.id);
+    const used = new Set<number>();
+    let landed = 0;
+    let lost = 0;
+    let duplicate = 0;
+    for (const expected of plan.expectedWrites) {
+      const key = writeKey(expected.op, expected.args);
+      let count = 0;
+      for (const entry of own) {
+        if (!used.has(entry.seq) && writeKey(entry.op, entry.args) === key) {
+          used.add(entry.seq);
+          count++;
+        }
+      }
+      if (count === 0) lost++;
+      else if (count === 1) landed++;
+      else duplicate++;
+    }
+    return { expected: plan.expectedWrites.length, landed, lost, duplicate, unexpected: own.length - used.size };
   }
 
   entries(): readonly LedgerEntry[] {
@@ -70,6 +108,7 @@ export class WriteLedger {
 
   clear(): void {
     this.list.length = 0;
+    this.byCall.clear();
   }
 
   /**
