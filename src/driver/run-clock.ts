@@ -18,7 +18,8 @@ export interface RunClock {
 }
 
 export function createRunClock(speed: number, originWallMs = performance.now()): RunClock {
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new RangeError(`speed must be a positive number, got ${speed}`);
   return {
     speed,
     originWallMs,

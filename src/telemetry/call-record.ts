@@ -77,9 +77,17 @@ export const callRecordSchema = z.strictObject({
   endedAtMs: ms,
   outcome: z.enum(CALL_OUTCOMES),
   /** Escalated calls: why, and whether ground truth says a person was needed. */
-  escalation: z.strictObject({ reason: z.string(), warranted: z.boolean(), expectedReason: z.string().nullable() }).nullable(),
+  escalation: z
+    .strictObject({ reason: z.string(), warranted: z.boolean(), expectedReason: z.string().nullable() })
+    .nullable(),
   /** Failed calls: what went wrong. */
-  failure: z.strictObject({ kind: z.enum(['http-error', 'timeout', 'network-error', 'protocol-error']), status: z.number().int().nullable(), message: z.string() }).nullable(),
+  failure: z
+    .strictObject({
+      kind: z.enum(['http-error', 'timeout', 'network-error', 'protocol-error']),
+      status: z.number().int().nullable(),
+      message: z.string(),
+    })
+    .nullable(),
   /** Abandoned calls: the dead air the caller gave up on. */
   abandonment: z.strictObject({ atTurn: z.number().int().min(0), waitedMs: ms, patienceMs: ms }).nullable(),
   /** Why the call is judged false containment (wrong intent, missing or duplicate write). */
@@ -97,7 +105,9 @@ export const callRecordSchema = z.strictObject({
   /** Ids of faults active at any time during the call. */
   faults: z.array(z.string()),
   /** Escalated calls: the human queue (scenario ms). */
-  humanQueue: z.strictObject({ waitMs: ms, answered: z.boolean(), answeredWithin20s: z.boolean(), handleMs: ms }).nullable(),
+  humanQueue: z
+    .strictObject({ waitMs: ms, answered: z.boolean(), answeredWithin20s: z.boolean(), handleMs: ms })
+    .nullable(),
   /** Inputs of the cost model. */
   cost: z.strictObject({
     durationMs: ms,

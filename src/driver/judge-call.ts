@@ -1,0 +1,144 @@
+import type { PlannedTurn } from '../../simulators/callers/call-plan.ts';
+import { CALL_RECORD_SCHEMA, type CallOutcome, type CallRecord } from '../telemetry/call-record.ts';
+import type { CallObservation } from './caller-session.ts';
+import type { QueueResult } from './human-queue.ts';
+import { DEFAULT_RESIDENCY_POLICY, isPermittedRegion } from './residency-policy.ts';
+
+/** Turn kinds whose words carry the caller's intent: where a classification can be right or wrong. */
+const INTENT_TURNS = new Set(['open', 'inform', 'correction']);
+
+export interface JudgeInput {
+  readonly runId: string;
+  readonly observation: CallObservation;
+  /** This call's writes from the CRM ledger (`WriteLedger.reconcileCall`). */
+  readonly writes: { expected: number; landed: number; lost: number; duplicate: number; unexpected: number };
+  /** Scenario ms at which the call ended. */
+  readonly endedAtMs: number;
+  readonly humanQueue: QueueResult | null;
+  readonly faults: readonly string[];
+  readonly residencyPolicy?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Decides a call's outcome from ground truth. Failed and abandoned come from what the caller saw;
+ * a transfer is an escalation (warranted when the plan called for one at that turn); an ending
+ * is resolved only if every intent the agent classified was right, every expected write landed
+ * exactly once (or was honestly deferred to the dead-letter queue), none was unexpected, and the
+ * plan did not call for a transfer — otherwise it is false containment.
+ */
+export function judgeCall(input: JudgeInput): CallRecord {
+  const { observation: o, writes } = input;
+  const { plan, ending } = o;
+  const policy = input.residencyPolicy ?? DEFAULT_RESIDENCY_POLICY;
+  const turnOf = (index: number): PlannedTurn | undefined => plan.turns[index];
+
+  const classified = o.turns.map((t) => t.agent?.intent ?? null);
+  const residencyViolation = o.turns.some(
+    (t) => t.agent?.regions.some((r) => !isPermittedRegion(plan.region, r.region, policy)) ?? false,
+  );
+  const deferred = o.dealtWith.reduce((a, r) => a + (r.telemetry?.writes.deadLettered ?? 0), 0);
+
+  let outcome: CallOutcome;
+  let escalation: CallRecord['escalation'] = null;
+  let failure: CallRecord['failure'] = null;
+  let abandonment: CallRecord['abandonment'] = null;
+  let falseContainment: string[] | null = null;
+
+  switch (ending.by) {
+    case 'failure':
+      outcome = 'failed';
+      failure = { kind: ending.kind, status: ending.status, message: ending.message.slice(0, 500) };
+      break;
+    case 'caller-abandoned':
+      outcome = 'abandoned';
+      abandonment = { atTurn: ending.atTurn, waitedMs: ending.waitedMs, patienceMs: plan.patienceMs };
+      break;
+    case 'agent-transfer': {
+      outcome = 'escalated';
+      const expected = turnOf(ending.atTurn)?.expect;
+      escalation = {
+        reason: ending.reason,
+        warranted: expected?.action === 'transfer',
+        expectedReason: expected?.action === 'transfer' ? (expected.transferReason ?? null) : null,
+      };
+      break;
+    }
+    default: {
+      const reasons: string[] = [];
+      o.turns.forEach((t) => {
+        const expected = turnOf(t.index);
+        if (
+          expected &&
+          INTENT_TURNS.has(expected.kind) &&
+          t.agent?.intent &&
+          t.agent.intent !== expected.expect.intent
+        ) {
+          reasons.push(`turn ${t.index}: intent ${t.agent.intent}, caller wanted ${expected.expect.intent}`);
+        }
+      });
+      const missing = writes.lost - Math.min(writes.lost, deferred);
+      if (missing > 0) reasons.push(`${missing} expected write(s) missing`);
+      if (writes.duplicate > 0) reasons.push(`${writes.duplicate} write(s) duplicated`);
+      if (writes.unexpected > 0) reasons.push(`${writes.unexpected} write(s) nobody asked for`);
+      if (plan.expectedEnd.action === 'transfer')
+        reasons.push(`ended the call; the caller needed a person (${plan.expectedEnd.reason ?? 'transfer'})`);
+      const last = plan.turns.length - 1;
+      if (ending.by === 'agent-end' && ending.atTurn < last && plan.turns[last]?.kind === 'close') {
+        const unsaid = plan.turns
+          .slice(ending.atTurn + 1)
+          .filter((t) => t.kind !== 'close' && t.kind !== 'clarify');
+        if (unsaid.length > 0)
+          reasons.push(`ended at turn ${ending.atTurn} with ${unsaid.length} turn(s) of the caller unheard`);
+      }
+      outcome = reasons.length === 0 ? 'resolved' : 'false-containment';
+      falseContainment = reasons.length ? reasons : null;
+    }
+  }
+
+  const callerSpeechMs = o.turns.reduce((a, t) => a + (turnOf(t.index)?.speechMs ?? 0), 0);
+  const arrivalMs = plan.arrivalMs;
+  return {
+    schema: CALL_RECORD_SCHEMA,
+    runId: input.runId,
+    callId: plan.id,
+    index: plan.index,
+    vertical: plan.vertical,
+    stage: plan.stage,
+    cohort: plan.cohort,
+    noise: plan.noise,
+    complexity: plan.complexity,
+    region: plan.region,
+    flows: [...plan.flows],
+    intents: [...plan.intents],
+    classifiedIntents: classified,
+    arrivalMs,
+    arrivalAt: plan.arrivalAt,
+    startLagMs: o.startLagMs,
+    endedAtMs: input.endedAtMs,
+    outcome,
+    escalation,
+    failure,
+    abandonment,
+    falseContainment,
+    turns: [...o.turns],
+    writes: { ...writes },
+    residencyViolation,
+    faults: [...input.faults],
+    humanQueue: input.humanQueue
+      ? {
+          waitMs: input.humanQueue.waitMs,
+          answered: input.humanQueue.answered,
+          answeredWithin20s: input.humanQueue.answeredWithinTarget,
+          handleMs: input.humanQueue.handleMs,
+        }
+      : null,
+    cost: {
+      durationMs: Math.max(0, input.endedAtMs - arrivalMs),
+      callerSpeechMs,
+      agentAudioMs: o.agentAudioMs,
+      llmTokensIn: o.turns.reduce((a, t) => a + (t.agent?.tokensIn ?? 0), 0),
+      llmTokensOut: o.turns.reduce((a, t) => a + (t.agent?.tokensOut ?? 0), 0),
+      ttsCharacters: o.turns.reduce((a, t) => a + (t.agent?.ttsCharacters ?? 0), 0),
+    },
+  };
+}

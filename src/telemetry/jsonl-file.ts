@@ -1,0 +1,31 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+/**
+ * An append-only JSON Lines file written with one synchronous write per line, so that every line
+ * a killed process reported is on disk whole (no user-space buffer to lose on SIGKILL).
+ */
+export class JsonlFile {
+  readonly path: string;
+  #fd: number | null;
+  #lines = 0;
+
+  constructor(path: string) {
+    this.path = path;
+    this.#fd = openSync(path, 'a');
+  }
+
+  get lines(): number {
+    return this.#lines;
+  }
+
+  append(value: unknown): void {
+    if (this.#fd === null) throw new Error(`${this.path} is closed`);
+    writeSync(this.#fd, `${JSON.stringify(value)}\n`);
+    this.#lines++;
+  }
+
+  close(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+  }
+}

@@ -1,0 +1,28 @@
+/** Latency metrics recorded in HDR histograms (milliseconds), as dotted constants. */
+export const LATENCY_METRICS = {
+  voiceToVoice: 'call.turn.voice_to_voice_ms',
+  asr: 'call.turn.asr_ms',
+  llmFirstToken: 'call.turn.llm_first_token_ms',
+  llmTotal: 'call.turn.llm_total_ms',
+  tools: 'call.turn.tools_ms',
+  ttsFirstByte: 'call.turn.tts_first_byte_ms',
+  startLag: 'driver.call.start_lag_ms',
+} as const;
+
+export type LatencyMetric = (typeof LATENCY_METRICS)[keyof typeof LATENCY_METRICS];
+
+/** Counters every run reports, starting at zero so reports always show them. */
+export const COUNTERS = [
+  'call.started',
+  'call.finished',
+  'call.outcome.resolved',
+  'call.outcome.false-containment',
+  'call.outcome.escalated',
+  'call.outcome.abandoned',
+  'call.outcome.failed',
+  'call.turn.sent',
+  'call.turn.barge_in',
+  'call.residency_violation',
+  'fault.applied',
+  'fault.removed',
+] as const;
