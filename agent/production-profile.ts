@@ -248,7 +248,7 @@ export class ProductionProfile implements AgentProfile {
   }
 
   async #replayOne(letter: DeadLetter): Promise<ReplayOutcome> {
-    if (this.#policies.isOpen(this.#crm.endpoint)) return { kind: 'failed', error: 'circuit open' };
+    // The breaker decides: open → no request (fails fast); half-open → this replay is the probe.
     const headers = { 'x-callstorm-run': letter.runId, 'x-callstorm-call': letter.callId };
     try {
       const response = await this.#policies

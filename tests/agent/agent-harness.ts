@@ -18,7 +18,19 @@ import {
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
+import type { GroundTruth } from '../../simulators/dependencies/ground-truth.ts';
 import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
+
+/**
+ * The ASR heard every value of the call right and the LLM classified every intent right (from the
+ * simulators' ground truth): a call a correct agent resolves, whatever its architecture.
+ */
+export function heardRight(truth: GroundTruth, plan: CallPlan): boolean {
+  return plan.turns.every((t) => {
+    const classified = truth.classifiedIntent(t.id);
+    return truth.misheard(plan, t.index).size === 0 && (classified === undefined || classified === t.expect.intent);
+  });
+}
 
 export const VERTICALS = ['collections', 'appointments', 'claims'] as const;
 

@@ -1,17 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import type { GroundTruth } from '../../simulators/dependencies/ground-truth.ts';
-import { VERTICALS, driveAll, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
+import { VERTICALS, driveAll, heardRight, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
 
 const SEED = 5;
-
-/** The ASR heard every value right and the LLM classified every intent right (ground truth). */
-function heardRight(truth: GroundTruth, plan: CallPlan): boolean {
-  return plan.turns.every((t) => {
-    const classified = truth.classifiedIntent(t.id);
-    return truth.misheard(plan, t.index).size === 0 && (classified === undefined || classified === t.expect.intent);
-  });
-}
 
 describe.each(VERTICALS)('happy path: %s', (vertical) => {
   test.each(['pilot', 'production'] as const)('%s resolves the calls it heard right: planned ending, every write landed once', async (profile) => {
