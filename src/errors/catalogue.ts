@@ -75,6 +75,16 @@ export const catalogue = {
     message: 'cannot use the dead-letter queue file {path}: {reason}',
     hint: 'pass a writable path with --dlq (or CALLSTORM_AGENT_DLQ); the directory is created if missing',
   },
+  CS_ERR_TOXIPROXY_UNAVAILABLE: {
+    exit: 2,
+    message: 'cannot use Toxiproxy at {url}: {reason}',
+    hint: 'start it (`.tools/toxiproxy-server -host 127.0.0.1 -port 8474`), fix or unset TOXIPROXY_URL, or run `npm run setup:toxiproxy` so callstorm starts its own',
+  },
+  CS_ERR_ROLLBACK_INCOMPLETE: {
+    exit: 1,
+    message: 'rollback gave up after {ms} ms: {reason}',
+    hint: 'these may still be active: {leftovers}. Remove them by hand (Toxiproxy: `curl -X DELETE <toxiproxy>/proxies/<name>`; simulators: `curl -X DELETE <controlUrl>/faults`)',
+  },
   CS_ERR_INTERNAL: {
     exit: 70,
     message: 'internal error: {reason}',

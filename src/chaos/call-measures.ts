@@ -1,0 +1,34 @@
+import type { CallOutcome, CallRecord, TurnRecord } from '../telemetry/call-record.ts';
+
+/** Share of calls with one of these outcomes; null for no calls. */
+export function outcomeRate(calls: readonly CallRecord[], outcomes: readonly CallOutcome[]): number | null {
+  if (calls.length === 0) return null;
+  return calls.filter((c) => outcomes.includes(c.outcome)).length / calls.length;
+}
+
+/** Resolved calls over all calls (DESIGN: containment = resolved / all calls). */
+export function containment(calls: readonly CallRecord[]): number | null {
+  return outcomeRate(calls, ['resolved']);
+}
+
+/** Nearest-rank percentile; null for no values. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** Voice-to-voice of every turn that got a reply. */
+export function voiceToVoiceValues(calls: readonly CallRecord[]): number[] {
+  const out: number[] = [];
+  for (const c of calls) for (const t of c.turns) if (t.voiceToVoiceMs !== null) out.push(t.voiceToVoiceMs);
+  return out;
+}
+
+/** Turns sent within [fromMs, toMs) of scenario time, across calls. */
+export function turnsBetween(calls: readonly CallRecord[], fromMs: number, toMs: number): TurnRecord[] {
+  const out: TurnRecord[] = [];
+  for (const c of calls) for (const t of c.turns) if (t.sentAtMs >= fromMs && t.sentAtMs < toMs) out.push(t);
+  return out;
+}
