@@ -163,6 +163,8 @@ const expectationBase = {
   name,
   /** Id of the fault (in `method`) during which this holds. */
   during: faultId,
+  /** Only calls (and their turns) from this dialect cohort. */
+  cohort: identifier.optional(),
   /** Fewer turns/calls than this in the window and the expectation fails as "not enough data". */
   minSamples: z.number().int().min(1).default(1),
 };
