@@ -62,7 +62,9 @@ export const agentConfigSchema = z.strictObject({
   budget: budgetSchema,
   /** Production: transcripts below this confidence are re-prompted once, then transferred. */
   asrMinConfidence: z.number().min(0).max(1).default(0.55),
-  residency: z.record(z.string(), z.array(z.string()).min(1)).default({ ...DEFAULT_RESIDENCY } as Record<string, string[]>),
+  residency: z
+    .record(z.string(), z.array(z.string()).min(1))
+    .default({ ...DEFAULT_RESIDENCY } as Record<string, string[]>),
   retry: z
     .strictObject({
       /** Retries after the first attempt. */

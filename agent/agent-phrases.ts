@@ -25,12 +25,16 @@ export const WRITE_FAILED_NOTICE =
   "I'm sorry, I wasn't able to save that just now. I'll pass you to a colleague who can finish it for you.";
 
 const TRANSFER_LINES: Record<string, string> = {
-  asr_low_confidence: "I'm having trouble hearing you clearly, so I'll put you through to one of my colleagues. Please hold.",
-  asr_unavailable: "I'm having trouble hearing you, so I'll put you through to one of my colleagues. Please hold.",
-  llm_unavailable: "I'm sorry, I can't help with that right now. I'll put you through to one of my colleagues. Please hold.",
+  asr_low_confidence:
+    "I'm having trouble hearing you clearly, so I'll put you through to one of my colleagues. Please hold.",
+  asr_unavailable:
+    "I'm having trouble hearing you, so I'll put you through to one of my colleagues. Please hold.",
+  llm_unavailable:
+    "I'm sorry, I can't help with that right now. I'll put you through to one of my colleagues. Please hold.",
   tts_unavailable: 'Please hold while I transfer you.',
   caller_requested: "Of course, I'll put you through to one of my colleagues now. Please hold.",
-  crm_unavailable: "I'm sorry, our systems are having a problem. I'll put you through to one of my colleagues. Please hold.",
+  crm_unavailable:
+    "I'm sorry, our systems are having a problem. I'll put you through to one of my colleagues. Please hold.",
 };
 
 export function transferLine(reason: string): string {

@@ -40,7 +40,11 @@ export interface AgentProfile {
   /** The transcript; null when the ASR could not be reached (production only: the pilot throws). */
   transcribe(rec: TurnRecorder, audio: Uint8Array, locale: string): Promise<Transcription | null>;
   /** One LLM round (streaming). Throws LlmUnavailableError or DependencyError. */
-  complete(rec: TurnRecorder, messages: ChatCompletionMessageParam[], tools: ChatCompletionTool[]): Promise<LlmRound>;
+  complete(
+    rec: TurnRecorder,
+    messages: ChatCompletionMessageParam[],
+    tools: ChatCompletionTool[],
+  ): Promise<LlmRound>;
   /** One CRM tool call; never throws for CRM failures (the outcome says what happened). */
   crm(rec: TurnRecorder, request: CrmRequest): Promise<ToolOutcome>;
   /** The reply audio; null when production gave up on TTS (the pilot throws). */

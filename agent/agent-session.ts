@@ -72,7 +72,8 @@ export class SessionStore {
     const endedTtl = this.options.endedTtlMs ?? 60_000;
     const idleTtl = this.options.idleTtlMs ?? 30 * 60_000;
     for (const [id, s] of this.#sessions) {
-      if ((s.endedAt !== null && now - s.endedAt > endedTtl) || (!s.busy && now - s.lastActivity > idleTtl)) this.#sessions.delete(id);
+      if ((s.endedAt !== null && now - s.endedAt > endedTtl) || (!s.busy && now - s.lastActivity > idleTtl))
+        this.#sessions.delete(id);
     }
   }
 

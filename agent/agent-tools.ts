@@ -51,7 +51,7 @@ export function agentTools(): ChatCompletionTool[] {
       type: 'function',
       function: {
         name: 'record_intent',
-        description: "Record what the caller wants (the intent of the call) before acting on it",
+        description: 'Record what the caller wants (the intent of the call) before acting on it',
         parameters: stringParams(['intent']),
         strict: true,
       },
@@ -97,7 +97,8 @@ export function crmRequest(op: CrmOperationName, args: Readonly<Record<string, s
   const route = `${operation.method} ${operation.path.split('?')[0]}`;
   if (operation.kind === 'read') return { op, method: operation.method, path, route };
   const body: Record<string, string> = {};
-  for (const name of operation.args) if (!used.has(name) && args[name] !== undefined) body[name] = String(args[name]);
+  for (const name of operation.args)
+    if (!used.has(name) && args[name] !== undefined) body[name] = String(args[name]);
   return { op, method: operation.method, path, body, route };
 }
 

@@ -41,7 +41,11 @@ export class AsrClient {
       response = await request(url, {
         method: 'POST',
         dispatcher: this.#options.dispatcher,
-        headers: { ...context.headers, 'content-type': 'audio/mulaw', authorization: 'Token callstorm-local' },
+        headers: {
+          ...context.headers,
+          'content-type': 'audio/mulaw',
+          authorization: 'Token callstorm-local',
+        },
         body: audio,
         ...(context.signal ? { signal: context.signal } : {}),
       });
@@ -74,5 +78,11 @@ export class AsrClient {
 function wrap(error: unknown, endpoint: string, signal: AbortSignal | undefined): DependencyError {
   if (error instanceof DependencyError) return error;
   const timedOut = signal?.aborted === true;
-  return new DependencyError('asr', endpoint, timedOut ? 'timeout' : 'network-error', error instanceof Error ? error.message : String(error), { cause: error });
+  return new DependencyError(
+    'asr',
+    endpoint,
+    timedOut ? 'timeout' : 'network-error',
+    error instanceof Error ? error.message : String(error),
+    { cause: error },
+  );
 }

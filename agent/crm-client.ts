@@ -41,7 +41,9 @@ export class CrmClient {
         headers,
         ...(req.body ? { body: JSON.stringify(req.body) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.timeoutMs !== undefined ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs } : {}),
+        ...(options.timeoutMs !== undefined
+          ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs }
+          : {}),
       });
     } catch (error) {
       throw failure(error, this.endpoint, options.signal);
@@ -51,7 +53,8 @@ export class CrmClient {
       const text = await response.body.text();
       body = text === '' ? null : JSON.parse(text);
     } catch (error) {
-      if (response.statusCode >= 200 && response.statusCode < 300) throw failure(error, this.endpoint, options.signal);
+      if (response.statusCode >= 200 && response.statusCode < 300)
+        throw failure(error, this.endpoint, options.signal);
       body = null;
     }
     const status = response.statusCode;
@@ -70,6 +73,13 @@ export class CrmClient {
 function failure(error: unknown, endpoint: string, signal: AbortSignal | undefined): DependencyError {
   if (error instanceof DependencyError) return error;
   const code = (error as { code?: string } | null)?.code;
-  const timedOut = signal?.aborted === true || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-  return new DependencyError('crm', endpoint, timedOut ? 'timeout' : 'network-error', error instanceof Error ? error.message : String(error), { cause: error });
+  const timedOut =
+    signal?.aborted === true || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  return new DependencyError(
+    'crm',
+    endpoint,
+    timedOut ? 'timeout' : 'network-error',
+    error instanceof Error ? error.message : String(error),
+    { cause: error },
+  );
 }

@@ -57,7 +57,11 @@ export class DeadLetterQueue {
       this.#compact();
     } catch (error) {
       if (error instanceof CallstormError) throw error;
-      throw new CallstormError('CS_ERR_DEAD_LETTER_FILE', { path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+      throw new CallstormError(
+        'CS_ERR_DEAD_LETTER_FILE',
+        { path, reason: error instanceof Error ? error.message : String(error) },
+        { cause: error },
+      );
     }
   }
 
@@ -88,7 +92,10 @@ export class DeadLetterQueue {
    * Replays up to `limit` letters, oldest first, through `send`. Stops the round at the first
    * transient failure (the CRM is still unwell: the rest would fail too).
    */
-  async replay(send: (letter: DeadLetter) => Promise<ReplayOutcome>, limit = Number.POSITIVE_INFINITY): Promise<ReplayReport> {
+  async replay(
+    send: (letter: DeadLetter) => Promise<ReplayOutcome>,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<ReplayReport> {
     let landed = 0;
     let abandoned = 0;
     let failed = 0;
@@ -147,7 +154,12 @@ export class DeadLetterQueue {
 
   #compact(): void {
     const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, [...this.#pending.values()].map((letter) => `${JSON.stringify({ event: 'enqueued', letter })}\n`).join(''));
+    writeFileSync(
+      tmp,
+      [...this.#pending.values()]
+        .map((letter) => `${JSON.stringify({ event: 'enqueued', letter })}\n`)
+        .join(''),
+    );
     renameSync(tmp, this.path);
   }
 }

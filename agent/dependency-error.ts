@@ -49,7 +49,10 @@ export class DependencyError extends Error {
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms (undefined when absent or unreadable). */
-export function parseRetryAfter(value: string | string[] | undefined | null, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | string[] | undefined | null,
+  now = Date.now(),
+): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text === null || text.trim() === '') return undefined;
   const seconds = Number(text);
@@ -66,7 +69,9 @@ export function toDependencyError(
 ): DependencyError {
   if (error instanceof DependencyError) return error;
   if (error instanceof BrokenCircuitError) {
-    return new DependencyError(dependency, endpoint, 'circuit-open', 'circuit breaker is open', { cause: error });
+    return new DependencyError(dependency, endpoint, 'circuit-open', 'circuit breaker is open', {
+      cause: error,
+    });
   }
   if (error instanceof TaskCancelledError || isAbort(error)) {
     return new DependencyError(dependency, endpoint, 'timeout', 'timed out', { cause: error });

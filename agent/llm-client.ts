@@ -1,8 +1,5 @@
 import OpenAI from 'openai';
-import type {
-  ChatCompletionMessageParam,
-  ChatCompletionTool,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { LlmEndpoint } from './agent-config.ts';
 import { DependencyError, toDependencyError } from './dependency-error.ts';
 
@@ -47,7 +44,10 @@ export class LlmClient {
   readonly #client: OpenAI;
   readonly #model: string;
 
-  constructor(endpoint: LlmEndpoint, options: { apiKey: string; model: string; maxRetries?: number; fetch?: typeof fetch }) {
+  constructor(
+    endpoint: LlmEndpoint,
+    options: { apiKey: string; model: string; maxRetries?: number; fetch?: typeof fetch },
+  ) {
     this.endpoint = endpoint;
     this.#model = options.model;
     const baseURL = /\/v1$/.test(endpoint.url) ? endpoint.url : `${endpoint.url}/v1`;
@@ -92,7 +92,9 @@ export class LlmClient {
         const choice = chunk.choices[0];
         if (!choice) continue;
         const delta = choice.delta;
-        const generated = (typeof delta.content === 'string' && delta.content.length > 0) || (delta.tool_calls?.length ?? 0) > 0;
+        const generated =
+          (typeof delta.content === 'string' && delta.content.length > 0) ||
+          (delta.tool_calls?.length ?? 0) > 0;
         if (generated && firstTokenAt === null) {
           firstTokenAt = performance.now();
           request.onFirstToken?.(firstTokenAt);
@@ -108,10 +110,18 @@ export class LlmClient {
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
       if (request.requireFinish && finishReason === null) {
-        throw new DependencyError('llm', name, 'incomplete', 'the stream ended without a finish_reason (truncated)');
+        throw new DependencyError(
+          'llm',
+          name,
+          'incomplete',
+          'the stream ended without a finish_reason (truncated)',
+        );
       }
       if (tokensIn === 0) tokensIn = Math.ceil(JSON.stringify(request.messages).length / 4);
-      if (tokensOut === 0) tokensOut = Math.ceil((content.length + [...calls.values()].reduce((a, c) => a + c.arguments.length, 0)) / 4);
+      if (tokensOut === 0)
+        tokensOut = Math.ceil(
+          (content.length + [...calls.values()].reduce((a, c) => a + c.arguments.length, 0)) / 4,
+        );
       return {
         content: content.trim(),
         toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c),

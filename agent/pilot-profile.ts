@@ -6,7 +6,7 @@ import type { AgentProfile, LlmRound, ToolOutcome } from './agent-profile.ts';
 import type { CrmRequest } from './agent-tools.ts';
 import { AsrClient, type Transcription } from './asr-client.ts';
 import { CrmClient } from './crm-client.ts';
-import { DependencyError, toDependencyError } from './dependency-error.ts';
+import { type DependencyError, toDependencyError } from './dependency-error.ts';
 import { LlmClient } from './llm-client.ts';
 import { TtsClient } from './tts-client.ts';
 import { type TurnRecorder, tracingHeaders } from './turn-recorder.ts';
@@ -45,7 +45,11 @@ export class PilotProfile implements AgentProfile {
     });
   }
 
-  async complete(rec: TurnRecorder, messages: ChatCompletionMessageParam[], tools: ChatCompletionTool[]): Promise<LlmRound> {
+  async complete(
+    rec: TurnRecorder,
+    messages: ChatCompletionMessageParam[],
+    tools: ChatCompletionTool[],
+  ): Promise<LlmRound> {
     const endpoint = this.#llm.endpoint;
     rec.llmStarted();
     const answer = await rec.attempt(
@@ -80,8 +84,16 @@ export class PilotProfile implements AgentProfile {
           'crm',
           this.#crm.endpoint,
           attempt,
-          () => this.#crm.send(request, { headers: tracingHeaders(rec.identity), timeoutMs: this.#config.pilot.crmTimeoutMs }),
-          { status: (r) => r.status, failure: (e) => toDependencyError(e, 'crm', this.#crm.endpoint).status, operation: request.route },
+          () =>
+            this.#crm.send(request, {
+              headers: tracingHeaders(rec.identity),
+              timeoutMs: this.#config.pilot.crmTimeoutMs,
+            }),
+          {
+            status: (r) => r.status,
+            failure: (e) => toDependencyError(e, 'crm', this.#crm.endpoint).status,
+            operation: request.route,
+          },
         );
         return { ok: true, data: response.body, landed: write };
       } catch (error) {
@@ -89,7 +101,11 @@ export class PilotProfile implements AgentProfile {
         last = toDependencyError(error, 'crm', this.#crm.endpoint);
       }
     }
-    return { ok: false, error: last?.message ?? 'CRM request failed', status: last?.status ?? 'network-error' };
+    return {
+      ok: false,
+      error: last?.message ?? 'CRM request failed',
+      status: last?.status ?? 'network-error',
+    };
   }
 
   speak(rec: TurnRecorder, text: string) {
@@ -98,7 +114,11 @@ export class PilotProfile implements AgentProfile {
       'tts',
       this.#tts.endpoint,
       1,
-      () => this.#tts.speak(text, { headers: tracingHeaders(rec.identity), onFirstByte: (at) => rec.firstAudioByte(at, started) }),
+      () =>
+        this.#tts.speak(text, {
+          headers: tracingHeaders(rec.identity),
+          onFirstByte: (at) => rec.firstAudioByte(at, started),
+        }),
       { status: (s) => s.status, failure: (e) => toDependencyError(e, 'tts', this.#tts.endpoint).status },
     );
   }

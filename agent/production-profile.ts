@@ -7,9 +7,14 @@ import { type AgentProfile, type LlmRound, LlmUnavailableError, type ToolOutcome
 import type { CrmRequest } from './agent-tools.ts';
 import { AsrClient, type Transcription } from './asr-client.ts';
 import { CrmClient, type CrmResponse } from './crm-client.ts';
-import { type DeadLetter, DeadLetterQueue, type ReplayOutcome, type ReplayReport } from './dead-letter-queue.ts';
+import {
+  type DeadLetter,
+  DeadLetterQueue,
+  type ReplayOutcome,
+  type ReplayReport,
+} from './dead-letter-queue.ts';
 import { toDependencyError } from './dependency-error.ts';
-import { LlmClient, type LlmAnswer } from './llm-client.ts';
+import { type LlmAnswer, LlmClient } from './llm-client.ts';
 import { ResiliencePolicies } from './resilience-policies.ts';
 import { type Speech, TtsClient } from './tts-client.ts';
 import { type CallIdentity, type TurnRecorder, tracingHeaders } from './turn-recorder.ts';
@@ -23,9 +28,13 @@ const TTS_STREAM_MS = 30_000;
  * CRM applies it once.
  */
 export function idempotencyKey(identity: CallIdentity, request: CrmRequest): string {
-  const sorted = Object.fromEntries(Object.entries(request.body ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(
+    Object.entries(request.body ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+  );
   const digest = createHash('sha256')
-    .update(`${identity.runId}\n${identity.callId}\n${request.op}\n${request.path}\n${JSON.stringify(sorted)}`)
+    .update(
+      `${identity.runId}\n${identity.callId}\n${request.op}\n${request.path}\n${JSON.stringify(sorted)}`,
+    )
     .digest('hex');
   return `cs-${digest.slice(0, 40)}`;
 }
@@ -67,7 +76,9 @@ export class ProductionProfile implements AgentProfile {
     this.#asr = new AsrClient({ url: config.asrUrl, model: config.asrModel, dispatcher });
     this.#tts = new TtsClient({ url: config.ttsUrl, model: config.ttsModel, dispatcher });
     this.#crm = new CrmClient({ url: config.crmUrl, dispatcher });
-    this.#llm = config.llm.map((e) => new LlmClient(e, { apiKey: config.llmApiKey, model: config.llmModel, maxRetries: 0 }));
+    this.#llm = config.llm.map(
+      (e) => new LlmClient(e, { apiKey: config.llmApiKey, model: config.llmModel, maxRetries: 0 }),
+    );
     this.deadLetters = new DeadLetterQueue(config.deadLetter.path);
     this.#scheduleReplay();
   }
@@ -81,16 +92,23 @@ export class ProductionProfile implements AgentProfile {
         retries: 1,
         attemptTimeoutMs: () => rec.timeout(budget.asrMs, budget.reserveForTtsMs),
         status: (t) => t.status,
-        fn: (signal) => this.#asr.transcribe(audio, { locale, headers: tracingHeaders(rec.identity), signal }),
+        fn: (signal) =>
+          this.#asr.transcribe(audio, { locale, headers: tracingHeaders(rec.identity), signal }),
       });
     } catch {
       return null;
     }
   }
 
-  async complete(rec: TurnRecorder, messages: ChatCompletionMessageParam[], tools: ChatCompletionTool[]): Promise<LlmRound> {
+  async complete(
+    rec: TurnRecorder,
+    messages: ChatCompletionMessageParam[],
+    tools: ChatCompletionTool[],
+  ): Promise<LlmRound> {
     const { budget, residency } = this.#config;
-    const permitted = new Set(permittedEndpoints(this.#config.llm, rec.identity.region, residency).map((e) => e.name));
+    const permitted = new Set(
+      permittedEndpoints(this.#config.llm, rec.identity.region, residency).map((e) => e.name),
+    );
     const failures: string[] = [];
     rec.llmStarted();
     for (const [index, client] of this.#llm.entries()) {
@@ -109,7 +127,10 @@ export class ProductionProfile implements AgentProfile {
           status: (a) => a.status,
           fn: async (signal) => {
             const firstToken = new AbortController();
-            const timer = setTimeout(() => firstToken.abort(new Error('no first token in time')), rec.timeout(budget.llmFirstTokenMs, budget.reserveForTtsMs));
+            const timer = setTimeout(
+              () => firstToken.abort(new Error('no first token in time')),
+              rec.timeout(budget.llmFirstTokenMs, budget.reserveForTtsMs),
+            );
             try {
               return await client.complete({
                 messages,
@@ -147,7 +168,14 @@ export class ProductionProfile implements AgentProfile {
     const key = write ? idempotencyKey(rec.identity, request) : undefined;
     const attemptTimeoutMs = () => Math.max(50, Math.min(budget.crmRequestMs, deadline - performance.now()));
     if (write && this.#policies.isOpen(this.#crm.endpoint)) {
-      rec.record({ dependency: 'crm', endpoint: this.#crm.endpoint, operation: request.route, status: 'circuit-open', ms: 0, attempt: 1 });
+      rec.record({
+        dependency: 'crm',
+        endpoint: this.#crm.endpoint,
+        operation: request.route,
+        status: 'circuit-open',
+        ms: 0,
+        attempt: 1,
+      });
       return this.#deadLetter(rec, request, key!, 'circuit open');
     }
     try {
@@ -162,7 +190,11 @@ export class ProductionProfile implements AgentProfile {
         attemptTimeoutMs,
         status: (r) => r.status,
         fn: (signal) =>
-          this.#crm.send(request, { headers: tracingHeaders(rec.identity), signal, ...(key !== undefined ? { idempotencyKey: key } : {}) }),
+          this.#crm.send(request, {
+            headers: tracingHeaders(rec.identity),
+            signal,
+            ...(key !== undefined ? { idempotencyKey: key } : {}),
+          }),
       });
       return { ok: true, data: response.body, ...(write ? { landed: true } : {}) };
     } catch (error) {
@@ -188,7 +220,10 @@ export class ProductionProfile implements AgentProfile {
         fn: async (signal) => {
           const started = performance.now();
           const firstByte = new AbortController();
-          const timer = setTimeout(() => firstByte.abort(new Error('no audio in time')), budget.ttsFirstByteMs);
+          const timer = setTimeout(
+            () => firstByte.abort(new Error('no audio in time')),
+            budget.ttsFirstByteMs,
+          );
           try {
             return await this.#tts.speak(text, {
               headers: tracingHeaders(rec.identity),
@@ -243,7 +278,11 @@ export class ProductionProfile implements AgentProfile {
     return {
       ok: true,
       deadLettered: true,
-      data: { status: 'queued', message: 'The CRM did not confirm in time; the request is saved and will be applied shortly. Tell the caller a confirmation will follow.' },
+      data: {
+        status: 'queued',
+        message:
+          'The CRM did not confirm in time; the request is saved and will be applied shortly. Tell the caller a confirmation will follow.',
+      },
     };
   }
 
@@ -251,11 +290,13 @@ export class ProductionProfile implements AgentProfile {
     // The breaker decides: open → no request (fails fast); half-open → this replay is the probe.
     const headers = { 'x-callstorm-run': letter.runId, 'x-callstorm-call': letter.callId };
     try {
-      const response = await this.#policies
-        .breaker(this.#crm.endpoint)
-        .execute(() =>
-          this.#crm.send(letter.request, { headers, idempotencyKey: letter.id, signal: AbortSignal.timeout(this.#config.budget.crmRequestMs * 2) }),
-        );
+      const response = await this.#policies.breaker(this.#crm.endpoint).execute(() =>
+        this.#crm.send(letter.request, {
+          headers,
+          idempotencyKey: letter.id,
+          signal: AbortSignal.timeout(this.#config.budget.crmRequestMs * 2),
+        }),
+      );
       return { kind: 'landed', replayed: response.replayed };
     } catch (error) {
       const failure = toDependencyError(error, 'crm', this.#crm.endpoint);
@@ -276,4 +317,3 @@ export class ProductionProfile implements AgentProfile {
     this.#replayTimer.unref();
   }
 }
-

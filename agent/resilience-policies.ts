@@ -3,11 +3,11 @@ import {
   type CircuitBreakerPolicy,
   CircuitState,
   ConsecutiveBreaker,
-  DelegateBackoff,
-  TimeoutStrategy,
   circuitBreaker,
+  DelegateBackoff,
   handleWhen,
   retry,
+  TimeoutStrategy,
   timeout,
 } from 'cockatiel';
 import type { DependencyKind } from '../src/protocol/agent-protocol.ts';
@@ -117,8 +117,17 @@ export class ResiliencePolicies {
           .execute(async () => {
             const ms = call.attemptTimeoutMs();
             try {
-              return await timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute((_ctx, signal) =>
-                rec.attempt(call.dependency, call.endpoint, attempt + 1, () => call.fn(signal, attempt + 1), describe),
+              return await timeout(ms, {
+                strategy: TimeoutStrategy.Aggressive,
+                abortOnReturn: false,
+              }).execute((_ctx, signal) =>
+                rec.attempt(
+                  call.dependency,
+                  call.endpoint,
+                  attempt + 1,
+                  () => call.fn(signal, attempt + 1),
+                  describe,
+                ),
               );
             } catch (error) {
               throw toDependencyError(error, call.dependency, call.endpoint);
@@ -126,7 +135,15 @@ export class ResiliencePolicies {
           })
           .catch((error: unknown) => {
             if (error instanceof BrokenCircuitError) {
-              rec.record({ dependency: call.dependency, endpoint: call.endpoint, attempt: attempt + 1, status: 'circuit-open', ms: 0, ...(call.operation !== undefined ? { operation: call.operation } : {}), ...(call.region !== undefined ? { region: call.region } : {}) });
+              rec.record({
+                dependency: call.dependency,
+                endpoint: call.endpoint,
+                attempt: attempt + 1,
+                status: 'circuit-open',
+                ms: 0,
+                ...(call.operation !== undefined ? { operation: call.operation } : {}),
+                ...(call.region !== undefined ? { region: call.region } : {}),
+              });
             }
             throw toDependencyError(error, call.dependency, call.endpoint);
           }),

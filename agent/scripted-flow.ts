@@ -4,7 +4,12 @@ import type { CrmOperationName } from '../src/scenario/crm-operations.ts';
  * The scripted tier: when no permitted LLM answers, the top read-only intents are still served
  * from keyword detection on the transcript and CRM reads; anything else goes to a person.
  */
-export type ScriptedIntent = 'balance_enquiry' | 'claim_status' | 'check_appointment' | 'goodbye' | 'speak_to_human';
+export type ScriptedIntent =
+  | 'balance_enquiry'
+  | 'claim_status'
+  | 'check_appointment'
+  | 'goodbye'
+  | 'speak_to_human';
 
 interface Rule {
   readonly intent: ScriptedIntent;
@@ -14,7 +19,10 @@ interface Rule {
 
 /** Order matters: a caller asking for a person wins over anything else they said. */
 const RULES: readonly Rule[] = [
-  { intent: 'speak_to_human', match: /\b(real person|human|adviser|advisor|someone|operator|put me through)\b/ },
+  {
+    intent: 'speak_to_human',
+    match: /\b(real person|human|adviser|advisor|someone|operator|put me through)\b/,
+  },
   {
     intent: 'claim_status',
     match: /\bclaim\b/,
@@ -25,8 +33,15 @@ const RULES: readonly Rule[] = [
     match: /\b(appointment|booked in)\b/,
     unless: /\b(cancel|move|moving|reschedule|change|new|book an?|make an?)\b/,
   },
-  { intent: 'balance_enquiry', match: /\b(balance|owe|arrears|behind by|outstanding)\b/, unless: /\b(plan|arrangement|pay .* on|promise)\b/ },
-  { intent: 'goodbye', match: /\b(bye|goodbye|that's everything|that's all|that is all|nothing else|cheers|thanks|thank you)\b/ },
+  {
+    intent: 'balance_enquiry',
+    match: /\b(balance|owe|arrears|behind by|outstanding)\b/,
+    unless: /\b(plan|arrangement|pay .* on|promise)\b/,
+  },
+  {
+    intent: 'goodbye',
+    match: /\b(bye|goodbye|that's everything|that's all|that is all|nothing else|cheers|thanks|thank you)\b/,
+  },
 ];
 
 export function detectScriptedIntent(transcript: string): ScriptedIntent | null {
@@ -64,7 +79,10 @@ export function scriptedAnswer(intent: ScriptedIntent, data: unknown): string {
     case 'balance_enquiry': {
       const b = data as { balance?: string; arrears?: string } | null;
       if (!b?.balance) break;
-      const arrears = b.arrears && Number(b.arrears) > 0 ? `, of which £${b.arrears} is overdue` : ', and nothing is overdue';
+      const arrears =
+        b.arrears && Number(b.arrears) > 0
+          ? `, of which £${b.arrears} is overdue`
+          : ', and nothing is overdue';
       return `Your balance is £${b.balance}${arrears}.${anything}`;
     }
     case 'claim_status': {
@@ -72,10 +90,14 @@ export function scriptedAnswer(intent: ScriptedIntent, data: unknown): string {
       if (!claims) break;
       if (claims.length === 0) return `I can't see an open claim on your account.${anything}`;
       const c = claims[0]!;
-      return `Your ${c.claimType ?? ''} claim is ${String(c.status ?? 'open').replace(/-/g, ' ')}.${anything}`.replace(/\s+/g, ' ');
+      return `Your ${c.claimType ?? ''} claim is ${String(c.status ?? 'open').replace(/-/g, ' ')}.${anything}`.replace(
+        /\s+/g,
+        ' ',
+      );
     }
     case 'check_appointment': {
-      const list = (data as { appointments?: { service?: string; date?: string; time?: string }[] } | null)?.appointments;
+      const list = (data as { appointments?: { service?: string; date?: string; time?: string }[] } | null)
+        ?.appointments;
       if (!list) break;
       if (list.length === 0) return `You don't have any appointments booked at the moment.${anything}`;
       const a = list[0]!;

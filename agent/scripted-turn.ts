@@ -1,8 +1,8 @@
-import { transferLine, GOODBYE } from './agent-phrases.ts';
+import { GOODBYE, transferLine } from './agent-phrases.ts';
 import type { AgentProfile } from './agent-profile.ts';
 import type { AgentSession } from './agent-session.ts';
 import { crmRequest } from './agent-tools.ts';
-import { SCRIPTED_READS, accountIdIn, detectScriptedIntent, scriptedAnswer } from './scripted-flow.ts';
+import { accountIdIn, detectScriptedIntent, SCRIPTED_READS, scriptedAnswer } from './scripted-flow.ts';
 import type { TurnDecision } from './turn-pipeline.ts';
 import type { TurnRecorder } from './turn-recorder.ts';
 
@@ -27,7 +27,8 @@ export async function answerFromScript(
   };
   if (intent === null) return handOver('llm_unavailable');
   rec.intent = intent === 'goodbye' ? session.intent : intent;
-  if (intent === 'speak_to_human') return decide({ text: transferLine('caller_requested'), action: 'transfer', reason: 'caller_requested' });
+  if (intent === 'speak_to_human')
+    return decide({ text: transferLine('caller_requested'), action: 'transfer', reason: 'caller_requested' });
   if (intent === 'goodbye') return decide({ text: GOODBYE, action: 'end' });
   session.intent = intent;
 
@@ -35,7 +36,10 @@ export async function answerFromScript(
   try {
     let accountId = accountIdIn(transcript) ?? session.accountId;
     if (accountId === null) {
-      const found = await profile.crm(rec, crmRequest('find_account_by_phone', { phone: session.request.from }));
+      const found = await profile.crm(
+        rec,
+        crmRequest('find_account_by_phone', { phone: session.request.from }),
+      );
       accountId = found.ok ? ((found.data as { accountId?: string } | null)?.accountId ?? null) : null;
     }
     const op = SCRIPTED_READS[intent];

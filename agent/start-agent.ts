@@ -4,13 +4,13 @@ import { CallstormError } from '../src/errors/callstorm-error.ts';
 import {
   AGENT_PROTOCOL_VERSION,
   CALL_HEADER,
+  createCallRequestSchema,
+  describeIssues,
+  errorBody,
   PROTOCOL_ERRORS,
   PROTOCOL_HEADER,
   type ProtocolErrorCode,
   RUN_HEADER,
-  createCallRequestSchema,
-  describeIssues,
-  errorBody,
   turnRequestSchema,
 } from '../src/protocol/agent-protocol.ts';
 import { type AgentConfig, type AgentConfigInput, parseAgentConfig } from './agent-config.ts';
@@ -23,7 +23,7 @@ import { DependencyError } from './dependency-error.ts';
 import { PilotProfile } from './pilot-profile.ts';
 import { ProductionProfile } from './production-profile.ts';
 import { systemPrompt } from './system-prompt.ts';
-import { type TurnContext, runTurn } from './turn-pipeline.ts';
+import { runTurn, type TurnContext } from './turn-pipeline.ts';
 import { TurnRecorder } from './turn-recorder.ts';
 
 export interface RunningAgent {
@@ -42,10 +42,16 @@ const CLOSE_GRACE_MS = 5000;
 
 const PROFILES = {
   pilot: (config: AgentConfig, dispatcher: UndiciAgent): AgentProfile => new PilotProfile(config, dispatcher),
-  production: (config: AgentConfig, dispatcher: UndiciAgent): AgentProfile => new ProductionProfile(config, dispatcher),
+  production: (config: AgentConfig, dispatcher: UndiciAgent): AgentProfile =>
+    new ProductionProfile(config, dispatcher),
 } as const;
 
-function send(reply: FastifyReply, code: ProtocolErrorCode, message: string, extra: Parameters<typeof errorBody>[2] = {}) {
+function send(
+  reply: FastifyReply,
+  code: ProtocolErrorCode,
+  message: string,
+  extra: Parameters<typeof errorBody>[2] = {},
+) {
   return reply.code(PROTOCOL_ERRORS[code]).send(errorBody(code, message, extra));
 }
 
@@ -55,7 +61,12 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
   const dispatcher = new UndiciAgent({ connections: 256, keepAliveTimeout: 10_000 });
   const profile = PROFILES[config.profile](config, dispatcher);
   const sessions = new SessionStore();
-  const ctx: TurnContext = { config, profile, tools: agentTools(), systemPrompt: (s) => systemPrompt(config, s) };
+  const ctx: TurnContext = {
+    config,
+    profile,
+    tools: agentTools(),
+    systemPrompt: (s) => systemPrompt(config, s),
+  };
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
 
@@ -76,11 +87,19 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return send(reply, 'bad_request', status === 413 ? 'the request body is too large' : `the request body could not be read: ${error.message}`);
+      return send(
+        reply,
+        'bad_request',
+        status === 413
+          ? 'the request body is too large'
+          : `the request body could not be read: ${error.message}`,
+      );
     }
     return send(reply, 'agent_failed', 'the agent failed unexpectedly');
   });
-  app.setNotFoundHandler((request, reply) => send(reply, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
 
   app.get('/health', async () => ({
     status: closing ? 'closing' : 'ok',
@@ -92,9 +111,14 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
 
   app.post('/v1/calls', async (request, reply) => {
     const parsed = createCallRequestSchema.safeParse(request.body);
-    if (!parsed.success) return send(reply, 'bad_request', 'invalid call', { issues: describeIssues(parsed.error) });
+    if (!parsed.success)
+      return send(reply, 'bad_request', 'invalid call', { issues: describeIssues(parsed.error) });
     if (request.headers[CALL_HEADER] !== parsed.data.callId) {
-      return send(reply, 'call_mismatch', `${CALL_HEADER} must equal the body's callId (${parsed.data.callId})`);
+      return send(
+        reply,
+        'call_mismatch',
+        `${CALL_HEADER} must equal the body's callId (${parsed.data.callId})`,
+      );
     }
     const text = greeting(config.brand, parsed.data.consentRequired);
     const audioMs = estimateAudioMs(text);
@@ -103,59 +127,82 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
     return reply.code(201).send({ sessionId: session.id, greeting: text, greetingAudioMs: audioMs });
   });
 
-  app.post('/v1/calls/:sessionId/turns', async (request: FastifyRequest<{ Params: { sessionId: string } }>, reply) => {
-    const received = performance.now();
-    const session = sessions.get(request.params.sessionId);
-    if (!session) return send(reply, 'session_not_found', `no session ${request.params.sessionId}`);
-    if (request.headers[CALL_HEADER] !== session.request.callId) {
-      return send(reply, 'call_mismatch', `${CALL_HEADER} must equal the session's callId (${session.request.callId})`);
-    }
-    const parsed = turnRequestSchema.safeParse(request.body);
-    if (!parsed.success) return send(reply, 'bad_request', 'invalid turn', { issues: describeIssues(parsed.error) });
-    if (session.ended !== null) return send(reply, 'session_ended', `the call has ended (${session.ended})`);
-    if (session.busy) return send(reply, 'turn_in_progress', 'the previous turn of this call is still being answered');
-    if (parsed.data.turn <= session.lastTurn) {
-      return send(reply, 'turn_out_of_order', `turn ${parsed.data.turn} is not after turn ${session.lastTurn}`);
-    }
-    session.busy = true;
-    session.lastTurn = parsed.data.turn;
-    session.lastActivity = Date.now();
-    const rec = new TurnRecorder(
-      { runId: session.runId, callId: session.request.callId, region: session.request.region },
-      config.budget.turnMs,
-      received,
-    );
-    const work = runTurn(ctx, session, parsed.data, rec);
-    inFlight.add(work);
-    try {
-      return reply.code(200).send(await work);
-    } catch (error) {
-      if (error instanceof DependencyError) {
-        const code = error.timedOut ? 'dependency_timeout' : 'dependency_failed';
-        return send(reply, code, `${error.dependency} call failed: ${error.message}`, { dependency: error.dependency });
+  app.post(
+    '/v1/calls/:sessionId/turns',
+    async (request: FastifyRequest<{ Params: { sessionId: string } }>, reply) => {
+      const received = performance.now();
+      const session = sessions.get(request.params.sessionId);
+      if (!session) return send(reply, 'session_not_found', `no session ${request.params.sessionId}`);
+      if (request.headers[CALL_HEADER] !== session.request.callId) {
+        return send(
+          reply,
+          'call_mismatch',
+          `${CALL_HEADER} must equal the session's callId (${session.request.callId})`,
+        );
       }
-      request.log.error({ err: error }, 'turn failed');
-      return send(reply, 'agent_failed', error instanceof Error ? error.message : String(error));
-    } finally {
-      inFlight.delete(work);
-      session.busy = false;
+      const parsed = turnRequestSchema.safeParse(request.body);
+      if (!parsed.success)
+        return send(reply, 'bad_request', 'invalid turn', { issues: describeIssues(parsed.error) });
+      if (session.ended !== null)
+        return send(reply, 'session_ended', `the call has ended (${session.ended})`);
+      if (session.busy)
+        return send(reply, 'turn_in_progress', 'the previous turn of this call is still being answered');
+      if (parsed.data.turn <= session.lastTurn) {
+        return send(
+          reply,
+          'turn_out_of_order',
+          `turn ${parsed.data.turn} is not after turn ${session.lastTurn}`,
+        );
+      }
+      session.busy = true;
+      session.lastTurn = parsed.data.turn;
       session.lastActivity = Date.now();
-    }
-  });
+      const rec = new TurnRecorder(
+        { runId: session.runId, callId: session.request.callId, region: session.request.region },
+        config.budget.turnMs,
+        received,
+      );
+      const work = runTurn(ctx, session, parsed.data, rec);
+      inFlight.add(work);
+      try {
+        return reply.code(200).send(await work);
+      } catch (error) {
+        if (error instanceof DependencyError) {
+          const code = error.timedOut ? 'dependency_timeout' : 'dependency_failed';
+          return send(reply, code, `${error.dependency} call failed: ${error.message}`, {
+            dependency: error.dependency,
+          });
+        }
+        request.log.error({ err: error }, 'turn failed');
+        return send(reply, 'agent_failed', error instanceof Error ? error.message : String(error));
+      } finally {
+        inFlight.delete(work);
+        session.busy = false;
+        session.lastActivity = Date.now();
+      }
+    },
+  );
 
-  app.delete('/v1/calls/:sessionId', async (request: FastifyRequest<{ Params: { sessionId: string } }>, reply) => {
-    const session = sessions.get(request.params.sessionId);
-    if (!session) return send(reply, 'session_not_found', `no session ${request.params.sessionId}`);
-    session.end('hangup');
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/v1/calls/:sessionId',
+    async (request: FastifyRequest<{ Params: { sessionId: string } }>, reply) => {
+      const session = sessions.get(request.params.sessionId);
+      if (!session) return send(reply, 'session_not_found', `no session ${request.params.sessionId}`);
+      session.end('hangup');
+      return reply.code(204).send();
+    },
+  );
 
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await profile.close();
     await dispatcher.close();
-    throw new CallstormError('CS_ERR_PORT_IN_USE', { host: config.host, port: config.port, reason: String(error) }, { cause: error });
+    throw new CallstormError(
+      'CS_ERR_PORT_IN_USE',
+      { host: config.host, port: config.port, reason: String(error) },
+      { cause: error },
+    );
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

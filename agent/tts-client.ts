@@ -42,7 +42,11 @@ export class TtsClient {
       response = await request(url, {
         method: 'POST',
         dispatcher: this.#options.dispatcher,
-        headers: { ...context.headers, 'content-type': 'application/json', authorization: 'Token callstorm-local' },
+        headers: {
+          ...context.headers,
+          'content-type': 'application/json',
+          authorization: 'Token callstorm-local',
+        },
         body: JSON.stringify({ text }),
         ...(context.signal ? { signal: context.signal } : {}),
       });
@@ -81,5 +85,11 @@ export class TtsClient {
 
 function wrap(error: unknown, endpoint: string, signal: AbortSignal | undefined): DependencyError {
   if (error instanceof DependencyError) return error;
-  return new DependencyError('tts', endpoint, signal?.aborted ? 'timeout' : 'network-error', error instanceof Error ? error.message : String(error), { cause: error });
+  return new DependencyError(
+    'tts',
+    endpoint,
+    signal?.aborted ? 'timeout' : 'network-error',
+    error instanceof Error ? error.message : String(error),
+    { cause: error },
+  );
 }

@@ -4,14 +4,14 @@ import { crmOperations } from '../src/scenario/crm-operations.ts';
 import type { AgentConfig } from './agent-config.ts';
 import {
   DEAD_LETTER_NOTICE,
+  estimateAudioMs,
   FALLBACK_CONTINUE,
   GOODBYE,
   REPROMPT,
-  WRITE_FAILED_NOTICE,
-  estimateAudioMs,
   transferLine,
+  WRITE_FAILED_NOTICE,
 } from './agent-phrases.ts';
-import { type AgentProfile, LlmUnavailableError, type ToolOutcome } from './agent-profile.ts';
+import { type AgentProfile, type LlmRound, LlmUnavailableError, type ToolOutcome } from './agent-profile.ts';
 import type { AgentSession } from './agent-session.ts';
 import { crmRequest, isCrmOperation, parseToolArguments } from './agent-tools.ts';
 import { answerFromScript } from './scripted-turn.ts';
@@ -35,19 +35,29 @@ export interface TurnDecision {
   reason?: string;
 }
 
-const worse = (a: FallbackTier, b: FallbackTier): FallbackTier => (TIER_ORDER.indexOf(b) > TIER_ORDER.indexOf(a) ? b : a);
+const worse = (a: FallbackTier, b: FallbackTier): FallbackTier =>
+  TIER_ORDER.indexOf(b) > TIER_ORDER.indexOf(a) ? b : a;
 
 /**
  * One caller turn: barge-in bookkeeping → ASR → (low-confidence handling) → LLM with tool calls
  * executed against the CRM → reply text → TTS. Dependency failures the profile does not absorb are
  * thrown (the server answers them with 502/504).
  */
-export async function runTurn(ctx: TurnContext, session: AgentSession, request: TurnRequest, rec: TurnRecorder): Promise<TurnResponse> {
+export async function runTurn(
+  ctx: TurnContext,
+  session: AgentSession,
+  request: TurnRequest,
+  rec: TurnRecorder,
+): Promise<TurnResponse> {
   const { profile, config } = ctx;
   noteBargeIn(session, request, rec);
 
   const asrStarted = performance.now();
-  const heard = await profile.transcribe(rec, Buffer.from(request.utterance.audio, 'base64'), session.request.locale);
+  const heard = await profile.transcribe(
+    rec,
+    Buffer.from(request.utterance.audio, 'base64'),
+    session.request.locale,
+  );
   rec.asrMs = performance.now() - asrStarted;
   rec.transcript = heard?.transcript ?? null;
   rec.asrConfidence = heard ? heard.confidence : null;
@@ -75,14 +85,21 @@ function noteBargeIn(session: AgentSession, request: TurnRequest, rec: TurnRecor
     for (let i = session.history.length - 1; i >= 0; i--) {
       const m = session.history[i]!;
       if (m.role === 'assistant' && typeof m.content === 'string') {
-        session.history[i] = { role: 'assistant', content: `${m.content.slice(0, heardChars).trimEnd()}… [interrupted by the caller]` };
+        session.history[i] = {
+          role: 'assistant',
+          content: `${m.content.slice(0, heardChars).trimEnd()}… [interrupted by the caller]`,
+        };
         break;
       }
     }
   }
 }
 
-function repromptOrTransfer(session: AgentSession, rec: TurnRecorder, reason: 'asr_low_confidence' | 'asr_unavailable'): TurnDecision {
+function repromptOrTransfer(
+  session: AgentSession,
+  rec: TurnRecorder,
+  reason: 'asr_low_confidence' | 'asr_unavailable',
+): TurnDecision {
   rec.tier = 'human';
   if (session.consecutiveReprompts < 1) {
     session.consecutiveReprompts++;
@@ -93,7 +110,12 @@ function repromptOrTransfer(session: AgentSession, rec: TurnRecorder, reason: 'a
   return { text: transferLine(reason), action: 'transfer', reason };
 }
 
-async function converse(ctx: TurnContext, session: AgentSession, rec: TurnRecorder, transcript: string): Promise<TurnDecision> {
+async function converse(
+  ctx: TurnContext,
+  session: AgentSession,
+  rec: TurnRecorder,
+  transcript: string,
+): Promise<TurnDecision> {
   const { profile } = ctx;
   let terminal: { action: 'transfer' | 'end'; reason?: string } | null = null;
   let content = '';
@@ -101,9 +123,13 @@ async function converse(ctx: TurnContext, session: AgentSession, rec: TurnRecord
   let tier: FallbackTier = 'primary';
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const started = performance.now();
-    let result;
+    let result: LlmRound;
     try {
-      result = await profile.complete(rec, [{ role: 'system', content: ctx.systemPrompt(session) }, ...session.history], ctx.tools);
+      result = await profile.complete(
+        rec,
+        [{ role: 'system', content: ctx.systemPrompt(session) }, ...session.history],
+        ctx.tools,
+      );
     } catch (error) {
       rec.llmTotalMs += performance.now() - started;
       if (error instanceof LlmUnavailableError && profile.scriptedFallback) {
@@ -160,7 +186,11 @@ async function converse(ctx: TurnContext, session: AgentSession, rec: TurnRecord
     session.history.push({
       role: 'assistant',
       content: answer.content === '' ? null : answer.content,
-      tool_calls: answer.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
+      tool_calls: answer.toolCalls.map((c) => ({
+        id: c.id,
+        type: 'function' as const,
+        function: { name: c.name, arguments: c.arguments },
+      })),
     });
     session.history.push(...results);
     if (!needsAnotherRound) break;
@@ -177,12 +207,18 @@ async function converse(ctx: TurnContext, session: AgentSession, rec: TurnRecord
   else text ||= FALLBACK_CONTINUE;
   if (rec.writesDeadLettered > 0) text = `${text} ${DEAD_LETTER_NOTICE}`;
   session.history.push({ role: 'assistant', content: text });
-  if (terminal?.action === 'transfer') return { text, action: 'transfer', reason: terminal.reason ?? 'unspecified' };
+  if (terminal?.action === 'transfer')
+    return { text, action: 'transfer', reason: terminal.reason ?? 'unspecified' };
   if (terminal?.action === 'end') return { text, action: 'end' };
   return { text, action: 'continue' };
 }
 
-async function speak(ctx: TurnContext, session: AgentSession, rec: TurnRecorder, decision: TurnDecision): Promise<TurnResponse> {
+async function speak(
+  ctx: TurnContext,
+  session: AgentSession,
+  rec: TurnRecorder,
+  decision: TurnDecision,
+): Promise<TurnResponse> {
   let { text, action, reason } = decision;
   rec.ttsCharacters += text.length;
   const speech = await ctx.profile.speak(rec, text);
@@ -204,7 +240,9 @@ async function speak(ctx: TurnContext, session: AgentSession, rec: TurnRecorder,
   return {
     reply: { text, audioMs },
     action,
-    ...(action === 'transfer' ? { transfer: { queue: ctx.config.humanQueue, reason: reason ?? 'unspecified' } } : {}),
+    ...(action === 'transfer'
+      ? { transfer: { queue: ctx.config.humanQueue, reason: reason ?? 'unspecified' } }
+      : {}),
     telemetry: rec.telemetry(ctx.profile.name),
   };
 }

@@ -72,7 +72,12 @@ export class TurnRecorder {
     endpoint: string,
     attempt: number,
     fn: () => Promise<T>,
-    describe: { status: (value: T) => number; failure: (error: unknown) => DependencyCall['status']; operation?: string; region?: string },
+    describe: {
+      status: (value: T) => number;
+      failure: (error: unknown) => DependencyCall['status'];
+      operation?: string;
+      region?: string;
+    },
   ): Promise<T> {
     const t0 = performance.now();
     const base = {
@@ -98,7 +103,8 @@ export class TurnRecorder {
   }
 
   llmFirstToken(at: number): void {
-    if (this.llmFirstTokenMs === null && this.#llmStartedAt !== null) this.llmFirstTokenMs = at - this.#llmStartedAt;
+    if (this.llmFirstTokenMs === null && this.#llmStartedAt !== null)
+      this.llmFirstTokenMs = at - this.#llmStartedAt;
   }
 
   firstAudioByte(at: number, ttsStartedAt: number): void {

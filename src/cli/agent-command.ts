@@ -24,7 +24,11 @@ function intOption(option: string, text: string | undefined): number | undefined
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
-    throw new CallstormError('CS_ERR_BAD_ARGUMENT', { option, reason: `"${text}" is not a non-negative integer`, fix: `pass e.g. ${option} 8000` });
+    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+      option,
+      reason: `"${text}" is not a non-negative integer`,
+      fix: `pass e.g. ${option} 8000`,
+    });
   }
   return n;
 }
@@ -34,13 +38,20 @@ export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('run the reference voice agent (protocol v1) against ASR / LLM / TTS / CRM endpoints')
-    .option('--profile <name>', 'pilot (naive) or production (budget, retries, breakers, fallback, DLQ) [env CALLSTORM_AGENT_PROFILE]')
+    .option(
+      '--profile <name>',
+      'pilot (naive) or production (budget, retries, breakers, fallback, DLQ) [env CALLSTORM_AGENT_PROFILE]',
+    )
     .option('--host <address>', 'listen address', '127.0.0.1')
     .option('--port <n>', 'listen port (0 = any free port)', '0')
     .option('--asr-url <url>', 'Deepgram-style ASR base URL [env CALLSTORM_ASR_URL]')
     .option('--tts-url <url>', 'Deepgram-style TTS base URL [env CALLSTORM_TTS_URL]')
     .option('--crm-url <url>', 'CRM REST base URL [env CALLSTORM_CRM_URL]')
-    .option('--llm <name=url@region>', 'LLM endpoint, repeatable, in order of preference [env CALLSTORM_LLM_ENDPOINTS, comma-separated]', collect)
+    .option(
+      '--llm <name=url@region>',
+      'LLM endpoint, repeatable, in order of preference [env CALLSTORM_LLM_ENDPOINTS, comma-separated]',
+      collect,
+    )
     .option('--budget-ms <n>', 'per-turn latency budget in ms (production) [env CALLSTORM_AGENT_BUDGET_MS]')
     .option('--dlq <file>', 'dead-letter queue JSONL file (production) [env CALLSTORM_AGENT_DLQ]')
     .option('--brand <name>', 'company name in the greeting')
@@ -68,7 +79,9 @@ export function registerAgent(program: Command): void {
           ...(opts.log ? { logger: true } : {}),
         };
         const agent = await startAgent(input as AgentConfigInput);
-        process.stdout.write(`${JSON.stringify({ agent: agent.url, profile: agent.config.profile, llm: agent.config.llm.map((e) => `${e.name}@${e.region}`) })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ agent: agent.url, profile: agent.config.profile, llm: agent.config.llm.map((e) => `${e.name}@${e.region}`) })}\n`,
+        );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);

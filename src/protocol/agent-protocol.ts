@@ -54,7 +54,10 @@ export const utteranceSchema = z.strictObject({
   /** `<callId>.u<n>`: also carried inside the audio. */
   id,
   /** Base64 of μ-law 8 kHz mono audio of the utterance's real duration (8 bytes per ms). */
-  audio: z.string().min(4).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+  audio: z
+    .string()
+    .min(4)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
   /** Duration of the speech in ms. */
   speechMs: msInt,
 });
@@ -164,7 +167,11 @@ export const turnResponseSchema = z
       ctx.addIssue({ code: 'custom', path: ['transfer'], message: 'a transfer must carry {queue, reason}' });
     }
     if (value.action !== 'transfer' && value.transfer) {
-      ctx.addIssue({ code: 'custom', path: ['transfer'], message: 'only action "transfer" carries transfer' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transfer'],
+        message: 'only action "transfer" carries transfer',
+      });
     }
   });
 export type TurnResponse = z.infer<typeof turnResponseSchema>;

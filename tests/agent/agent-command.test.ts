@@ -36,14 +36,34 @@ test('callstorm agent --profile production serves the protocol until SIGINT', as
   try {
     const llm = Object.values(suite.llm).flatMap((e) => ['--llm', `${e.name}=${e.url}@${e.region}`]);
     const running = program().parseAsync(
-      ['agent', '--profile', 'production', '--asr-url', suite.asr.url, '--tts-url', suite.tts.url, '--crm-url', suite.crm.url, ...llm, '--dlq', `${process.env.TMPDIR ?? '/tmp'}/callstorm-cli-dlq-${process.pid}.jsonl`],
+      [
+        'agent',
+        '--profile',
+        'production',
+        '--asr-url',
+        suite.asr.url,
+        '--tts-url',
+        suite.tts.url,
+        '--crm-url',
+        suite.crm.url,
+        ...llm,
+        '--dlq',
+        `${process.env.TMPDIR ?? '/tmp'}/callstorm-cli-dlq-${process.pid}.jsonl`,
+      ],
       { from: 'user' },
     );
     await vi.waitFor(() => expect(lines.join('')).toContain('"agent"'), { timeout: 5000 });
-    const started = JSON.parse(lines.join('').trim().split('\n')[0]!) as { agent: string; profile: string; llm: string[] };
+    const started = JSON.parse(lines.join('').trim().split('\n')[0]!) as {
+      agent: string;
+      profile: string;
+      llm: string[];
+    };
     expect(started.profile).toBe('production');
     expect(started.llm).toEqual(['llm-primary-eu@eu', 'llm-secondary-eu@eu', 'llm-us@us']);
-    const health = (await (await fetch(`${started.agent}/health`)).json()) as { status: string; profile: string };
+    const health = (await (await fetch(`${started.agent}/health`)).json()) as {
+      status: string;
+      profile: string;
+    };
     expect(health).toMatchObject({ status: 'ok', profile: 'production' });
     process.emit('SIGINT');
     await running;

@@ -1,25 +1,25 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AgentConfigInput } from '../../agent/agent-config.ts';
+import type { AgentConfigInput } from '../../agent/agent-config.ts';
 import { type RunningAgent, startAgent } from '../../agent/start-agent.ts';
-import { loadScenario } from '../../src/scenario/load-scenario.ts';
-import {
-  CALL_HEADER,
-  CALLS_PATH,
-  RUN_HEADER,
-  type CreateCallResponse,
-  type TurnResponse,
-  callPath,
-  createCallResponseSchema,
-  turnResponseSchema,
-  turnsPath,
-} from '../../src/protocol/agent-protocol.ts';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
 import type { GroundTruth } from '../../simulators/dependencies/ground-truth.ts';
 import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
+import {
+  CALL_HEADER,
+  CALLS_PATH,
+  type CreateCallResponse,
+  callPath,
+  createCallResponseSchema,
+  RUN_HEADER,
+  type TurnResponse,
+  turnResponseSchema,
+  turnsPath,
+} from '../../src/protocol/agent-protocol.ts';
+import { loadScenario } from '../../src/scenario/load-scenario.ts';
 
 /**
  * The ASR heard every value of the call right and the LLM classified every intent right (from the
@@ -28,15 +28,23 @@ import { type SimulatorSuite, startSimulators } from '../../simulators/start-sim
 export function heardRight(truth: GroundTruth, plan: CallPlan): boolean {
   return plan.turns.every((t) => {
     const classified = truth.classifiedIntent(t.id);
-    return truth.misheard(plan, t.index).size === 0 && (classified === undefined || classified === t.expect.intent);
+    return (
+      truth.misheard(plan, t.index).size === 0 && (classified === undefined || classified === t.expect.intent)
+    );
   });
 }
 
 export const VERTICALS = ['collections', 'appointments', 'claims'] as const;
 
 /** The first `count` plans of a vertical's peak hour that match `filter`. */
-export function plansOf(vertical: string, options: { seed: number; count: number; stage?: string; filter?: (p: CallPlan) => boolean }): CallPlan[] {
-  const generator = createCallGenerator(loadScenario({ vertical, stage: options.stage ?? 'pilot' }), { seed: options.seed, window: 'peak-hour' });
+export function plansOf(
+  vertical: string,
+  options: { seed: number; count: number; stage?: string; filter?: (p: CallPlan) => boolean },
+): CallPlan[] {
+  const generator = createCallGenerator(loadScenario({ vertical, stage: options.stage ?? 'pilot' }), {
+    seed: options.seed,
+    window: 'peak-hour',
+  });
   const out: CallPlan[] = [];
   for (const plan of generator.plans()) {
     if (options.filter && !options.filter(plan)) continue;
@@ -46,8 +54,19 @@ export function plansOf(vertical: string, options: { seed: number; count: number
   return out;
 }
 
-export async function simulatorsFor(vertical: string, seed: number, plans: readonly CallPlan[], latency: 'zero' | 'realistic' = 'zero'): Promise<SimulatorSuite> {
-  return startSimulators({ scenario: loadScenario({ vertical, stage: 'pilot' }), seed, plans, latency, window: 'peak-hour' });
+export async function simulatorsFor(
+  vertical: string,
+  seed: number,
+  plans: readonly CallPlan[],
+  latency: 'zero' | 'realistic' = 'zero',
+): Promise<SimulatorSuite> {
+  return startSimulators({
+    scenario: loadScenario({ vertical, stage: 'pilot' }),
+    seed,
+    plans,
+    latency,
+    window: 'peak-hour',
+  });
 }
 
 export function tempDeadLetterPath(): string {
@@ -55,7 +74,11 @@ export function tempDeadLetterPath(): string {
 }
 
 /** An agent wired to a simulator suite (LLM endpoints in the suite's order: primary, secondary, us). */
-export function agentConfig(suite: SimulatorSuite, profile: 'pilot' | 'production', extra: Partial<AgentConfigInput> = {}): AgentConfigInput {
+export function agentConfig(
+  suite: SimulatorSuite,
+  profile: 'pilot' | 'production',
+  extra: Partial<AgentConfigInput> = {},
+): AgentConfigInput {
   return {
     profile,
     asrUrl: suite.asr.url,
@@ -67,7 +90,11 @@ export function agentConfig(suite: SimulatorSuite, profile: 'pilot' | 'productio
   };
 }
 
-export async function startAgentFor(suite: SimulatorSuite, profile: 'pilot' | 'production', extra: Partial<AgentConfigInput> = {}): Promise<RunningAgent> {
+export async function startAgentFor(
+  suite: SimulatorSuite,
+  profile: 'pilot' | 'production',
+  extra: Partial<AgentConfigInput> = {},
+): Promise<RunningAgent> {
   return startAgent(agentConfig(suite, profile, extra));
 }
 
@@ -77,11 +104,21 @@ export interface HttpAnswer {
   readonly headers: Headers;
 }
 
-export async function call(url: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    ...(options.body !== undefined
+      ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+      : {}),
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? null : JSON.parse(text), headers: response.headers };
@@ -106,7 +143,14 @@ export async function driveCall(agentUrl: string, plan: CallPlan, runId = 'run-t
   const headers = headersFor(runId, plan.id);
   const opened = await call(agentUrl, 'POST', CALLS_PATH, {
     headers,
-    body: { callId: plan.id, from: plan.caller.phone, to: '03301234567', locale: plan.locale, region: plan.region, consentRequired: plan.consentRequired },
+    body: {
+      callId: plan.id,
+      from: plan.caller.phone,
+      to: '03301234567',
+      locale: plan.locale,
+      region: plan.region,
+      consentRequired: plan.consentRequired,
+    },
   });
   if (opened.status !== 201) return { plan, created: null, turns: [], errors: [opened], final: 'failed' };
   const created = createCallResponseSchema.parse(opened.body);
@@ -121,7 +165,11 @@ export async function driveCall(agentUrl: string, plan: CallPlan, runId = 'run-t
         headers,
         body: {
           turn: n++,
-          utterance: { id: turn.id, audio: encodeUtteranceAudio(turn.id, turn.speechMs), speechMs: turn.speechMs },
+          utterance: {
+            id: turn.id,
+            audio: encodeUtteranceAudio(turn.id, turn.speechMs),
+            speechMs: turn.speechMs,
+          },
           ...(turn.bargeInAtMs !== null ? { bargeIn: { atMs: turn.bargeInAtMs } } : {}),
         },
       });
@@ -143,7 +191,12 @@ export async function driveCall(agentUrl: string, plan: CallPlan, runId = 'run-t
 }
 
 /** Drives calls a few at a time (the agent handles concurrent calls; this keeps tests quick). */
-export async function driveAll(agentUrl: string, plans: readonly CallPlan[], concurrency = 4, runId = 'run-test'): Promise<DrivenCall[]> {
+export async function driveAll(
+  agentUrl: string,
+  plans: readonly CallPlan[],
+  concurrency = 4,
+  runId = 'run-test',
+): Promise<DrivenCall[]> {
   const results: DrivenCall[] = new Array(plans.length);
   let next = 0;
   await Promise.all(

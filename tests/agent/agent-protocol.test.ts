@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningAgent } from '../../agent/start-agent.ts';
-import {
-  CALLS_PATH,
-  PROTOCOL_HEADER,
-  callPath,
-  createCallResponseSchema,
-  errorBodySchema,
-  turnResponseSchema,
-  turnsPath,
-} from '../../src/protocol/agent-protocol.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
 import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
+import {
+  CALLS_PATH,
+  callPath,
+  createCallResponseSchema,
+  errorBodySchema,
+  PROTOCOL_HEADER,
+  turnResponseSchema,
+  turnsPath,
+} from '../../src/protocol/agent-protocol.ts';
 import { call, headersFor, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
 
 const SEED = 21;
@@ -32,7 +32,10 @@ const openBody = (plan: CallPlan) => ({
 });
 const turnBody = (plan: CallPlan, n: number) => {
   const t = plan.turns[n]!;
-  return { turn: n, utterance: { id: t.id, audio: encodeUtteranceAudio(t.id, t.speechMs), speechMs: t.speechMs } };
+  return {
+    turn: n,
+    utterance: { id: t.id, audio: encodeUtteranceAudio(t.id, t.speechMs), speechMs: t.speechMs },
+  };
 };
 
 describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (profile) => {
@@ -44,7 +47,10 @@ describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (
 
   test('POST /v1/calls answers 201 with a session and a greeting that gives the recording notice', async () => {
     const plan = plans[0]!;
-    const answer = await call(agent.url, 'POST', CALLS_PATH, { headers: headersFor('r1', plan.id), body: openBody(plan) });
+    const answer = await call(agent.url, 'POST', CALLS_PATH, {
+      headers: headersFor('r1', plan.id),
+      body: openBody(plan),
+    });
     expect(answer.status).toBe(201);
     expect(answer.headers.get(PROTOCOL_HEADER)).toBe('1');
     const created = createCallResponseSchema.parse(answer.body);
@@ -55,8 +61,13 @@ describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (
   test('a turn answers 200 with a schema-valid reply, action and telemetry; DELETE answers 204', async () => {
     const plan = plans[1]!;
     const headers = headersFor('r1', plan.id);
-    const created = createCallResponseSchema.parse((await call(agent.url, 'POST', CALLS_PATH, { headers, body: openBody(plan) })).body);
-    const answer = await call(agent.url, 'POST', turnsPath(created.sessionId), { headers, body: turnBody(plan, 0) });
+    const created = createCallResponseSchema.parse(
+      (await call(agent.url, 'POST', CALLS_PATH, { headers, body: openBody(plan) })).body,
+    );
+    const answer = await call(agent.url, 'POST', turnsPath(created.sessionId), {
+      headers,
+      body: turnBody(plan, 0),
+    });
     expect(answer.status).toBe(200);
     const turn = turnResponseSchema.parse(answer.body);
     expect(turn.action).toBe('continue');
@@ -66,13 +77,20 @@ describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (
     expect(t.profile).toBe(profile);
     expect(t.transcript).toBeTruthy();
     expect(t.intent).toBe(plan.turns[0]!.expect.intent);
-    expect(t.dependencyCalls.map((c) => c.dependency)).toEqual(expect.arrayContaining(['asr', 'llm', 'crm', 'tts']));
-    expect(t.dependencyCalls.filter((c) => c.dependency === 'llm').every((c) => c.region === 'eu')).toBe(true);
+    expect(t.dependencyCalls.map((c) => c.dependency)).toEqual(
+      expect.arrayContaining(['asr', 'llm', 'crm', 'tts']),
+    );
+    expect(t.dependencyCalls.filter((c) => c.dependency === 'llm').every((c) => c.region === 'eu')).toBe(
+      true,
+    );
     expect(t.latencyMs.voiceToVoice).toBeGreaterThanOrEqual(t.latencyMs.ttsFirstByte ?? 0);
     expect(t.llm.tokensIn).toBeGreaterThan(0);
     expect(t.tts.characters).toBe(turn.reply.text.length);
     expect((await call(agent.url, 'DELETE', callPath(created.sessionId), { headers })).status).toBe(204);
-    const after = await call(agent.url, 'POST', turnsPath(created.sessionId), { headers, body: turnBody(plan, 1) });
+    const after = await call(agent.url, 'POST', turnsPath(created.sessionId), {
+      headers,
+      body: turnBody(plan, 1),
+    });
     expect(after.status).toBe(409);
     expect(errorBodySchema.parse(after.body).error.code).toBe('session_ended');
   });
@@ -90,7 +108,10 @@ describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (
   test('bad bodies are 400 bad_request naming the field; missing headers are 400 missing_header', async () => {
     const plan = plans[2]!;
     const headers = headersFor('r1', plan.id);
-    const bad = await call(agent.url, 'POST', CALLS_PATH, { headers, body: { ...openBody(plan), consentRequired: 'yes' } });
+    const bad = await call(agent.url, 'POST', CALLS_PATH, {
+      headers,
+      body: { ...openBody(plan), consentRequired: 'yes' },
+    });
     expect(bad.status).toBe(400);
     const body = errorBodySchema.parse(bad.body);
     expect(body.error.code).toBe('bad_request');
@@ -104,7 +125,9 @@ describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (
     expect(noHeaders.status).toBe(400);
     expect(errorBodySchema.parse(noHeaders.body).error.code).toBe('missing_header');
 
-    const created = createCallResponseSchema.parse((await call(agent.url, 'POST', CALLS_PATH, { headers, body: openBody(plan) })).body);
+    const created = createCallResponseSchema.parse(
+      (await call(agent.url, 'POST', CALLS_PATH, { headers, body: openBody(plan) })).body,
+    );
     const badTurn = await call(agent.url, 'POST', turnsPath(created.sessionId), {
       headers,
       body: { turn: 0, utterance: { id: plan.turns[0]!.id, audio: 'not base64!', speechMs: 10 } },
@@ -112,7 +135,10 @@ describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (
     expect(badTurn.status).toBe(400);
     expect(errorBodySchema.parse(badTurn.body).error.issues?.map((i) => i.path)).toContain('utterance.audio');
 
-    const wrongCall = await call(agent.url, 'POST', turnsPath(created.sessionId), { headers: headersFor('r1', 'someone-else'), body: turnBody(plan, 0) });
+    const wrongCall = await call(agent.url, 'POST', turnsPath(created.sessionId), {
+      headers: headersFor('r1', 'someone-else'),
+      body: turnBody(plan, 0),
+    });
     expect(wrongCall.status).toBe(400);
     expect(errorBodySchema.parse(wrongCall.body).error.code).toBe('call_mismatch');
   });
@@ -120,9 +146,17 @@ describe.each(['pilot', 'production'] as const)('protocol v1 conformance: %s', (
   test('turn numbers must increase: a replayed turn is 409 turn_out_of_order', async () => {
     const plan = plans[3]!;
     const headers = headersFor('r1', plan.id);
-    const created = createCallResponseSchema.parse((await call(agent.url, 'POST', CALLS_PATH, { headers, body: openBody(plan) })).body);
-    expect((await call(agent.url, 'POST', turnsPath(created.sessionId), { headers, body: turnBody(plan, 0) })).status).toBe(200);
-    const again = await call(agent.url, 'POST', turnsPath(created.sessionId), { headers, body: turnBody(plan, 0) });
+    const created = createCallResponseSchema.parse(
+      (await call(agent.url, 'POST', CALLS_PATH, { headers, body: openBody(plan) })).body,
+    );
+    expect(
+      (await call(agent.url, 'POST', turnsPath(created.sessionId), { headers, body: turnBody(plan, 0) }))
+        .status,
+    ).toBe(200);
+    const again = await call(agent.url, 'POST', turnsPath(created.sessionId), {
+      headers,
+      body: turnBody(plan, 0),
+    });
     expect(again.status).toBe(409);
     expect(errorBodySchema.parse(again.body).error.code).toBe('turn_out_of_order');
   });

@@ -17,8 +17,14 @@ const residency = { uk: ['uk', 'eu'], ie: ['eu'] };
 
 describe('data residency', () => {
   test('uk and ie callers never get a us endpoint, in preference order', () => {
-    expect(permittedEndpoints(endpoints, 'uk', residency).map((e) => e.name)).toEqual(['llm-primary-eu', 'llm-secondary-eu']);
-    expect(permittedEndpoints(endpoints, 'ie', residency).map((e) => e.name)).toEqual(['llm-primary-eu', 'llm-secondary-eu']);
+    expect(permittedEndpoints(endpoints, 'uk', residency).map((e) => e.name)).toEqual([
+      'llm-primary-eu',
+      'llm-secondary-eu',
+    ]);
+    expect(permittedEndpoints(endpoints, 'ie', residency).map((e) => e.name)).toEqual([
+      'llm-primary-eu',
+      'llm-secondary-eu',
+    ]);
   });
   test('a region without a rule is only processed in its own region', () => {
     expect(permittedEndpoints(endpoints, 'us', residency).map((e) => e.name)).toEqual(['llm-us']);
@@ -28,13 +34,25 @@ describe('data residency', () => {
 
 describe('idempotency keys', () => {
   const id = { runId: 'r', callId: 'cs-1-2', region: 'uk' };
-  const write = crmRequest('record_promise_to_pay', { accountId: '40000001', amount: '25.00', date: '2026-04-01' });
+  const write = crmRequest('record_promise_to_pay', {
+    accountId: '40000001',
+    amount: '25.00',
+    date: '2026-04-01',
+  });
   test('the same write in the same call gets the same key, whatever the argument order', () => {
-    const reordered = crmRequest('record_promise_to_pay', { date: '2026-04-01', amount: '25.00', accountId: '40000001' });
+    const reordered = crmRequest('record_promise_to_pay', {
+      date: '2026-04-01',
+      amount: '25.00',
+      accountId: '40000001',
+    });
     expect(idempotencyKey(id, write)).toBe(idempotencyKey(id, reordered));
   });
   test('another call, run or value gets another key', () => {
-    const other = crmRequest('record_promise_to_pay', { accountId: '40000001', amount: '26.00', date: '2026-04-01' });
+    const other = crmRequest('record_promise_to_pay', {
+      accountId: '40000001',
+      amount: '26.00',
+      date: '2026-04-01',
+    });
     expect(idempotencyKey(id, write)).not.toBe(idempotencyKey({ ...id, callId: 'cs-1-3' }, write));
     expect(idempotencyKey(id, write)).not.toBe(idempotencyKey({ ...id, runId: 'r2' }, write));
     expect(idempotencyKey(id, write)).not.toBe(idempotencyKey(id, other));
@@ -68,7 +86,11 @@ describe('dead-letter queue', () => {
     runId: 'r',
     callId: 'c',
     op: 'record_promise_to_pay' as const,
-    request: crmRequest('record_promise_to_pay', { accountId: '40000001', amount: '25.00', date: '2026-04-01' }),
+    request: crmRequest('record_promise_to_pay', {
+      accountId: '40000001',
+      amount: '25.00',
+      date: '2026-04-01',
+    }),
     enqueuedAt: new Date().toISOString(),
     reason: 'timeout',
     attempts: 0,
@@ -81,7 +103,9 @@ describe('dead-letter queue', () => {
     q.enqueue(letter('k2'));
     q.enqueue(letter('k1'));
     expect(q.size).toBe(2);
-    await q.replay(async (l) => (l.id === 'k1' ? { kind: 'landed', replayed: false } : { kind: 'failed', error: 'down' }));
+    await q.replay(async (l) =>
+      l.id === 'k1' ? { kind: 'landed', replayed: false } : { kind: 'failed', error: 'down' },
+    );
     const reopened = new DeadLetterQueue(path);
     expect(reopened.pending().map((l) => l.id)).toEqual(['k2']);
     expect(reopened.pending()[0]!.attempts).toBe(1);
@@ -111,8 +135,16 @@ describe('dead-letter queue', () => {
 
 describe('agent config', () => {
   test('flags parse as NAME=URL@REGION', () => {
-    expect(parseLlmEndpoint('llm-primary-eu=http://127.0.0.1:4001@eu')).toEqual({ name: 'llm-primary-eu', url: 'http://127.0.0.1:4001', region: 'eu' });
-    expect(parseLlmEndpoint('http://127.0.0.1:4001/v1@us', 1)).toEqual({ name: 'llm-2', url: 'http://127.0.0.1:4001/v1', region: 'us' });
+    expect(parseLlmEndpoint('llm-primary-eu=http://127.0.0.1:4001@eu')).toEqual({
+      name: 'llm-primary-eu',
+      url: 'http://127.0.0.1:4001',
+      region: 'eu',
+    });
+    expect(parseLlmEndpoint('http://127.0.0.1:4001/v1@us', 1)).toEqual({
+      name: 'llm-2',
+      url: 'http://127.0.0.1:4001/v1',
+      region: 'us',
+    });
   });
   test('environment variables fill the config', () => {
     const env = agentConfigFromEnv({
@@ -129,7 +161,13 @@ describe('agent config', () => {
   });
   test('a bad config names every bad field by path', () => {
     try {
-      parseAgentConfig({ profile: 'staging', asrUrl: 'nope', ttsUrl: 'http://x', crmUrl: 'http://x', llm: [] });
+      parseAgentConfig({
+        profile: 'staging',
+        asrUrl: 'nope',
+        ttsUrl: 'http://x',
+        crmUrl: 'http://x',
+        llm: [],
+      });
       expect.unreachable();
     } catch (error) {
       expect(isCallstormError(error) && error.code).toBe('CS_ERR_AGENT_CONFIG_INVALID');

@@ -2,7 +2,14 @@ import { describe, expect, test } from 'vitest';
 import type { AgentConfigInput } from '../../agent/agent-config.ts';
 import type { FaultSpec } from '../../simulators/dependencies/faults/fault-set.ts';
 import type { Reconciliation } from '../../simulators/dependencies/write-ledger.ts';
-import { type DrivenCall, driveAll, heardRight, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
+import {
+  type DrivenCall,
+  driveAll,
+  heardRight,
+  plansOf,
+  simulatorsFor,
+  startAgentFor,
+} from './agent-harness.ts';
 
 const SEED = 13;
 /** Calls that write: every write-bearing flow of collections, callers the ASR hears well. */
@@ -38,14 +45,22 @@ async function underCrmFaults(profile: 'pilot' | 'production', faults: FaultSpec
     await new Promise((r) => setTimeout(r, 1200));
     const clean = plans.filter((p) => heardRight(suite.groundTruth, p));
     const ledger = suite.crm.service.ledger.reconcile(clean);
-    const deadLettered = results.flatMap((r) => r.turns).reduce((n, t) => n + (t.telemetry?.writes.deadLettered ?? 0), 0);
+    const deadLettered = results
+      .flatMap((r) => r.turns)
+      .reduce((n, t) => n + (t.telemetry?.writes.deadLettered ?? 0), 0);
     suite.clearFaults();
     if (profile === 'pilot') return { results, ledger, clean: clean.length, deadLettered };
     // Recovery: once the breaker lets a probe through, the replay lands what was parked.
     await new Promise((r) => setTimeout(r, 400));
     const report = await agent.replayDeadLetters();
     expect(report.remaining).toBe(0);
-    return { results, ledger, clean: clean.length, deadLettered, afterReplay: suite.crm.service.ledger.reconcile(clean) };
+    return {
+      results,
+      ledger,
+      clean: clean.length,
+      deadLettered,
+      afterReplay: suite.crm.service.ledger.reconcile(clean),
+    };
   } finally {
     await agent.close();
     await suite.close();
@@ -64,7 +79,10 @@ describe('CRM under faults: production lands every write exactly once, the pilot
     expect(pilot.ledger.totals.lost).toBeGreaterThan(0);
     expect(production.clean).toBeGreaterThanOrEqual(4);
     expect(production.afterReplay!.totals).toMatchObject({ landed: production.clean, lost: 0, duplicate: 0 });
-    const retried = production.results.flatMap((r) => r.turns).flatMap((t) => t.telemetry!.dependencyCalls).filter((c) => c.dependency === 'crm' && c.attempt > 1);
+    const retried = production.results
+      .flatMap((r) => r.turns)
+      .flatMap((t) => t.telemetry!.dependencyCalls)
+      .filter((c) => c.dependency === 'crm' && c.attempt > 1);
     expect(retried.length).toBeGreaterThan(0);
   });
 
@@ -86,10 +104,14 @@ describe('CRM under faults: production lands every write exactly once, the pilot
   });
 
   test('CRM down for the whole call: production dead-letters, tells the caller a confirmation will follow, and replay after recovery loses nothing', async () => {
-    const production = await underCrmFaults('production', [{ type: 'network-outage', params: { mode: 'refuse' } }]);
+    const production = await underCrmFaults('production', [
+      { type: 'network-outage', params: { mode: 'refuse' } },
+    ]);
     expect(production.ledger.totals.landed).toBe(0);
     expect(production.deadLettered).toBeGreaterThanOrEqual(production.clean);
-    const parked = production.results.filter((r) => r.turns.some((t) => (t.telemetry?.writes.deadLettered ?? 0) > 0));
+    const parked = production.results.filter((r) =>
+      r.turns.some((t) => (t.telemetry?.writes.deadLettered ?? 0) > 0),
+    );
     for (const r of parked) expect(r.turns.some((t) => /confirmation by text/.test(t.reply.text))).toBe(true);
     expect(production.afterReplay!.totals).toMatchObject({ landed: production.clean, lost: 0, duplicate: 0 });
   });

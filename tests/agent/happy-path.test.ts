@@ -1,30 +1,38 @@
 import { describe, expect, test } from 'vitest';
-import { VERTICALS, driveAll, heardRight, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
+import { driveAll, heardRight, plansOf, simulatorsFor, startAgentFor, VERTICALS } from './agent-harness.ts';
 
 const SEED = 5;
 
 describe.each(VERTICALS)('happy path: %s', (vertical) => {
-  test.each(['pilot', 'production'] as const)('%s resolves the calls it heard right: planned ending, every write landed once', async (profile) => {
-    const plans = plansOf(vertical, { seed: SEED, count: 8 });
-    const suite = await simulatorsFor(vertical, SEED, plans);
-    const agent = await startAgentFor(suite, profile);
-    try {
-      const results = await driveAll(agent.url, plans);
-      expect(results.every((r) => r.errors.length === 0)).toBe(true);
-      const clean = results.filter((r) => heardRight(suite.groundTruth, r.plan));
-      expect(clean.length).toBeGreaterThanOrEqual(plans.length / 2);
-      for (const r of clean) expect({ call: r.plan.id, end: r.final }).toEqual({ call: r.plan.id, end: r.plan.expectedEnd.action });
-      // Every transfer carries a reason.
-      for (const r of results) for (const t of r.turns) if (t.action === 'transfer') expect(t.transfer?.reason).toBeTruthy();
+  test.each(['pilot', 'production'] as const)(
+    '%s resolves the calls it heard right: planned ending, every write landed once',
+    async (profile) => {
+      const plans = plansOf(vertical, { seed: SEED, count: 8 });
+      const suite = await simulatorsFor(vertical, SEED, plans);
+      const agent = await startAgentFor(suite, profile);
+      try {
+        const results = await driveAll(agent.url, plans);
+        expect(results.every((r) => r.errors.length === 0)).toBe(true);
+        const clean = results.filter((r) => heardRight(suite.groundTruth, r.plan));
+        expect(clean.length).toBeGreaterThanOrEqual(plans.length / 2);
+        for (const r of clean)
+          expect({ call: r.plan.id, end: r.final }).toEqual({
+            call: r.plan.id,
+            end: r.plan.expectedEnd.action,
+          });
+        // Every transfer carries a reason.
+        for (const r of results)
+          for (const t of r.turns) if (t.action === 'transfer') expect(t.transfer?.reason).toBeTruthy();
 
-      const ledger = suite.crm.service.ledger.reconcile(clean.map((r) => r.plan));
-      expect(ledger.totals.landed).toBe(ledger.totals.expected);
-      expect(suite.crm.service.ledger.reconcile(plans).totals.duplicate).toBe(0);
-    } finally {
-      await agent.close();
-      await suite.close();
-    }
-  });
+        const ledger = suite.crm.service.ledger.reconcile(clean.map((r) => r.plan));
+        expect(ledger.totals.landed).toBe(ledger.totals.expected);
+        expect(suite.crm.service.ledger.reconcile(plans).totals.duplicate).toBe(0);
+      } finally {
+        await agent.close();
+        await suite.close();
+      }
+    },
+  );
 });
 
 test('production escalates a write the CRM rejected (misheard value) instead of claiming it was done', async () => {
@@ -34,7 +42,11 @@ test('production escalates a write the CRM rejected (misheard value) instead of 
     const agent = await startAgentFor(suite, profile);
     try {
       const results = await driveAll(agent.url, plans);
-      const rejected = results.filter((r) => r.turns.some((t) => t.telemetry?.dependencyCalls.some((c) => c.dependency === 'crm' && c.status === 400)));
+      const rejected = results.filter((r) =>
+        r.turns.some((t) =>
+          t.telemetry?.dependencyCalls.some((c) => c.dependency === 'crm' && c.status === 400),
+        ),
+      );
       expect(rejected.length).toBeGreaterThan(0);
       for (const r of rejected) {
         const last = r.turns.at(-1)!;

@@ -1,16 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import type { TurnResponse } from '../../src/protocol/agent-protocol.ts';
 import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
+import type { TurnResponse } from '../../src/protocol/agent-protocol.ts';
 import { driveAll, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
 
 const SEED = 8;
 
 async function requestsTo(suite: SimulatorSuite, name: string): Promise<number> {
-  const counters = (await (await fetch(`${suite.llm[name]!.controlUrl}/counters`)).json()) as { requests: { total: number } };
+  const counters = (await (await fetch(`${suite.llm[name]!.controlUrl}/counters`)).json()) as {
+    requests: { total: number };
+  };
   return counters.requests.total;
 }
 
-const llmCalls = (turns: readonly TurnResponse[]) => turns.flatMap((t) => t.telemetry?.dependencyCalls.filter((c) => c.dependency === 'llm') ?? []);
+const llmCalls = (turns: readonly TurnResponse[]) =>
+  turns.flatMap((t) => t.telemetry?.dependencyCalls.filter((c) => c.dependency === 'llm') ?? []);
 
 describe.each([
   ['network-outage', { type: 'network-outage', params: { mode: 'refuse' } }],
@@ -18,8 +21,8 @@ describe.each([
 ] as const)('primary LLM down (%s)', (_name, fault) => {
   // Callers of both residency regions: uk (uk/eu allowed) and ie (eu only). Never us.
   const plans = [
-    ...plansOf('collections', { seed: SEED, count: 3, filter: (p) => p.region === 'uk' }),
-    ...plansOf('collections', { seed: SEED, count: 3, filter: (p) => p.region === 'ie' }),
+    ...plansOf('collections', { seed: SEED, count: 3, stage: 'scale', filter: (p) => p.region === 'uk' }),
+    ...plansOf('collections', { seed: SEED, count: 3, stage: 'scale', filter: (p) => p.region === 'ie' }),
   ];
 
   test('production answers from the secondary EU endpoint and never sends a caller to llm-us', async () => {
@@ -56,7 +59,10 @@ describe.each([
       for (const r of results) {
         expect(r.final).toBe('failed');
         expect(r.errors[0]!.status).toBe(502);
-        expect((r.errors[0]!.body as { error: { code: string; dependency: string } }).error).toMatchObject({ code: 'dependency_failed', dependency: 'llm' });
+        expect((r.errors[0]!.body as { error: { code: string; dependency: string } }).error).toMatchObject({
+          code: 'dependency_failed',
+          dependency: 'llm',
+        });
       }
       expect(await requestsTo(suite, 'llm-secondary-eu')).toBe(0);
     } finally {
@@ -68,11 +74,20 @@ describe.each([
 
 test('with every EU LLM down, production serves the top intents from its script and transfers the rest with llm_unavailable — still never via llm-us', async () => {
   const plans = [
-    ...plansOf('collections', { seed: SEED, count: 2, filter: (p) => p.intents[0] === 'balance_enquiry' && p.turns.length === 2 }),
-    ...plansOf('collections', { seed: SEED, count: 2, filter: (p) => p.intents[0] === 'payment_arrangement' }),
+    ...plansOf('collections', {
+      seed: SEED,
+      count: 2,
+      filter: (p) => p.intents[0] === 'balance_enquiry' && p.turns.length === 2,
+    }),
+    ...plansOf('collections', {
+      seed: SEED,
+      count: 2,
+      filter: (p) => p.intents[0] === 'payment_arrangement',
+    }),
   ];
   const suite = await simulatorsFor('collections', SEED, plans);
-  for (const name of ['llm-primary-eu', 'llm-secondary-eu']) suite.llm[name]!.faults.set({ type: 'network-outage' });
+  for (const name of ['llm-primary-eu', 'llm-secondary-eu'])
+    suite.llm[name]!.faults.set({ type: 'network-outage' });
   const agent = await startAgentFor(suite, 'production');
   try {
     const results = await driveAll(agent.url, plans);
