@@ -21,7 +21,8 @@ export interface TtsClientOptions {
 
 /**
  * Deepgram-style `POST /v1/speak` → μ-law 8 kHz audio, streamed. The first byte is when the caller
- * starts hearing the reply; the whole stream is read (as it would be played out) to know its length.
+ * starts hearing the reply. The length comes from `x-callstorm-audio-ms` when the TTS sends it
+ * (then the rest streams out in the background); otherwise the whole stream is read to know it.
  */
 export class TtsClient {
   readonly endpoint: string;
@@ -61,6 +62,7 @@ export class TtsClient {
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       });
     }
+    const declared = Number(response.headers['x-callstorm-audio-ms']);
     let bytes = 0;
     let firstByteAt: number | undefined;
     try {
@@ -70,6 +72,17 @@ export class TtsClient {
         if (firstByteAt === undefined) {
           firstByteAt = performance.now();
           context.onFirstByte?.(firstByteAt);
+          // The reply can start playing now: when the TTS says how long the audio is, answer at
+          // the first byte and let the rest stream out, as a telephony leg would.
+          if (Number.isFinite(declared) && declared > 0) {
+            response.body.dump({ limit: 64 * 1024 * 1024 }).catch(() => {});
+            return {
+              audioMs: Math.round(declared),
+              bytes: Math.round(declared * BYTES_PER_MS),
+              firstByteAt,
+              status,
+            };
+          }
         }
         bytes += size;
       }

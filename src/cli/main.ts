@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgent } from './agent-command.ts';
 import { registerGenerate } from './generate-command.ts';
 import { registerInspect } from './inspect-command.ts';
+import { registerRun } from './run-command.ts';
 import { registerShowcase } from './showcase-command.ts';
 import { registerSimulators } from './simulators-command.ts';
 import { registerValidate } from './validate-command.ts';
@@ -14,7 +16,9 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerGenerate(program);
   registerInspect(program);
+  registerRun(program);
   registerSimulators(program);
+  registerAgent(program);
   registerShowcase(program);
   return program;
 }

@@ -18,6 +18,17 @@ export const behaviourSchema = z.strictObject({
   correction: probability,
 });
 
+export const humanQueueSchema = z.strictObject({
+  /** Human agents answering escalated calls. */
+  agents: z.number().int().min(1).default(8),
+  /** Handle time of an escalated call. */
+  handleTime: durationDistribution.prefault({ medianMs: 360_000, p90Ms: 720_000 }),
+  /** Mean time a caller waits in the queue before giving up (exponential). */
+  meanPatienceMs: z.number().positive().default(180_000),
+  /** Service-level threshold: answered within this many seconds. */
+  answerWithinSeconds: z.number().positive().default(20),
+});
+
 export const stageSchema = z.strictObject({
   kind: z.literal('Stage'),
   name: identifier,
@@ -36,6 +47,8 @@ export const stageSchema = z.strictObject({
     complexity: weightMix('complexity class'),
   }),
   behaviour: behaviourSchema,
+  /** The contact centre's human queue that escalations go to. */
+  humanQueue: humanQueueSchema.prefault({}),
   flowMix: z.strictObject({
     /** Multiplies each flow's weight by its category's; every category is required, 0 leaves it out. */
     categories: z.record(flowCategory, z.number().min(0)),
@@ -46,3 +59,4 @@ export const stageSchema = z.strictObject({
 
 export type Behaviour = z.infer<typeof behaviourSchema>;
 export type Stage = z.infer<typeof stageSchema>;
+export type HumanQueueSettings = z.infer<typeof humanQueueSchema>;

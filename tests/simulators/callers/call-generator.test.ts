@@ -145,7 +145,7 @@ describe('call generator', () => {
     );
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     expect(median(pilot.map((p) => p.patienceMs))).toBeGreaterThan(
-      2 * median(monthOfScale.map((p) => p.patienceMs)),
+      1.6 * median(monthOfScale.map((p) => p.patienceMs)),
     );
   });
 

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { CallRecord } from './call-record.ts';
+import { JsonlFile } from './jsonl-file.ts';
+import { LatencyHistograms } from './latency-histograms.ts';
+import { COUNTERS, LATENCY_METRICS } from './metric-names.ts';
+import { writeJsonAtomic } from './write-json-atomic.ts';
+
+/**
+ * Subscribes to finished calls: appends each to `calls.jsonl` at once (a killed run keeps every
+ * call that ended), feeds the histograms and counters, and writes `histograms.json`
+ * periodically and at the end.
+ */
+export class RunRecorder {
+  readonly dir: string;
+  readonly histograms: LatencyHistograms;
+  readonly counters: Record<string, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
+  readonly #calls: JsonlFile;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(dir: string, options: { windowMs?: number; flushEveryMs?: number } = {}) {
+    this.dir = dir;
+    this.histograms = new LatencyHistograms(options.windowMs);
+    this.#calls = new JsonlFile(join(dir, 'calls.jsonl'));
+    const every = options.flushEveryMs ?? 5_000;
+    if (every > 0) {
+      this.#timer = setInterval(() => this.flushHistograms(), every);
+      this.#timer.unref();
+    }
+  }
+
+  count(counter: (typeof COUNTERS)[number], by = 1): void {
+    this.counters[counter] = (this.counters[counter] ?? 0) + by;
+  }
+
+  record(call: CallRecord): void {
+    this.#calls.append(call);
+    this.histograms.recordCall(call);
+    this.count('call.finished');
+    this.count(`call.outcome.${call.outcome}`);
+    this.count('call.turn.sent', call.turns.length);
+    this.count('call.turn.barge_in', call.turns.filter((t) => t.bargeIn).length);
+    if (call.residencyViolation) this.count('call.residency_violation');
+  }
+
+  /** p-th percentile of voice-to-voice so far (for progress). */
+  voiceToVoice(percentile: number): number {
+    const total = this.histograms.total(LATENCY_METRICS.voiceToVoice);
+    const value = total.totalCount > 0 ? total.getValueAtPercentile(percentile) : Number.NaN;
+    total.destroy();
+    return value;
+  }
+
+  flushHistograms(): void {
+    writeJsonAtomic(join(this.dir, 'histograms.json'), this.histograms.toJSON());
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.flushHistograms();
+    this.#calls.close();
+  }
+}
