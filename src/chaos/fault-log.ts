@@ -50,10 +50,12 @@ export class FaultLog {
   }
 
   append(entry: Omit<FaultLogEntry, 'schema' | 'at'> & { at?: string }): FaultLogEntry {
+    const { event, at, ...rest } = entry;
     const full: FaultLogEntry = {
       schema: FAULT_LOG_SCHEMA,
-      ...entry,
-      at: entry.at ?? new Date().toISOString(),
+      event,
+      at: at ?? new Date().toISOString(),
+      ...rest,
     };
     this.#entries.push(full);
     if (this.#fd !== null) writeSync(this.#fd, `${JSON.stringify(full)}\n`);

@@ -25,6 +25,8 @@ export interface ToxiproxyProvision {
   readonly client: Toxiproxy | null;
   /** Why this mode, in words for the manifest and the report. */
   readonly reason: string;
+  /** Process id of a spawned server, else null. */
+  readonly pid: number | null;
   /** True when a spawned server is no longer running (nothing configured in it survives). */
   readonly gone: boolean;
   /** Stops a spawned server (bounded); does nothing for external or emulated. Idempotent. */
@@ -32,8 +34,8 @@ export interface ToxiproxyProvision {
 }
 
 export interface ProvisionOptions {
-  /** Defaults to `process.env.TOXIPROXY_URL`; must be a loopback http URL. */
-  readonly url?: string | undefined;
+  /** Defaults to `process.env.TOXIPROXY_URL`; must be a loopback http URL. `null`: ignore the environment. */
+  readonly url?: string | null | undefined;
   /** Defaults to `.tools/toxiproxy-server`. */
   readonly serverPath?: string;
   /** Skip Toxiproxy even if one is available (network faults emulated). */
@@ -83,6 +85,7 @@ export async function provisionToxiproxy(options: ProvisionOptions = {}): Promis
         url: base,
         client: new Toxiproxy(base),
         reason: `TOXIPROXY_URL ${base} (version ${version})`,
+        pid: null,
         gone: false,
         stop: async () => {},
       };
@@ -102,7 +105,7 @@ export async function provisionToxiproxy(options: ProvisionOptions = {}): Promis
 }
 
 function emulated(reason: string): ToxiproxyProvision {
-  return { mode: 'emulated', url: null, client: null, reason, gone: true, stop: async () => {} };
+  return { mode: 'emulated', url: null, client: null, reason, pid: null, gone: true, stop: async () => {} };
 }
 
 async function spawnToxiproxy(
@@ -141,6 +144,7 @@ async function spawnToxiproxy(
         url,
         client: new Toxiproxy(url),
         reason: `started ${serverPath} on 127.0.0.1:${port}`,
+        pid: child.pid ?? null,
         get gone() {
           return gone;
         },
