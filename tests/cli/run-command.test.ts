@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { callRecordSchema } from '../../src/telemetry/call-record.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/callstorm.js', import.meta.url));
+
+function readCalls(dir: string) {
+  const text = readFileSync(join(dir, 'calls.jsonl'), 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => callRecordSchema.parse(JSON.parse(line)));
+}
+
+async function waitForCalls(dir: string, n: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (
+      existsSync(join(dir, 'calls.jsonl')) &&
+      readFileSync(join(dir, 'calls.jsonl'), 'utf8').split('\n').filter(Boolean).length >= n
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`fewer than ${n} calls in ${dir} after ${timeoutMs} ms`);
+}
+
+const RUN = [
+  'run',
+  '--vertical',
+  'collections',
+  '--stage',
+  'scale',
+  '--window',
+  '2026-03-30T09:00/2026-03-30T13:00',
+  '--speed',
+  '600',
+  '--latency',
+  'zero',
+  '--seed',
+  '4',
+  '--no-progress',
+];
+
+test('a complete run writes every artefact, each call judged against ground truth', () => {
+  const out = mkdtempSync(join(tmpdir(), 'callstorm-run-'));
+  const r = runCli([
+    'run',
+    '--vertical',
+    'appointments',
+    '--stage',
+    'hardening',
+    '--window',
+    '2026-03-02T09:00/2026-03-02T10:00',
+    '--speed',
+    '900',
+    '--latency',
+    'zero',
+    '--no-progress',
+    '--out',
+    out,
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^complete: \d+ calls — resolved \d+/);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  expect(manifest).toMatchObject({
+    status: 'complete',
+    complete: true,
+    invalid: null,
+    agent: 'reference:production',
+  });
+  const calls = readCalls(out);
+  expect(calls.length).toBe(manifest.counts['call.finished']);
+  expect(calls.length).toBeGreaterThan(3);
+  expect(calls.some((c) => c.outcome === 'resolved')).toBe(true);
+  for (const c of calls) expect(c.turns.length).toBeGreaterThan(0);
+  const histograms = JSON.parse(readFileSync(join(out, 'histograms.json'), 'utf8'));
+  expect(histograms.metrics['call.turn.voice_to_voice_ms'].total.count).toBe(
+    calls.reduce((a, c) => a + c.turns.filter((t) => t.voiceToVoiceMs !== null).length, 0),
+  );
+  const ledger = JSON.parse(readFileSync(join(out, 'ledger.json'), 'utf8'));
+  expect(ledger.totals.expected).toBe(calls.reduce((a, c) => a + c.writes.expected, 0));
+});
+
+test('a run killed with SIGKILL leaves valid JSONL and a manifest that says incomplete', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'callstorm-kill-'));
+  const child = spawn(process.execPath, [BIN, ...RUN, '--out', out], { stdio: 'ignore' });
+  try {
+    await waitForCalls(out, 5, 60_000);
+  } finally {
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  expect(manifest.complete).toBe(false);
+  expect(manifest.status).toBe('running');
+  expect(readCalls(out).length).toBeGreaterThanOrEqual(5);
+});
+
+test('Ctrl-C stops the run: callers hang up, the manifest says interrupted, exit 130', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'callstorm-int-'));
+  const child = spawn(process.execPath, [BIN, ...RUN, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => {
+    stdout += String(d);
+  });
+  await waitForCalls(out, 3, 60_000);
+  child.kill('SIGINT');
+  const [code] = (await once(child, 'exit')) as [number];
+  expect(code).toBe(130);
+  expect(stdout).toMatch(/^interrupted: /);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  expect(manifest).toMatchObject({ status: 'interrupted', complete: false });
+  expect(manifest.driver.stopped).toBe(true);
+  expect(readCalls(out).length).toBe(manifest.counts['call.finished']);
+});
