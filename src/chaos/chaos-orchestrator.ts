@@ -1,13 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { faultRegistry } from '../../simulators/dependencies/faults/fault-registry.ts';
 import type { RunClock } from '../driver/run-clock.ts';
-import { CallstormError } from '../errors/callstorm-error.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { createDependencyProxies, type DependencyProxies, withTimeout } from './dependency-proxies.ts';
 import type { Drill, DrillFault, RollbackAction } from './drill-schema.ts';
+import { type ChaosEndpoint, checkDrillTargets, FaultApplier } from './fault-applier.ts';
 import { FaultLog, type FaultLogEntry, type FaultVia } from './fault-log.ts';
 import { type EmulatedFault, emulateNetworkFault } from './network-emulation.ts';
-import { type ControlFaultSpec, SimulatorControlClient } from './simulator-control-client.ts';
 import { StopConditionMonitor, type StopTrigger } from './stop-condition-monitor.ts';
 import { ToxicSwitchboard } from './toxic-switchboard.ts';
 import {
@@ -17,13 +15,7 @@ import {
   type ToxiproxyProvision,
 } from './toxiproxy-provisioner.ts';
 
-/** A simulator endpoint as `startSimulators` describes it (only what chaos needs). */
-export interface ChaosEndpoint {
-  readonly name: string;
-  readonly kind: 'llm' | 'asr' | 'tts' | 'crm';
-  readonly url: string;
-  readonly controlUrl: string;
-}
+export type { ChaosEndpoint };
 
 export interface ChaosOrchestratorOptions {
   /** Proxy names and fault log lines carry it; parallel runs sharing a Toxiproxy must differ. */
@@ -102,7 +94,7 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
   readonly endpointUrls: Readonly<Record<string, string>>;
   readonly emulation: readonly EmulationNote[];
   readonly proxies: DependencyProxies | null;
-  readonly #endpoints: ReadonlyMap<string, ChaosEndpoint>;
+  readonly #applier: FaultApplier;
   readonly #log: FaultLog;
   readonly #states: FaultState[];
   readonly #monitor: StopConditionMonitor;
@@ -117,7 +109,7 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
 
   /** Provisions Toxiproxy and the proxies; call `start(clock)` when scenario time begins. */
   static async create(options: ChaosOrchestratorOptions): Promise<ChaosOrchestrator> {
-    checkDrillAgainst(options.drill ?? null, options.endpoints);
+    checkDrillTargets(options.drill ?? null, options.endpoints);
     const timeoutMs = options.requestTimeoutMs ?? 3000;
     const provision = await provisionToxiproxy(options.toxiproxy);
     let proxies: DependencyProxies | null = null;
@@ -150,11 +142,11 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
     this.mode = proxies ? 'toxiproxy' : 'emulated';
     this.#timeoutMs = options.requestTimeoutMs ?? 3000;
     this.#rollbackTimeoutMs = options.rollbackTimeoutMs ?? 1500;
-    this.#endpoints = new Map(options.endpoints.map((e) => [e.name, e]));
     this.endpointUrls = Object.fromEntries(
       options.endpoints.map((e) => [e.name, proxies ? proxies.urlFor(e.name) : e.url]),
     );
     this.#switchboard = proxies ? new ToxicSwitchboard(proxies, this.#timeoutMs) : null;
+    this.#applier = new FaultApplier(options.endpoints, this.#switchboard, () => provision.gone);
     this.#log = new FaultLog(options.faultsLogPath ?? null);
     this.#monitor = new StopConditionMonitor(this.drill?.stopConditions ?? []);
     const emulation: EmulationNote[] = [];
@@ -305,10 +297,13 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
     }
     if (actions.includes('clear-simulator-faults')) {
       await Promise.all(
-        [...this.#endpoints.values()].map((e) =>
-          new SimulatorControlClient(e.controlUrl, t).clearFaults().catch((error) => {
-            leftovers.push(`simulator faults on ${e.name} (${describeError(error)})`);
-          }),
+        this.#applier.endpoints.map((e) =>
+          this.#applier
+            .control(e.name, t)
+            .clearFaults()
+            .catch((error) => {
+              leftovers.push(`simulator faults on ${e.name} (${describeError(error)})`);
+            }),
         ),
       );
     }
@@ -330,19 +325,7 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
         return;
       }
       try {
-        let detail: Record<string, unknown>;
-        if (f.network && this.#switchboard) {
-          detail = await this.#switchboard.apply(f.id, f.target, f.network);
-        } else {
-          const spec = this.#controlSpec(state);
-          const client = this.#control(f.target, this.#timeoutMs);
-          await client.putFault(f.id, spec);
-          detail = {
-            controlUrl: client.controlUrl,
-            spec,
-            ...(state.emulated ? { emulates: f.network?.toxic, note: state.emulated.note } : {}),
-          };
-        }
+        const detail = await this.#applier.apply(f, state.emulated, this.#timeoutMs);
         state.status = 'active';
         state.appliedAtMs = this.#now();
         this.#faultEntry('applied', state, f.at, { detail });
@@ -358,16 +341,7 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
     state.op = state.op.then(async () => {
       if (state.status !== 'active') return;
       try {
-        let detail: Record<string, unknown>;
-        if (f.network && this.#switchboard) {
-          detail = this.toxiproxy.gone
-            ? { note: 'the Toxiproxy server is gone, and its toxics with it' }
-            : await this.#switchboard.remove(f.id, f.target, f.network, timeoutMs);
-        } else {
-          const client = this.#control(f.target, timeoutMs);
-          await client.deleteFault(f.id);
-          detail = { controlUrl: client.controlUrl };
-        }
+        const detail = await this.#applier.remove(f, timeoutMs);
         state.status = 'removed';
         state.removedAtMs = this.#now();
         this.#faultEntry('removed', state, f.at + f.duration, { detail: { ...detail, by } });
@@ -379,19 +353,6 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
       }
     });
     return state.op;
-  }
-
-  #controlSpec(state: FaultState): ControlFaultSpec {
-    if (state.emulated) {
-      const { type, params, probability } = state.emulated;
-      return { type, params, probability };
-    }
-    const s = state.fault.simulator!;
-    return { type: s.type, params: s.params, target: s.target, probability: s.probability };
-  }
-
-  #control(target: string, timeoutMs: number): SimulatorControlClient {
-    return new SimulatorControlClient(this.#endpoints.get(target)!.controlUrl, timeoutMs);
   }
 
   /** Runs `fn` at a scenario instant (timers unref'd: the run's lifetime belongs to the driver). */
@@ -451,28 +412,5 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
       ...entry,
     });
     this.emit('fault', full);
-  }
-}
-
-/** Fails fast on a drill that names an unknown endpoint or a fault its simulator cannot take. */
-function checkDrillAgainst(drill: Drill | null, endpoints: readonly ChaosEndpoint[]): void {
-  for (const fault of drill?.method ?? []) {
-    const endpoint = endpoints.find((e) => e.name === fault.target);
-    if (!endpoint) {
-      throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
-        what: `target of fault "${fault.id}" in drill "${drill!.name}"`,
-        name: fault.target,
-        valid: endpoints.map((e) => e.name).join(', '),
-      });
-    }
-    const type = fault.simulator
-      ? faultRegistry[fault.simulator.type as keyof typeof faultRegistry]
-      : undefined;
-    if (type && !(type.appliesTo as readonly string[]).includes(endpoint.kind)) {
-      throw new CallstormError('CS_ERR_FAULT_INVALID', {
-        fault: fault.id,
-        reason: `"${fault.simulator!.type}" applies to ${type.appliesTo.join(', ')}, not to ${endpoint.name} (${endpoint.kind})`,
-      });
-    }
   }
 }
