@@ -13,6 +13,8 @@ export interface NullAgent {
   readonly app: FastifyInstance;
   /** Turn requests answered so far. */
   turns(): number;
+  /** Hang-ups (DELETE) answered so far. */
+  hangUps(): number;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startNullAgent(options: NullAgentOptions = {}): Promise<Nu
   const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
   let sessions = 0;
   let turns = 0;
+  let hangUps = 0;
   const delay = (turn: number) =>
     typeof options.turnDelayMs === 'function' ? options.turnDelayMs(turn) : (options.turnDelayMs ?? 0);
   app.addHook('onSend', async (_req, reply) => {
@@ -40,9 +43,18 @@ export async function startNullAgent(options: NullAgentOptions = {}): Promise<Nu
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
     return { reply: { text: '', audioMs: 0 }, action: 'continue' };
   });
-  app.delete(`${CALLS_PATH}/:sessionId`, async (_req, reply) => reply.code(204).send());
+  app.delete(`${CALLS_PATH}/:sessionId`, async (_req, reply) => {
+    hangUps++;
+    return reply.code(204).send();
+  });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, app, turns: () => turns, close: () => app.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    turns: () => turns,
+    hangUps: () => hangUps,
+    close: () => app.close(),
+  };
 }

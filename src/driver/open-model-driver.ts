@@ -68,6 +68,7 @@ function quantile(sorted: readonly number[], q: number): number {
  */
 export class OpenModelDriver extends EventEmitter<DriverEvents> {
   readonly #o: DriverOptions;
+  readonly #calls = new Set<AbortController>();
   #inFlight = 0;
 
   constructor(options: DriverOptions) {
@@ -81,6 +82,12 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
 
   async run(): Promise<DriverSummary> {
     const { clock, signal } = this.#o;
+    // One listener on the run's signal aborts every call in progress; each call listens only to
+    // its own signal (thousands of listeners on one EventTarget make add/remove O(n)).
+    const abortCalls = () => {
+      for (const c of this.#calls) c.abort(signal.reason);
+    };
+    signal.addEventListener('abort', abortCalls, { once: true });
     const lateAfter = this.#o.lateAfterMs ?? 250;
     const maxInFlight = this.#o.maxInFlight ?? 20_000;
     const lags: number[] = [];
@@ -133,6 +140,7 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
       running.add(tracked);
     }
     await Promise.all(running);
+    signal.removeEventListener('abort', abortCalls);
     loop.disable();
 
     const sorted = [...lags].sort((a, b) => a - b);
@@ -163,16 +171,20 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
 
   /** Runs one caller; resolves true when the call ended on its own, false when the run stopped it. */
   async #call(plan: CallPlan): Promise<boolean> {
-    const { adapter, clock, runId, signal, hooks, humanQueue } = this.#o;
+    const { adapter, clock, runId, hooks, humanQueue } = this.#o;
+    const controller = new AbortController();
+    this.#calls.add(controller);
     let observation: CallObservation;
     try {
-      observation = await runCallerSession({ plan, adapter, clock, runId, signal });
+      observation = await runCallerSession({ plan, adapter, clock, runId, signal: controller.signal });
     } catch (error) {
-      if (signal.aborted) {
+      if (controller.signal.aborted) {
         this.emit('call-interrupted', plan);
         return false;
       }
       throw error;
+    } finally {
+      this.#calls.delete(controller);
     }
     const endedAtMs = clock.scenarioAt(observation.endedWallMs);
     const humanQueueResult = observation.ending.by === 'agent-transfer' ? humanQueue.join(endedAtMs) : null;

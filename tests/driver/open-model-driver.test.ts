@@ -97,3 +97,39 @@ test('a driver that cannot keep the schedule marks the run invalid instead of un
     await agent.close();
   }
 });
+
+test('the hand-built turn body is the same JSON the protocol schema describes', async () => {
+  const { turnBody } = await import('../../src/driver/http-agent-adapter.ts');
+  const { turnRequestSchema } = await import('../../src/protocol/agent-protocol.ts');
+  const { encodeUtteranceAudio } = await import('../../simulators/callers/utterance-audio.ts');
+  for (const r of [
+    {
+      turn: 0,
+      utterance: { id: 'cs-1-2.u0', audio: encodeUtteranceAudio('cs-1-2.u0', 1200), speechMs: 1200 },
+    },
+    {
+      turn: 3,
+      utterance: { id: 'a"b\\c.u1', audio: encodeUtteranceAudio('x', 10), speechMs: 10 },
+      bargeIn: { atMs: 750 },
+    },
+  ]) {
+    expect(JSON.parse(turnBody(r))).toEqual(r);
+    expect(turnRequestSchema.parse(JSON.parse(turnBody(r)))).toEqual(r);
+  }
+});
+
+test('hanging up reaches the agent (a DELETE with no JSON content-type)', async () => {
+  const { createHttpAgentAdapter: adapterFor } = await import('../../src/driver/http-agent-adapter.ts');
+  const agent = await startNullAgent();
+  const adapter = adapterFor({ url: agent.url });
+  try {
+    const plan = firstPlans(1)[0]!;
+    const ctx = { runId: 'r', plan };
+    const { sessionId } = await adapter.startCall(ctx);
+    await adapter.hangUp(ctx, sessionId);
+    expect(agent.hangUps()).toBe(1);
+  } finally {
+    await adapter.close();
+    await agent.close();
+  }
+});
