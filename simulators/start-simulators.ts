@@ -39,6 +39,8 @@ export interface SimulatorSuiteOptions {
   /** `realistic` (default): latency models on; `zero`: answer at once (benchmarks, fast tests). */
   readonly latency?: 'realistic' | 'zero';
   readonly llmEndpoints?: readonly { readonly name: string; readonly region: string }[];
+  /** Multiplies the ASR's word-error rate (default DEFAULT_WORD_ERROR_FACTOR): how noisy the recogniser is. */
+  readonly asrWordErrorFactor?: number;
   /** Listen address (default 127.0.0.1); every simulator takes its own free port. */
   readonly host?: string;
 }

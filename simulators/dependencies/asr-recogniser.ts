@@ -12,13 +12,19 @@ export interface AsrLatency {
 
 export const DEFAULT_ASR_LATENCY: AsrLatency = { speechFraction: 0.05, medianMs: 180, p90Ms: 420 };
 
+/** Per-word error = (1 − confidence) × cohort wordErrorScale × this. */
+export const DEFAULT_WORD_ERROR_FACTOR = 0.5;
+
 export interface AsrRecogniserOptions {
   seed: string | number;
   groundTruth: GroundTruth;
   population: AsrPopulation;
   /** `false` answers instantly (tests); a partial object overrides the defaults. */
   latency?: Partial<AsrLatency> | false;
-  /** Multiplies every cohort's word-error rate (default 1). */
+  /**
+   * Multiplies every cohort's word-error rate (default 0.5: per-word error ≈ half of 1 − confidence,
+   * in line with phone-audio WER of current recognisers at the confidences they report).
+   */
   wordErrorFactor?: number;
 }
 
@@ -52,7 +58,7 @@ export class AsrRecogniser {
     this.#seed = options.seed;
     this.#confidence = new AsrConfidenceModel({ seed: options.seed, population: options.population });
     this.#latency = options.latency === false ? false : { ...DEFAULT_ASR_LATENCY, ...options.latency };
-    this.#errorFactor = options.wordErrorFactor ?? 1;
+    this.#errorFactor = options.wordErrorFactor ?? DEFAULT_WORD_ERROR_FACTOR;
   }
 
   /** The planned turn the utterance id names (its cohort is what fault targeting needs). */

@@ -10,9 +10,9 @@ export interface IntentModelOptions {
   complexity: readonly Pick<ComplexityClass, 'id' | 'difficulty'>[];
   /** P(correct) on a clean transcript of a simple call (default 0.98). */
   baseAccuracy?: number;
-  /** Confidence at and above which the transcript costs no accuracy (default 0.9). */
+  /** Confidence at and above which the transcript costs no accuracy (default 0.75). */
   confidenceKnee?: number;
-  /** Accuracy lost per unit of confidence below the knee (default 1.6: conf 0.6 → −0.48). */
+  /** Accuracy lost per unit of confidence below the knee (default 1.2: conf 0.45 → −0.36). */
   confidenceSlope?: number;
 }
 
@@ -50,8 +50,8 @@ export class LlmIntentModel {
     this.#flows = options.flows;
     this.#difficulty = new Map(options.complexity.map((c) => [c.id, c.difficulty ?? 0]));
     this.#base = options.baseAccuracy ?? 0.98;
-    this.#knee = options.confidenceKnee ?? 0.9;
-    this.#slope = options.confidenceSlope ?? 1.6;
+    this.#knee = options.confidenceKnee ?? 0.75;
+    this.#slope = options.confidenceSlope ?? 1.2;
   }
 
   pCorrect(input: Omit<IntentInput, 'key' | 'trueIntent'>): number {

@@ -95,7 +95,13 @@ export class WriteLedger {
       else if (count === 1) landed++;
       else duplicate++;
     }
-    return { expected: plan.expectedWrites.length, landed, lost, duplicate, unexpected: own.length - used.size };
+    return {
+      expected: plan.expectedWrites.length,
+      landed,
+      lost,
+      duplicate,
+      unexpected: own.length - used.size,
+    };
   }
 
   entries(): readonly LedgerEntry[] {

@@ -255,9 +255,15 @@ function expectationResult(
       );
     }
     case 'writes-exactly-once': {
-      const expected = calls.reduce((n, c) => n + c.writes.expected, 0);
+      // Lost means lost by the agent: a call it ended as done whose write never landed (and no
+      // misheard write landed in its place). Calls escalated or abandoned before their write was
+      // decided, and misheard values (an unexpected write instead), are other failures.
+      const committed = calls.filter(
+        (c) => (c.outcome === 'resolved' || c.outcome === 'false-containment') && c.writes.unexpected === 0,
+      );
+      const expected = committed.reduce((n, c) => n + c.writes.expected, 0);
       const duplicate = calls.reduce((n, c) => n + c.writes.duplicate, 0);
-      const lost = calls.reduce((n, c) => n + c.writes.lost, 0);
+      const lost = committed.reduce((n, c) => n + c.writes.lost, 0);
       const lostShare = share(lost, expected);
       const result = judge(
         lostShare,
@@ -268,7 +274,7 @@ function expectationResult(
       );
       return {
         ...result,
-        note: `${duplicate} duplicate, ${lost} lost of ${expected}${result.note ? `; ${result.note}` : ''}`,
+        note: `${duplicate} duplicate; ${lost} lost of ${expected} written by calls the agent ended as done${result.note ? `; ${result.note}` : ''}`,
       };
     }
   }

@@ -11,6 +11,12 @@ export interface RollbackGuardOptions {
   readonly write?: (text: string) => void;
   /** Default `process.exit`; tests replace it. */
   readonly exit?: (code: number) => void;
+  /**
+   * `exit` (default): a SIGINT/SIGTERM rolls back and exits. `second`: the first signal is left to
+   * the caller's own graceful stop (which rolls back in its `finally`); a second one rolls back and
+   * exits at once.
+   */
+  readonly signals?: 'exit' | 'second';
 }
 
 export interface RollbackGuard {
@@ -86,7 +92,10 @@ export function installRollbackGuard(options: RollbackGuardOptions): RollbackGua
     void run().finally(() => exit(code));
   };
 
+  let signalsSeen = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    signalsSeen++;
+    if (options.signals === 'second' && signalsSeen === 1) return;
     if (!exiting) write(`callstorm: ${signal}: rolling back faults (at most ${timeoutMs / 1000}s)…\n`);
     exitAfterRollback(SIGNAL_EXIT[signal as keyof typeof SIGNAL_EXIT] ?? 1);
   };

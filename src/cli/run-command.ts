@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { loadDrill } from '../chaos/drill-schema.ts';
+import { createRunChaos } from '../chaos/run-chaos.ts';
 import { executeRun } from '../driver/execute-run.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { parseSeed } from './parse-options.ts';
@@ -63,13 +65,8 @@ export function registerRun(program: Command): void {
             fix: 'use realistic or zero',
           });
         }
-        if (opts.drill) {
-          throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-            option: '--drill',
-            reason: 'drills are not wired into `callstorm run` yet',
-            fix: 'run without --drill',
-          });
-        }
+        const drill = opts.drill ? loadDrill(opts.drill) : null;
+        const seed = parseSeed(opts.seed);
         const controller = new AbortController();
         const onSignal = () => controller.abort();
         process.once('SIGINT', onSignal);
@@ -81,8 +78,9 @@ export function registerRun(program: Command): void {
             stage: opts.stage,
             window: opts.window,
             speed: parseSpeed(opts.speed),
-            seed: parseSeed(opts.seed),
+            seed,
             agent: opts.agent,
+            ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
             ...(opts.out ? { out: opts.out } : {}),
             latency: opts.latency,
             signal: controller.signal,

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
@@ -73,6 +73,8 @@ export interface RunRequest {
   readonly out?: string;
   readonly runsDir?: string;
   readonly runId?: string;
+  /** Name of the drill (for the run id); the drill itself comes through `chaos`. */
+  readonly drill?: string;
   readonly latency?: 'realistic' | 'zero';
   /** Chaos for this run (a drill); default none. Built by the caller from `--drill`. */
   readonly chaos?: (ctx: { runId: string; runDir: string; suite: SimulatorSuite }) => Promise<RunChaos>;
@@ -119,7 +121,7 @@ function defaultRunId(r: RunRequest, drill: string | null): string {
 export async function executeRun(request: RunRequest): Promise<RunResult> {
   const scenario = loadScenario({ vertical: request.vertical, stage: request.stage });
   const generator = createCallGenerator(scenario, { seed: request.seed, window: request.window });
-  const runId = request.runId ?? defaultRunId(request, null);
+  const runId = request.runId ?? defaultRunId(request, request.drill ?? null);
   const dir = resolve(request.out ?? join(request.runsDir ?? 'reports', runId));
   mkdirSync(dir, { recursive: true });
   const manifestPath = join(dir, 'manifest.json');
@@ -154,7 +156,6 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   writeManifest(manifestPath, manifest);
 
   const recorder = new RunRecorder(dir);
-  const records: CallRecord[] = [];
   const controller = new AbortController();
   // Every caller in progress listens to the run's signal.
   setMaxListeners(0, controller.signal);
@@ -217,7 +218,6 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     });
     driver.on('call-finished', (record) => {
       recorder.record(record);
-      records.push(record);
       finishedIds.add(record.callId);
       chaos.observe(record);
     });
@@ -265,10 +265,13 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     await agent?.close();
     await suite?.close();
     recorder.close();
-    try {
-      writeJsonAtomic(join(dir, 'drill.json'), chaos.verdict(records));
-    } catch {
-      // A verdict that cannot be computed must not hide the run's own result.
+    if (chaos.drill) {
+      try {
+        writeJsonAtomic(join(dir, 'drill.json'), chaos.verdict(readCalls(join(dir, 'calls.jsonl'))));
+      } catch (error) {
+        // A verdict that cannot be computed must not hide the run's own result.
+        reason = `${reason ? `${reason}; ` : ''}drill verdict failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
     }
     manifest = {
       ...manifest,
@@ -284,6 +287,14 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     writeManifest(manifestPath, manifest);
   }
   return { runId, dir, manifest, summary };
+}
+
+/** The run's call records, read back from calls.jsonl (the run does not keep them in memory). */
+export function readCalls(path: string): CallRecord[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as CallRecord);
 }
 
 /** `ledger.json`: the CRM's writes reconciled against the calls that ran. */

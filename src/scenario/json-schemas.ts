@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { drillSchema } from '../chaos/drill-schema.ts';
 import { populationSchema } from './population-schema.ts';
 import { stageSchema } from './stage-schema.ts';
 import { verticalSchema } from './vertical-schema.ts';
@@ -8,6 +9,7 @@ export const schemaSources = {
   vertical: verticalSchema,
   stage: stageSchema,
   population: populationSchema,
+  drill: drillSchema,
 } as const;
 
 /** JSON Schema text for each kind, as checked into `schemas/<kind>.schema.json`. */

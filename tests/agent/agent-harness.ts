@@ -59,6 +59,7 @@ export async function simulatorsFor(
   seed: number,
   plans: readonly CallPlan[],
   latency: 'zero' | 'realistic' = 'zero',
+  extra: { asrWordErrorFactor?: number } = {},
 ): Promise<SimulatorSuite> {
   return startSimulators({
     scenario: loadScenario({ vertical, stage: 'pilot' }),
@@ -66,6 +67,7 @@ export async function simulatorsFor(
     plans,
     latency,
     window: 'peak-hour',
+    ...extra,
   });
 }
 

@@ -36,7 +36,18 @@ describe.each(VERTICALS)('happy path: %s', (vertical) => {
 });
 
 test('production escalates a write the CRM rejected (misheard value) instead of claiming it was done', async () => {
-  const plans = plansOf('collections', { seed: SEED, count: 3 }).slice(1, 3);
+  // A value the CRM refuses, as a misheard one would be ("weakly" for weekly): the model passes it on.
+  const plans = plansOf('collections', { seed: SEED, count: 12 })
+    .filter((p) => p.expectedWrites.some((w) => w.op === 'create_payment_arrangement'))
+    .slice(0, 2)
+    .map((p) => {
+      const misheard = structuredClone(p) as typeof p & {
+        expectedWrites: { args: Record<string, string> }[];
+      };
+      misheard.expectedWrites[0]!.args.frequency = 'weakly';
+      return misheard as typeof p;
+    });
+  expect(plans.length).toBe(2);
   for (const profile of ['pilot', 'production'] as const) {
     const suite = await simulatorsFor('collections', SEED, plans);
     const agent = await startAgentFor(suite, profile);

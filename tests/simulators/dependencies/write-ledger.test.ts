@@ -94,17 +94,43 @@ test('reconcileCall judges one call from the writes that named it', async () => 
   const { WriteLedger } = await import('../../../simulators/dependencies/write-ledger.ts');
   const { createCallGenerator } = await import('../../../simulators/callers/call-generator.ts');
   const { loadScenario } = await import('../../../src/scenario/load-scenario.ts');
-  const plans = [...createCallGenerator(loadScenario({ vertical: 'collections', stage: 'pilot' }), { seed: 4 }).plans()];
+  const plans = [
+    ...createCallGenerator(loadScenario({ vertical: 'collections', stage: 'pilot' }), { seed: 4 }).plans(),
+  ];
   const withWrite = plans.filter((p) => p.expectedWrites.length > 0).slice(0, 3);
   const [once, twice, never] = withWrite as [(typeof plans)[0], (typeof plans)[0], (typeof plans)[0]];
   const ledger = new WriteLedger();
   const write = (plan: (typeof plans)[0], args = plan.expectedWrites[0]!.args) =>
-    ledger.record({ writeId: `W-${ledger.size}`, op: plan.expectedWrites[0]!.op, accountId: plan.caller.accountId, args, callId: plan.id });
+    ledger.record({
+      writeId: `W-${ledger.size}`,
+      op: plan.expectedWrites[0]!.op,
+      accountId: plan.caller.accountId,
+      args,
+      callId: plan.id,
+    });
   write(once);
   write(twice);
   write(twice);
   write(never, { ...never.expectedWrites[0]!.args, amount: '1.00' });
-  expect(ledger.reconcileCall(once)).toEqual({ expected: 1, landed: 1, lost: 0, duplicate: 0, unexpected: 0 });
-  expect(ledger.reconcileCall(twice)).toEqual({ expected: 1, landed: 0, lost: 0, duplicate: 1, unexpected: 0 });
-  expect(ledger.reconcileCall(never)).toEqual({ expected: 1, landed: 0, lost: 1, duplicate: 0, unexpected: 1 });
+  expect(ledger.reconcileCall(once)).toEqual({
+    expected: 1,
+    landed: 1,
+    lost: 0,
+    duplicate: 0,
+    unexpected: 0,
+  });
+  expect(ledger.reconcileCall(twice)).toEqual({
+    expected: 1,
+    landed: 0,
+    lost: 0,
+    duplicate: 1,
+    unexpected: 0,
+  });
+  expect(ledger.reconcileCall(never)).toEqual({
+    expected: 1,
+    landed: 0,
+    lost: 1,
+    duplicate: 0,
+    unexpected: 1,
+  });
 });

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
+import type { DependencyUrls } from '../driver/agent-targets.ts';
+import type { RunChaos } from '../driver/execute-run.ts';
+import type { CallRecord } from '../telemetry/call-record.ts';
+import { ChaosOrchestrator } from './chaos-orchestrator.ts';
+import type { Drill } from './drill-schema.ts';
+import { drillVerdict } from './drill-verdict.ts';
+import { installRollbackGuard } from './rollback-guard.ts';
+
+/**
+ * A drill as `callstorm run` uses it: Toxiproxy (or emulation) in front of every simulator, the
+ * fault timeline in scenario time, stop conditions fed from finished calls, and a rollback that
+ * runs however the run ends — normally, on a second Ctrl-C, or on an uncaught error.
+ */
+export async function createRunChaos(options: {
+  drill: Drill;
+  runId: string;
+  runDir: string;
+  suite: SimulatorSuite;
+  seed: number;
+}): Promise<RunChaos> {
+  const { drill, suite } = options;
+  const chaos = await ChaosOrchestrator.create({
+    runId: options.runId,
+    drill,
+    endpoints: suite.endpoints,
+    faultsLogPath: join(options.runDir, 'faults.jsonl'),
+    toxiproxy: { seed: options.seed },
+  });
+  const guard = installRollbackGuard({
+    rollback: () => chaos.finish(),
+    leftovers: () => chaos.leftovers(),
+    signals: 'second',
+  });
+  const abortListeners: ((reason: string) => void)[] = [];
+  chaos.on('abort', (trigger) => {
+    for (const listener of abortListeners) listener(trigger.reason);
+  });
+  const url = (name: string) => chaos.endpointUrls[name] ?? suite.endpoints.find((e) => e.name === name)!.url;
+  const detail =
+    chaos.mode === 'toxiproxy'
+      ? `Toxiproxy at ${chaos.toxiproxy.url} (${chaos.toxiproxy.reason})`
+      : `emulated inside the simulators: ${chaos.toxiproxy.reason}${chaos.emulation.length ? `; ${chaos.emulation.map((e) => `${e.faultId}: ${e.note}`).join('; ')}` : ''}`;
+  return {
+    drill: drill.name,
+    network: { mode: chaos.mode, detail },
+    dependencyUrls(): DependencyUrls {
+      return {
+        asr: url('asr'),
+        tts: url('tts'),
+        crm: url('crm'),
+        llm: Object.values(suite.llm).map((e) => ({ name: e.name, url: url(e.name), region: e.region })),
+      };
+    },
+    start: (clock) => chaos.start(clock),
+    observe: (record: CallRecord) => chaos.observe(record),
+    faultsDuring: (from, to) => chaos.faultIdsBetween(from, to),
+    activeNow: () => chaos.activeFaultIds(),
+    onAbort: (listener) => {
+      abortListeners.push(listener);
+    },
+    async finish() {
+      await guard.run();
+      guard.dispose();
+    },
+    verdict: (records: readonly CallRecord[]) => drillVerdict(drill, records, chaos.log),
+  };
+}
