@@ -1,0 +1,146 @@
+/**
+ * The contract between the SLO engine (src/slo/, which computes these from a run's artefacts with
+ * pure functions) and the reporter (src/report/, which renders them, never recomputing). Charts,
+ * verdicts, gates and summaries are all built from these values.
+ */
+import type { DrillVerdict } from '../chaos/drill-verdict.ts';
+import type { FallbackTier } from '../protocol/agent-protocol.ts';
+import type { CallOutcome } from '../telemetry/call-record.ts';
+
+/** One SRE-workbook multi-window burn-rate alert, scaled to scenario time. */
+export interface BurnRateWindow {
+  /** e.g. `1h/5m`. */
+  readonly name: string;
+  readonly longWindowMs: number;
+  readonly shortWindowMs: number;
+  /** Burn rate at which the alert fires (14.4, 6, 1). */
+  readonly threshold: number;
+  /** Highest burn rate seen over any long / short window of the run (budget consumed ÷ budget allowed, per window). */
+  readonly maxLongBurnRate: number;
+  readonly maxShortBurnRate: number;
+  /** Both windows above the threshold at the same time at some point: the page would have gone off. */
+  readonly fired: boolean;
+  /** Scenario ms at which it first fired, or null. */
+  readonly firstFiredAtMs: number | null;
+}
+
+/** One SLO of a run: what was measured, against what, and how much error budget it used. */
+export interface SloResult {
+  /** OpenSLO metadata.name. */
+  readonly name: string;
+  readonly displayName: string;
+  readonly description: string;
+  /** The SLI in words, e.g. `turns with voice-to-voice ≤ 3500 ms / all turns`. */
+  readonly indicator: string;
+  readonly budgetingMethod: 'Occurrences' | 'Timeslices';
+  /** Objective target: the share of good events (or good timeslices) required, 0..1. */
+  readonly target: number;
+  readonly good: number;
+  readonly total: number;
+  /** good ÷ total (null when there were no events). */
+  readonly measured: number | null;
+  /** Human-readable, for tables: `96.4 %` / `≥ 95 %`, `£0.84` / `≤ £1.20`. */
+  readonly display: { readonly value: string; readonly target: string };
+  /** null when there was nothing to measure. */
+  readonly passed: boolean | null;
+  readonly errorBudget: {
+    /** Bad events the objective allows over the run ((1 − target) × total). */
+    readonly allowed: number;
+    readonly consumed: number;
+    /** consumed ÷ allowed (> 1 = overspent; Infinity when nothing is allowed and something was consumed). */
+    readonly consumedShare: number;
+    readonly remainingShare: number;
+  };
+  readonly burnRates: readonly BurnRateWindow[];
+  /** Remaining budget share over scenario time (for the burn-down chart). */
+  readonly burnDown: readonly { readonly atMs: number; readonly remainingShare: number }[];
+}
+
+/** Latency and outcomes per scenario-time window (default 5 minutes). */
+export interface WindowSummary {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly turns: number;
+  readonly voiceToVoice: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
+  readonly outcomes: Readonly<Record<CallOutcome, number>>;
+}
+
+export interface CohortSummary {
+  readonly cohort: string;
+  readonly calls: number;
+  readonly resolved: number;
+  /** resolved ÷ calls. */
+  readonly containment: number;
+  readonly meanAsrConfidence: number | null;
+}
+
+export interface CostSummary {
+  readonly currency: 'GBP';
+  readonly totalCost: number;
+  /** Cost of the run ÷ resolved calls (null: nothing resolved). */
+  readonly perResolved: number | null;
+  /** What a call costs with a human agent (the price list's baseline). */
+  readonly humanBaselinePerCall: number;
+  /** Cost by component: telephony, asr, llm, tts, human (escalations' handle time). */
+  readonly breakdown: Readonly<Record<string, number>>;
+}
+
+/** Everything a report shows about one run. */
+export interface RunEvaluation {
+  readonly runDir: string;
+  readonly runId: string;
+  readonly vertical: string;
+  readonly stage: string;
+  readonly agent: string;
+  readonly drill: string | null;
+  readonly window: { readonly spec: string; readonly start: string; readonly end: string; readonly speed: number; readonly seed: number };
+  readonly complete: boolean;
+  readonly invalid: string | null;
+  readonly networkMode: string;
+  readonly calls: number;
+  readonly outcomes: Readonly<Record<CallOutcome, number>>;
+  /** resolved ÷ all calls. */
+  readonly containment: number;
+  readonly slos: readonly SloResult[];
+  readonly cost: CostSummary;
+  readonly cohorts: readonly CohortSummary[];
+  readonly windows: readonly WindowSummary[];
+  readonly faults: readonly { readonly id: string; readonly target: string; readonly fromMs: number; readonly toMs: number | null }[];
+  readonly escalationReasons: Readonly<Record<string, number>>;
+  /** Per fault: which fallback tier answered the turns sent while it was active. */
+  readonly fallbackDuringFaults: readonly { readonly fault: string; readonly tiers: Readonly<Partial<Record<FallbackTier, number>>> }[];
+  readonly humanQueue: {
+    readonly escalated: number;
+    readonly answered: number;
+    readonly answeredWithin20s: number;
+    /** answeredWithin20s ÷ escalated (null: none escalated). */
+    readonly serviceLevel: number | null;
+    readonly meanWaitMs: number | null;
+    readonly abandonedInQueue: number;
+    /** Per window, for the chart. */
+    readonly windows: readonly { readonly startMs: number; readonly escalated: number; readonly serviceLevel: number | null; readonly meanWaitMs: number | null }[];
+  };
+  readonly integrity: {
+    readonly expectedWrites: number;
+    readonly lost: number;
+    readonly duplicate: number;
+    readonly unexpected: number;
+    readonly residencyViolations: number;
+  };
+  readonly drillVerdict: DrillVerdict | null;
+}
+
+/** One reason of a gate: a condition, whether it held, and why in plain words. */
+export interface GateReason {
+  readonly kind: 'run' | 'slo' | 'drill' | 'integrity';
+  readonly name: string;
+  readonly passed: boolean;
+  readonly detail: string;
+}
+
+export interface GateResult {
+  readonly gate: string;
+  readonly stage: string;
+  readonly go: boolean;
+  readonly reasons: readonly GateReason[];
+}
