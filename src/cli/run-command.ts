@@ -50,7 +50,7 @@ export function registerRun(program: Command): void {
     .option(
       '--speed <factor>',
       'scenario time ÷ wall time (caller pauses compress; agent latency stays real)',
-      '240',
+      '120',
     )
     .option('--seed <n>', 'seed of the calls and the simulators', '1')
     .option('--out <dir>', 'artefact folder (default reports/<run-id>)')
