@@ -5,16 +5,7 @@ import type { Account } from './account-dataset.ts';
  * What the CRM returns about an account: the public view, its balance, and the appointments and
  * claims it already has. All pure functions of the account, so every run sees the same records.
  */
-export interface AccountView {
-  readonly accountId: string;
-  readonly name: string;
-  readonly firstName: string;
-  readonly lastName: string;
-  readonly phone: string;
-  readonly postcode: string;
-  readonly dateOfBirth: string;
-  readonly email: string;
-}
+export type AccountView = Omit<Account, 'index' | 'balancePence' | 'arrearsPence'>;
 
 export interface Balance {
   readonly accountId: string;
