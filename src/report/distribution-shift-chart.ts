@@ -3,32 +3,34 @@ import type { DistributionShift } from './distribution-shift.ts';
 import { percent } from './format-values.ts';
 import type { ReportChart } from './report-chart.ts';
 
-const SERIES = ['pilot as measured', 'pilot reweighted to scale mix', 'scale measured'];
 const COLOURS = ['#9e9e9e', '#fb8c00', '#1565c0'];
 
 /** Pilot's prediction (per cohort, and reweighted overall) next to what scale measured. */
 export function distributionShiftChart(shift: DistributionShift): ReportChart {
-  const title = 'Distribution shift: what the pilot predicts vs what scale measured';
+  // Two runs of one stage are told apart by their run ids.
+  const same = shift.pilotStage === shift.scaleStage;
+  const from = same ? shift.pilotRunId : shift.pilotStage;
+  const to = same ? shift.scaleRunId : shift.scaleStage;
+  const SERIES = [`${from} as measured`, `${from} reweighted to ${to} mix`, `${to} measured`];
+  const title = `Distribution shift: what the ${from} run predicts vs what ${to} measured`;
   const rows = shift.cohorts.map((c) => ({
     ...c,
     label: `${c.cohort} · ${percent(c.scaleShare, 0)}`,
-    flag: c.covered ? (c.thin ? `thin: ${c.pilotCalls} pilot calls` : '') : 'never seen in pilot',
+    flag: c.covered ? (c.thin ? `thin: ${c.pilotCalls} ${from} calls` : '') : `never seen in ${from}`,
   }));
   const order = rows.map((r) => r.label);
   const y = {
     field: 'label',
     type: 'nominal' as const,
     sort: order,
-    title: 'cohort · share of scale calls',
+    title: `cohort · share of ${to} calls`,
     axis: { labelLimit: 260 },
   };
   const perCohort = rows.flatMap((r) => [
     ...(r.pilotContainment === null
       ? []
-      : [{ label: r.label, series: 'pilot', containment: r.pilotContainment }]),
-    ...(r.scaleContainment === null
-      ? []
-      : [{ label: r.label, series: 'scale', containment: r.scaleContainment }]),
+      : [{ label: r.label, series: from, containment: r.pilotContainment }]),
+    ...(r.scaleContainment === null ? [] : [{ label: r.label, series: to, containment: r.scaleContainment }]),
   ]);
   const overall = [
     { series: SERIES[0], containment: shift.pilotAsMeasured },
@@ -39,7 +41,7 @@ export function distributionShiftChart(shift: DistributionShift): ReportChart {
   return {
     name: 'distribution-shift',
     title,
-    description: `Left: containment per dialect cohort as the pilot measured it (orange) and as scale measured it (blue), cohorts ordered by their share of scale traffic; cohorts the pilot never saw are flagged. Right: the pilot's overall containment, the same per-cohort figures reweighted to the scale mix over the cohorts the pilot covered (${percent(shift.coveredShare, 0)} of scale calls), and what scale measured.`,
+    description: `Left: containment per dialect cohort as the ${from} run measured it (orange) and as ${to} measured it (blue), cohorts ordered by their share of ${to} traffic; cohorts the ${from} run never saw, or saw fewer than 30 times, are flagged. Right: the ${from} run's overall containment, its per-cohort figures reweighted to the ${to} mix over the cohorts it covered (${percent(shift.coveredShare, 0)} of ${to} calls), and what ${to} measured.`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title: { text: title, subtitle: `${shift.pilotRunId} → ${shift.scaleRunId}` },
@@ -75,7 +77,7 @@ export function distributionShiftChart(shift: DistributionShift): ReportChart {
                   field: 'series',
                   type: 'nominal',
                   title: null,
-                  scale: { domain: ['pilot', 'scale'], range: [COLOURS[1]!, COLOURS[2]!] },
+                  scale: { domain: [from, to], range: [COLOURS[1]!, COLOURS[2]!] },
                 },
               },
             },

@@ -21,6 +21,9 @@ export interface CohortShift {
 export interface DistributionShift {
   readonly pilotRunId: string;
   readonly scaleRunId: string;
+  /** Stage names of the two runs (usually `pilot` and `scale`). */
+  readonly pilotStage: string;
+  readonly scaleStage: string;
   /** The pilot's containment as it measured it, on its own (selection-biased) traffic. */
   readonly pilotAsMeasured: number;
   /**
@@ -38,6 +41,7 @@ export interface DistributionShift {
 
 interface Side {
   readonly runId: string;
+  readonly stage: string;
   readonly containment: number;
   readonly cohorts: readonly CohortSummary[];
 }
@@ -73,6 +77,8 @@ export function distributionShift(pilot: Side, scale: Side): DistributionShift {
   return {
     pilotRunId: pilot.runId,
     scaleRunId: scale.runId,
+    pilotStage: pilot.stage,
+    scaleStage: scale.stage,
     pilotAsMeasured: pilot.containment,
     pilotReweighted: coveredShare > 0 ? weighted / coveredShare : null,
     scaleMeasured: scale.containment,

@@ -1,0 +1,79 @@
+import type { RunEvaluation, SloResult } from '../slo/run-evaluation.ts';
+import { budgetShare, count, percent, pounds } from './format-values.ts';
+import type { ReportVerdict } from './report-verdict.ts';
+import type { Finding } from './run-findings.ts';
+
+/** Markdown table cells must not break the row. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function sloMarkdownTable(slos: readonly SloResult[]): string {
+  if (slos.length === 0) return '_No SLOs were evaluated._\n';
+  const rows = slos.map(
+    (s) =>
+      `| ${cell(s.displayName)} | ${cell(s.display.value)} | ${cell(s.display.target)} | ${
+        s.passed === null ? 'not measured' : s.passed ? '✅ met' : '❌ missed'
+      } | ${budgetShare(s.errorBudget.consumedShare)} | ${
+        s.burnRates
+          .filter((b) => b.fired)
+          .map((b) => b.name)
+          .join(', ') || '—'
+      } |`,
+  );
+  return [
+    '| SLO | measured | target | status | error budget spent | burn alerts fired |',
+    '|---|---:|---:|---|---:|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function head(title: string, verdict: ReportVerdict, findings: readonly Finding[]): string {
+  return [
+    `# ${title}`,
+    '',
+    `## ${verdict.passed ? '✅' : '❌'} ${verdict.label}`,
+    '',
+    verdict.basis,
+    '',
+    ...findings.map((f, i) => `${i + 1}. **${f.severity}** — ${f.text}`),
+    '',
+  ].join('\n');
+}
+
+/** summary.md of a run: the verdict, the findings, and the SLO table. */
+export function runSummaryMarkdown(
+  e: RunEvaluation,
+  verdict: ReportVerdict,
+  findings: readonly Finding[],
+): string {
+  return [
+    head(`callstorm report: ${e.runId}`, verdict, findings),
+    `${e.vertical} · ${e.stage} stage · ${e.agent} agent · ${e.window.spec} window · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction${e.drill === null ? '' : ` · drill ${e.drill} ${e.drillVerdict?.passed ? 'passed' : 'failed'}`}`,
+    '',
+    '## SLOs',
+    '',
+    sloMarkdownTable(e.slos),
+    'Full report: `index.html` (charts in `charts/`).',
+    '',
+  ].join('\n');
+}
+
+/** summary.md of a comparison: the verdict, the findings, and each run's SLO table. */
+export function compareSummaryMarkdown(
+  ordered: readonly RunEvaluation[],
+  verdict: ReportVerdict,
+  findings: readonly Finding[],
+): string {
+  return [
+    head(`callstorm comparison: ${ordered.map((e) => e.stage).join(' → ')}`, verdict, findings),
+    ...ordered.flatMap((e) => [
+      `## ${e.stage}: ${e.runId}`,
+      '',
+      `${e.agent} agent · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction`,
+      '',
+      sloMarkdownTable(e.slos),
+    ]),
+    'Full report: `index.html` (charts in `charts/`).',
+    '',
+  ].join('\n');
+}
