@@ -85,6 +85,11 @@ export const catalogue = {
     message: 'rollback gave up after {ms} ms: {reason}',
     hint: 'these may still be active: {leftovers}. Remove them by hand (Toxiproxy: `curl -X DELETE <toxiproxy>/proxies/<name>`; simulators: `curl -X DELETE <controlUrl>/faults`)',
   },
+  CS_ERR_RUN_ARTEFACT: {
+    exit: 2,
+    message: 'cannot use run artefact {path}: {reason}',
+    hint: '{fix}',
+  },
   CS_ERR_INTERNAL: {
     exit: 70,
     message: 'internal error: {reason}',

@@ -54,6 +54,8 @@ export interface SloResult {
   readonly burnRates: readonly BurnRateWindow[];
   /** Remaining budget share over scenario time (for the burn-down chart). */
   readonly burnDown: readonly { readonly atMs: number; readonly remainingShare: number }[];
+  /** Threshold SLOs only: the measure over the whole run, formatted (`£0.84`, `0.92 × human baseline`). */
+  readonly runMeasure?: string;
 }
 
 /** Latency and outcomes per scenario-time window (default 5 minutes). */
@@ -61,7 +63,11 @@ export interface WindowSummary {
   readonly startMs: number;
   readonly endMs: number;
   readonly turns: number;
-  readonly voiceToVoice: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
+  readonly voiceToVoice: {
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly p99: number | null;
+  };
   readonly outcomes: Readonly<Record<CallOutcome, number>>;
 }
 
@@ -93,7 +99,13 @@ export interface RunEvaluation {
   readonly stage: string;
   readonly agent: string;
   readonly drill: string | null;
-  readonly window: { readonly spec: string; readonly start: string; readonly end: string; readonly speed: number; readonly seed: number };
+  readonly window: {
+    readonly spec: string;
+    readonly start: string;
+    readonly end: string;
+    readonly speed: number;
+    readonly seed: number;
+  };
   readonly complete: boolean;
   readonly invalid: string | null;
   readonly networkMode: string;
@@ -102,13 +114,23 @@ export interface RunEvaluation {
   /** resolved ÷ all calls. */
   readonly containment: number;
   readonly slos: readonly SloResult[];
+  /** Name of the SLO set the run was evaluated against (scenarios/slos/<name>.yaml). */
+  readonly sloSet?: string;
   readonly cost: CostSummary;
   readonly cohorts: readonly CohortSummary[];
   readonly windows: readonly WindowSummary[];
-  readonly faults: readonly { readonly id: string; readonly target: string; readonly fromMs: number; readonly toMs: number | null }[];
+  readonly faults: readonly {
+    readonly id: string;
+    readonly target: string;
+    readonly fromMs: number;
+    readonly toMs: number | null;
+  }[];
   readonly escalationReasons: Readonly<Record<string, number>>;
   /** Per fault: which fallback tier answered the turns sent while it was active. */
-  readonly fallbackDuringFaults: readonly { readonly fault: string; readonly tiers: Readonly<Partial<Record<FallbackTier, number>>> }[];
+  readonly fallbackDuringFaults: readonly {
+    readonly fault: string;
+    readonly tiers: Readonly<Partial<Record<FallbackTier, number>>>;
+  }[];
   readonly humanQueue: {
     readonly escalated: number;
     readonly answered: number;
@@ -118,7 +140,12 @@ export interface RunEvaluation {
     readonly meanWaitMs: number | null;
     readonly abandonedInQueue: number;
     /** Per window, for the chart. */
-    readonly windows: readonly { readonly startMs: number; readonly escalated: number; readonly serviceLevel: number | null; readonly meanWaitMs: number | null }[];
+    readonly windows: readonly {
+      readonly startMs: number;
+      readonly escalated: number;
+      readonly serviceLevel: number | null;
+      readonly meanWaitMs: number | null;
+    }[];
   };
   readonly integrity: {
     readonly expectedWrites: number;
@@ -126,6 +153,18 @@ export interface RunEvaluation {
     readonly duplicate: number;
     readonly unexpected: number;
     readonly residencyViolations: number;
+    /**
+     * ledger.json's totals (null: no ledger, e.g. a killed run). Its `lost` also counts writes of
+     * calls escalated or abandoned before the write was decided; `lost` above counts only writes
+     * of calls the agent ended as done.
+     */
+    readonly ledger?: {
+      readonly expected: number;
+      readonly landed: number;
+      readonly lost: number;
+      readonly duplicate: number;
+      readonly unexpected: number;
+    } | null;
   };
   readonly drillVerdict: DrillVerdict | null;
 }
@@ -144,3 +183,6 @@ export interface GateResult {
   readonly go: boolean;
   readonly reasons: readonly GateReason[];
 }
+
+export { evaluateGate } from './evaluate-gate.ts';
+export { type EvaluateRunOptions, evaluateRun } from './evaluate-run.ts';
