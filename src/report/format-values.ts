@@ -17,7 +17,7 @@ export const milliseconds = (ms: number | null): string =>
 
 /** Share of an error budget consumed (Infinity: none was allowed and some was spent). */
 export const budgetShare = (share: number): string =>
-  share === Number.POSITIVE_INFINITY ? 'all (none allowed)' : percent(share, 0);
+  share === Number.POSITIVE_INFINITY ? '∞ (none allowed)' : percent(share, 0);
 
 /** Scenario time as the report shows it: `1 h 05 min`, `23 min`, `2 d 04 h`. */
 export function scenarioTime(ms: number): string {
