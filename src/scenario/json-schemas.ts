@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { drillSchema } from '../chaos/drill-schema.ts';
+import { gateSchema } from '../slo/gate-schema.ts';
+import { sliDocumentSchema, sloDocumentSchema } from '../slo/openslo-schema.ts';
+import { priceListSchema } from '../slo/price-list.ts';
 import { populationSchema } from './population-schema.ts';
 import { stageSchema } from './stage-schema.ts';
 import { verticalSchema } from './vertical-schema.ts';
@@ -10,6 +13,10 @@ export const schemaSources = {
   stage: stageSchema,
   population: populationSchema,
   drill: drillSchema,
+  /** Each document of an SLO set file (scenarios/slos/): an OpenSLO v1 SLO or SLI. */
+  slo: z.union([sloDocumentSchema, sliDocumentSchema]),
+  gate: gateSchema,
+  'price-list': priceListSchema,
 } as const;
 
 /** JSON Schema text for each kind, as checked into `schemas/<kind>.schema.json`. */

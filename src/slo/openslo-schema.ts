@@ -51,7 +51,7 @@ export function durationShorthandMs(value: string | number): number {
 const durationShorthand = z
   .string()
   .regex(DURATION_SHORTHAND, 'expected a duration like "5m", "1h", "30d", "4w" or "1M"')
-  .refine((d) => durationShorthandMs(d) > 0, 'a duration must be above 0');
+  .refine((d) => !DURATION_SHORTHAND.test(d) || durationShorthandMs(d) > 0, 'a duration must be above 0');
 
 function queryField(expect: 'selection' | 'measure') {
   return z.string().superRefine((text, ctx) => {
