@@ -16,14 +16,19 @@ export function inStageOrder(evaluations: readonly RunEvaluation[]): RunEvaluati
 }
 
 /**
- * The pilot and the scale run of a comparison: the runs whose stages are named so, else the first
- * and the last in stage order. Null with fewer than two runs.
+ * The pilot and the scale run of a comparison: the runs whose stages are named so (without a drill
+ * when there is one), else the first and the last in stage order. Null with fewer than two runs.
  */
 export function shiftPair(evaluations: readonly RunEvaluation[]): [RunEvaluation, RunEvaluation] | null {
   const ordered = inStageOrder(evaluations);
   if (ordered.length < 2) return null;
-  const pilot = ordered.find((e) => e.stage === 'pilot') ?? ordered[0]!;
-  const scale = [...ordered].reverse().find((e) => e.stage === 'scale') ?? ordered[ordered.length - 1]!;
+  // Runs without a drill show the traffic's own shape; a drill run is used only when there is no other.
+  const pick = (stage: string, fallback: RunEvaluation) => {
+    const of = ordered.filter((e) => e.stage === stage);
+    return of.find((e) => e.drill === null) ?? of[0] ?? fallback;
+  };
+  const pilot = pick('pilot', ordered[0]!);
+  const scale = pick('scale', ordered[ordered.length - 1]!);
   return pilot === scale ? null : [pilot, scale];
 }
 

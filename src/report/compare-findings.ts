@@ -9,6 +9,12 @@ export const SHIFT_GAP_WARNING = 0.05;
 /** Scale traffic from cohorts the pilot never saw above this share is a warning. */
 export const UNCOVERED_SHARE_WARNING = 0.2;
 
+/** `scale (production)`, or with the drill when several runs share a stage and agent. */
+function runLabel(e: RunEvaluation, all: readonly RunEvaluation[]): string {
+  const twins = all.filter((o) => o.stage === e.stage && o.agent === e.agent).length;
+  return twins > 1 ? `${e.stage} (${e.agent}, ${e.drill ?? 'no drill'})` : `${e.stage} (${e.agent})`;
+}
+
 /** The gate result that belongs to a run: the one for its stage. */
 export function gateFor(evaluation: RunEvaluation, gates: readonly GateResult[]): GateResult | undefined {
   return gates.find((g) => g.stage === evaluation.stage);
@@ -56,10 +62,17 @@ export function compareFindings(
   gates: readonly GateResult[] = [],
 ): Finding[] {
   const ordered = inStageOrder(evaluations);
+  // Gate conditions about no run in particular would repeat under every run of the stage.
+  const seen = new Set<string>();
   const perRun = ordered.map((e) =>
     runFindings(e, gateFor(e, gates))
       .filter((f) => f.severity === 'blocker')
-      .map((f) => ({ ...f, text: `${e.stage} (${e.agent}): ${f.text}` })),
+      .filter((f) => {
+        const fresh = !seen.has(f.text);
+        seen.add(f.text);
+        return fresh;
+      })
+      .map((f) => ({ ...f, text: `${runLabel(e, ordered)}: ${f.text}` })),
   );
   const pair = shiftPair(ordered);
   const shift = pair === null ? [] : [shiftFinding(distributionShift(pair[0], pair[1]))];

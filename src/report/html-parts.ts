@@ -96,7 +96,9 @@ export function sloTable(slos: readonly SloResult[]): string {
       const fired = s.burnRates.filter((b) => b.fired).map((b) => `${b.name} ×${b.threshold}`);
       return `<tr><td><strong>${escapeHtml(s.displayName)}</strong><br><span class="na">${escapeHtml(
         s.indicator,
-      )}</span></td><td class="num">${escapeHtml(s.display.value)}</td><td class="num">${escapeHtml(
+      )}</span></td><td class="num">${escapeHtml(s.display.value)}${
+        s.runMeasure === undefined ? '' : `<br><span class="na">${escapeHtml(s.runMeasure)}</span>`
+      }</td><td class="num">${escapeHtml(
         s.display.target,
       )}</td><td>${status(s.passed)}</td><td class="num">${count(s.good)} / ${count(s.total)}</td><td class="num">${escapeHtml(
         budgetShare(s.errorBudget.consumedShare),

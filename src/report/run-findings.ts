@@ -181,24 +181,39 @@ function blockers(e: RunEvaluation, gate?: GateResult): Blocker[] {
   const integrityText = integrityFinding(e);
   const integrity =
     integrityText === null ? [] : [{ text: integrityText, short: integrityText.replace(/\.$/, '') }];
-  // Gate conditions not already told above: drills that were required but not run, run conditions.
+  // Gate conditions not already told above: those about this run (a required SLO with no data,
+  // …) and those about no run in particular (a required drill never run, no baseline run).
   const gateOnly: Blocker[] = [];
   if (gate !== undefined) {
     for (const r of gate.reasons.filter((r) => !r.passed)) {
+      const about = reasonRun(r.name);
+      if (about !== null && about !== e.runId) continue;
+      const sloName = r.name.replace(/ in \S+$/, '');
       const told =
-        (r.kind === 'slo' && failing.some((s) => s.displayName === r.name || s.name === r.name)) ||
-        (r.kind === 'drill' && e.drillVerdict?.drill === r.name) ||
+        (r.kind === 'slo' && failing.some((s) => s.name === sloName || s.displayName === sloName)) ||
+        (r.kind === 'drill' && about !== null && drill.length > 0) ||
         (r.kind === 'integrity' && integrityText !== null) ||
-        (r.kind === 'run' && validity.length > 0);
+        (r.kind === 'run' && about !== null && validity.length > 0);
       if (!told)
         gateOnly.push({
           text: `Gate ${gate.gate}: ${r.name} — ${r.detail}.`,
-          short: `${r.name}: ${r.detail}`,
+          short: `${r.name}: ${r.detail.split(/[:;]/)[0]}`,
         });
     }
   }
   const groups = [validity, slos, drill, integrity, gateOnly];
   return [...groups.flatMap((g) => g.slice(0, 1)), ...groups.flatMap((g) => g.slice(1))];
+}
+
+/**
+ * The run a gate reason is about, from the names evaluateGate gives them (`<slo> in <run>`,
+ * `<run> complete`, `<run> valid`); null for reasons about no run in particular.
+ */
+export function reasonRun(name: string): string | null {
+  const inRun = / in (\S+)$/.exec(name);
+  if (inRun) return inRun[1]!;
+  const state = /^(\S+) (complete|valid|not judged)$/.exec(name);
+  return state ? state[1]! : null;
 }
 
 /** Caps a list of blockers at `max`, folding the rest into one last finding. */

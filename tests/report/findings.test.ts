@@ -36,7 +36,9 @@ test('a failing run opens with the worst missed SLO, the failed drill check and 
   expect(f[1]!.text).toContain('"the secondary EU tier answers most turns" failed');
   expect(f[2]!.text).toBe('Integrity: 3 duplicate writes of 402 expected.');
   // Gate-only conditions (a required drill never run) are not lost in the fold.
-  expect(f[3]!.text).toMatch(/^And 4 more: .*crm-rate-limiting: required drill was not run/);
+  expect(f[3]!.text).toMatch(
+    /^And 6 more: baseline run: every run had a drill; .*crm-rate-limiting: not run; asr-confidence-collapse: not run\.$/,
+  );
   expect(f[4]!.text).toMatch(/^Largest cohort gap: polish-english/);
 });
 

@@ -153,7 +153,8 @@ describe.skipIf(!haveChromium && !inCi)('report in Chromium', () => {
     const page = await context.newPage();
     const xml = await readFile(join(run.outDir, 'junit.xml'), 'utf8');
     const parsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      // The page's DOM, not Node's: tsconfig has no DOM lib.
+      const doc = new (globalThis as any).DOMParser().parseFromString(text, 'application/xml');
       return {
         error: doc.querySelector('parsererror')?.textContent ?? null,
         testcases: doc.querySelectorAll('testcase').length,
