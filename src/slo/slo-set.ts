@@ -179,7 +179,10 @@ export function buildSloSet(
         s.objectives.length === 1 ? doc.metadata.name : `${doc.metadata.name}/${o.displayName ?? j}`;
       slos.push({
         name: objectiveName,
-        displayName: o.displayName ?? doc.metadata.displayName ?? doc.metadata.name,
+        displayName:
+          s.objectives.length === 1
+            ? (doc.metadata.displayName ?? o.displayName ?? doc.metadata.name)
+            : (o.displayName ?? `${doc.metadata.displayName ?? doc.metadata.name} ${j + 1}`),
         description: s.description ?? sli.description ?? '',
         budgetingMethod: s.budgetingMethod as 'Occurrences' | 'Timeslices',
         timeWindowMs: durationShorthandMs(s.timeWindow[0]!.duration),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { FIELDS, type FieldValue, SOURCES, type Source } from '../../src/slo/metric-events.ts';
+import { FIELDS, SOURCES, type Source } from '../../src/slo/metric-events.ts';
 import {
   type Condition,
   formatMetricQuery,
@@ -14,19 +14,6 @@ const word = fc
   .filter((w) => !['where', 'and', 'not', 'in', 'of', 'true', 'false', 'null'].includes(w));
 const anyString = fc.oneof(word, fc.string({ maxLength: 12 }));
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0));
-
-function valueFor(source: Source, field: string): fc.Arbitrary<FieldValue> {
-  const spec = FIELDS[source][field]!;
-  const base: fc.Arbitrary<FieldValue> =
-    spec.type === 'number'
-      ? fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), finite)
-      : spec.type === 'boolean'
-        ? fc.boolean()
-        : spec.values
-          ? fc.constantFrom(...spec.values)
-          : anyString;
-  return spec.nullable && spec.type !== 'boolean' ? fc.oneof(base, fc.constant(null)) : base;
-}
 
 function conditionFor(source: Source): fc.Arbitrary<Condition> {
   const fields = Object.keys(FIELDS[source]);

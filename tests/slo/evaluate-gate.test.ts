@@ -1,0 +1,326 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { evaluateGate } from '../../src/slo/evaluate-gate.ts';
+import { evaluateRun } from '../../src/slo/evaluate-run.ts';
+import { loadGate } from '../../src/slo/gate-schema.ts';
+import type { GateResult } from '../../src/slo/run-evaluation.ts';
+import { turn } from '../chaos/call-records.ts';
+import { ROOT } from '../helpers/run-cli.ts';
+import { healthyCalls, healthyScaleRuns, passedDrill, tempRoot, writeRunFolder } from './run-folders.ts';
+
+const ENTRY = fileURLToPath(new URL('./gate-cli-entry.ts', import.meta.url));
+
+function judge(dirs: string[]): GateResult {
+  return evaluateGate(
+    loadGate('scale'),
+    dirs.map((d) => evaluateRun(d, { slos: 'scale' })),
+  );
+}
+
+function failing(result: GateResult) {
+  return result.reasons.filter((r) => !r.passed).map((r) => `${r.kind} | ${r.name} | ${r.detail}`);
+}
+
+test('healthy scale runs — a baseline and the three drills passed — are GO, with every reason listed', () => {
+  const result = judge(healthyScaleRuns(tempRoot()));
+  expect(failing(result)).toEqual([]);
+  expect(result.go).toBe(true);
+  const kinds = new Set(result.reasons.map((r) => r.kind));
+  expect([...kinds].sort()).toEqual(['drill', 'integrity', 'run', 'slo']);
+  // 4 runs × 7 SLOs, 4 × (complete, valid) + baseline, 3 drills, 4 × 3 integrity conditions.
+  expect(result.reasons.filter((r) => r.kind === 'slo')).toHaveLength(28);
+  expect(result.reasons.filter((r) => r.kind === 'run')).toHaveLength(9);
+  expect(result.reasons.filter((r) => r.kind === 'drill')).toHaveLength(3);
+  expect(result.reasons.filter((r) => r.kind === 'integrity')).toHaveLength(12);
+  const p95 = result.reasons.find((r) => r.name === 'voice-to-voice-p95 in baseline')!;
+  expect(p95.detail).toBe(
+    'p95 voice-to-voice ≤ 3.5 s: 100 % meets ≥ 95 %; 0 % of the error budget spent (0 bad of 60)',
+  );
+  const queue = result.reasons.find((r) => r.name === 'human-queue-during-faults in baseline')!;
+  expect(queue.detail).toContain('nothing to measure in this run (allowed by the gate)');
+});
+
+test.each<[string, (root: string) => string[], string[]]>([
+  [
+    'an incomplete run',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, { runId: 'baseline', manifest: { complete: false, status: 'interrupted' } }),
+    ],
+    [
+      'run | baseline complete | the run did not finish (interrupted, aborted, failed or killed): 60 calls recorded',
+    ],
+  ],
+  [
+    'an invalid run',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, { runId: 'baseline', manifest: { invalid: 'start lag p99 2400 ms' } }),
+    ],
+    ['run | baseline valid | invalid: start lag p99 2400 ms'],
+  ],
+  [
+    'no baseline run',
+    (root) => healthyScaleRuns(root).slice(1),
+    ['run | baseline run | every run had a drill: add a run without --drill to show the steady state'],
+  ],
+  [
+    'a missing drill',
+    (root) => healthyScaleRuns(root).filter((d) => !d.endsWith('crm-rate-limiting')),
+    [
+      'drill | crm-rate-limiting | not run: run `callstorm run --stage scale --drill crm-rate-limiting` and pass its folder',
+    ],
+  ],
+  [
+    'a drill whose expectation failed and whose steady state did not recover',
+    (root) => [
+      ...healthyScaleRuns(root).filter((d) => !d.endsWith('llm-regional-outage')),
+      writeRunFolder(root, {
+        runId: 'outage',
+        manifest: { drill: 'llm-regional-outage' },
+        drill: (() => {
+          const ok = passedDrill('llm-regional-outage');
+          return {
+            ...ok,
+            passed: false,
+            expectations: [{ ...ok.expectations[0]!, actual: 0.8, passed: false }],
+            steadyState: {
+              before: ok.steadyState.before,
+              after: {
+                ...ok.steadyState.after,
+                passed: false,
+                probes: [{ ...ok.steadyState.after.probes[0]!, actual: 0.2, passed: false }],
+              },
+            },
+          };
+        })(),
+      }),
+    ],
+    [
+      'drill | llm-regional-outage in outage | 0 of 1 expectations held; failed: "every transfer says why" (share of transfers with reason (any named) ≥ 1; got 0.8); steady state before the faults held (30 calls); steady state after recovery did not hold: containment holds 0.2, needs ≥ 0.35',
+    ],
+  ],
+  [
+    'a drill run without drill.json',
+    (root) => [
+      ...healthyScaleRuns(root).filter((d) => !d.endsWith('asr-confidence-collapse')),
+      writeRunFolder(root, { runId: 'asr', manifest: { drill: 'asr-confidence-collapse' }, drill: null }),
+    ],
+    [
+      'drill | asr-confidence-collapse in asr | no verdict (drill.json missing): the run ended before the drill could be judged',
+    ],
+  ],
+  [
+    'duplicate writes',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        calls: healthyCalls((i) =>
+          i === 7 ? { writes: { expected: 1, landed: 1, lost: 0, duplicate: 1, unexpected: 0 } } : {},
+        ),
+      }),
+    ],
+    ['integrity | no duplicate writes in baseline | 1 of 60 expected writes landed more than once'],
+  ],
+  [
+    'lost writes (which also spend the no-lost-writes SLO)',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        calls: healthyCalls((i) =>
+          i < 2
+            ? {
+                outcome: 'false-containment',
+                writes: { expected: 1, landed: 0, lost: 1, duplicate: 0, unexpected: 0 },
+              }
+            : {},
+        ),
+      }),
+    ],
+    [
+      'slo | no-lost-writes in baseline | Zero lost writes: 96.7 % misses ≥ 100 %; 2 bad of 60 with no budget for any',
+      'integrity | no lost writes in baseline | 2 writes of calls the agent ended as done never landed',
+    ],
+  ],
+  [
+    'a residency violation',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        calls: healthyCalls((i) => (i === 3 ? { residencyViolation: true } : {})),
+      }),
+    ],
+    [
+      'slo | no-residency-violations in baseline | Zero residency violations: 98.3 % misses ≥ 100 %; 1 bad of 60 with no budget for any',
+      'integrity | no residency violations in baseline | 1 of 60 calls sent caller data to a region not permitted for them',
+    ],
+  ],
+  [
+    'callers abandoning',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        calls: healthyCalls((i) => (i % 10 === 0 ? { outcome: 'abandoned' } : {})),
+      }),
+    ],
+    [
+      'slo | abandonment in baseline | Callers rarely give up: 90 % misses ≥ 95 %; 200 % of the error budget spent (6 bad of 60)',
+    ],
+  ],
+  [
+    'slow turns',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        calls: healthyCalls((i) =>
+          i < 6 ? { turns: [turn(i * 60_000 + 30_000, { voiceToVoiceMs: 7000 })] } : {},
+        ),
+      }),
+    ],
+    [
+      'slo | voice-to-voice-p95 in baseline | p95 voice-to-voice ≤ 3.5 s: 90 % misses ≥ 95 %; 200 % of the error budget spent (6 bad of 60)',
+      'slo | voice-to-voice-p99 in baseline | p99 voice-to-voice ≤ 6 s in every 5 minutes: 83.3 % of slices (run: 7,000 ms) misses ≥ 90 % of slices with ≤ 6,000 ms; 167 % of the error budget spent (2 bad of 12)',
+    ],
+  ],
+  [
+    'only runs of another stage',
+    (root) => [
+      writeRunFolder(root, {
+        runId: 'pilot-run',
+        manifest: { scenario: { ...manifestScenario(), stage: 'pilot' } },
+      }),
+    ],
+    [
+      'run | scale runs | no scale run was given: run `callstorm run --stage scale` and pass its folder',
+      'drill | llm-regional-outage | not run: run `callstorm run --stage scale --drill llm-regional-outage` and pass its folder',
+      'drill | crm-rate-limiting | not run: run `callstorm run --stage scale --drill crm-rate-limiting` and pass its folder',
+      'drill | asr-confidence-collapse | not run: run `callstorm run --stage scale --drill asr-confidence-collapse` and pass its folder',
+    ],
+  ],
+])('NO-GO for %s, saying why', (_name, build, expected) => {
+  const result = judge(build(tempRoot()));
+  expect(result.go).toBe(false);
+  expect(failing(result)).toEqual(expected);
+});
+
+function manifestScenario() {
+  return {
+    vertical: 'collections',
+    stage: 'scale',
+    window: 'peak-hour',
+    windowStart: '2026-03-30T09:00:00.000Z',
+    windowEnd: '2026-03-30T10:00:00.000Z',
+    expectedCalls: 60,
+    seed: 1,
+    speed: 120,
+  };
+}
+
+test('a run of another stage is listed as not judged', () => {
+  const root = tempRoot();
+  const dirs = [
+    ...healthyScaleRuns(root),
+    writeRunFolder(root, {
+      runId: 'pilot-run',
+      manifest: { scenario: { ...manifestScenario(), stage: 'pilot' } },
+    }),
+  ];
+  const result = judge(dirs);
+  expect(result.go).toBe(true);
+  expect(result.reasons.find((r) => r.name === 'pilot-run not judged')).toEqual({
+    kind: 'run',
+    name: 'pilot-run not judged',
+    passed: true,
+    detail: 'a pilot run; this gate judges scale runs',
+  });
+});
+
+function gateCli(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, 'gate', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('callstorm gate prints GO and every reason, exit 0; NO-GO exit 1', () => {
+  const root = tempRoot();
+  const dirs = healthyScaleRuns(root);
+  const go = gateCli(['--stage', 'scale', ...dirs]);
+  expect(go.stderr).toBe('');
+  expect(go.code).toBe(0);
+  const lines = go.stdout.trim().split('\n');
+  expect(lines[0]).toBe('GO  scale (scale) — Holds its SLOs at scale, through failures');
+  expect(lines).toContain(
+    '  ✓ drill     llm-regional-outage in llm-regional-outage: all 1 expectations held; steady state before the faults held (30 calls); steady state after recovery held (30 calls)',
+  );
+  expect(lines.at(-1)).toBe('all 52 conditions hold');
+
+  const noGo = gateCli(['--stage', 'scale', ...dirs.slice(1)]);
+  expect(noGo.code).toBe(1);
+  expect(noGo.stdout.split('\n')[0]).toMatch(/^NO-GO {2}scale/);
+  expect(noGo.stdout).toContain('  ✗ run       baseline run: every run had a drill');
+  expect(noGo.stdout).toContain('1 of 40 conditions do not hold');
+
+  const json = gateCli(['--stage', 'scale', '--json', ...dirs]);
+  expect((JSON.parse(json.stdout) as GateResult).go).toBe(true);
+});
+
+test('callstorm gate exits 2 for bad input, naming the file and the fix', () => {
+  const root = tempRoot();
+  const [baseline] = healthyScaleRuns(root);
+  const missing = gateCli(['--stage', 'scale', join(root, 'nope')]);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain(
+    `CS_ERR_RUN_ARTEFACT: cannot use run artefact ${join(root, 'nope')}: no such run folder`,
+  );
+  expect(missing.stderr).toContain('fix: pass the folder `callstorm run` wrote');
+
+  writeFileSync(join(baseline!, 'manifest.json'), '{"schema": "callstorm.run/v1", ');
+  const broken = gateCli(['--stage', 'scale', baseline!]);
+  expect(broken.code).toBe(2);
+  expect(broken.stderr).toContain(
+    `cannot use run artefact ${join(baseline!, 'manifest.json')}: not valid JSON`,
+  );
+
+  const torn = writeRunFolder(root, { runId: 'torn' });
+  writeFileSync(join(torn, 'calls.jsonl'), '{"schema":"callstorm.call/v1"\n{"schema": "x"}\n');
+  const bad = gateCli(['--stage', 'scale', torn]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain(`${join(torn, 'calls.jsonl')}: line 1 is not valid JSON`);
+
+  const noStage = gateCli([torn]);
+  expect(noStage.code).toBe(2);
+  expect(noStage.stderr).toContain('CS_ERR_BAD_ARGUMENT: bad value for --stage: no gate given');
+
+  const unknown = gateCli(['--stage', 'production', torn]);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('CS_ERR_UNKNOWN_NAME: unknown gate "production"');
+});
+
+test('evaluateRun fills the drill verdict, fault windows and fallback tiers from the artefacts', () => {
+  const root = tempRoot();
+  const dir = writeRunFolder(root, {
+    runId: 'outage',
+    manifest: { drill: 'llm-regional-outage' },
+    calls: healthyCalls((i) => ({
+      turns: [turn(i * 60_000 + 30_000, { tier: i >= 15 && i < 40 ? 'secondary' : 'primary' })],
+      faults: i >= 15 && i < 40 ? ['f1'] : [],
+    })),
+  });
+  const e = evaluateRun(dir);
+  expect(e.faults).toEqual([{ id: 'f1', target: 'llm-primary-eu', fromMs: 900_000, toMs: 2_400_000 }]);
+  // Turns at i·60 s + 30 s inside [15 min, 40 min): i = 15..39 on the secondary tier.
+  expect(e.fallbackDuringFaults).toEqual([{ fault: 'f1', tiers: { secondary: 25 } }]);
+  expect(e.drillVerdict?.drill).toBe('llm-regional-outage');
+  expect(e.sloSet).toBe('scale');
+  expect(e.window.spec).toBe('peak-hour');
+});
