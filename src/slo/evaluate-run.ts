@@ -47,8 +47,9 @@ function integrity(calls: readonly CallRecord[], artefacts: RunArtefacts): RunEv
     expectedWrites += c.writes.expected;
     duplicate += c.writes.duplicate;
     unexpected += c.writes.unexpected;
-    // Lost by the agent: writes of calls it ended as done that never landed. Calls escalated or
-    // abandoned before their write was decided are counted in the ledger, not here.
+    // Lost by the agent: writes of calls it ended as done (having understood them) that never
+    // landed. Calls escalated or abandoned before their write was decided, and writes never tried
+    // because the agent heard the wrong intent (false containment), are counted in the ledger only.
     if (committedCall(c)) lost += c.writes.lost;
   }
   return {

@@ -248,3 +248,15 @@ export const sloKinds = {
   SLO: (data: unknown, path: string) => buildSloSet([data], path),
   SLI: (data: unknown, path: string) => buildSloSet([data], path),
 } as const satisfies Record<string, (data: unknown, path: string) => unknown>;
+
+/**
+ * True when a file holds OpenSLO documents (`apiVersion: openslo/…`, possibly several separated by
+ * `---`): `callstorm validate` should check it with loadSloSet, since loadDocument reads one document.
+ */
+export function isOpenSloFile(path: string): boolean {
+  try {
+    return /^apiVersion:\s*openslo\//m.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
+  }
+}
