@@ -90,6 +90,11 @@ export const catalogue = {
     message: 'cannot use run artefact {path}: {reason}',
     hint: '{fix}',
   },
+  CS_ERR_REPORT_OUTPUT: {
+    exit: 2,
+    message: 'cannot write the report to {path}: {reason}',
+    hint: 'choose a folder you can write to with --out (it is created if missing)',
+  },
   CS_ERR_INTERNAL: {
     exit: 70,
     message: 'internal error: {reason}',

@@ -14,8 +14,9 @@ export function burnDownChart(evaluation: RunEvaluation): ChartOrOmitted {
     s.burnDown.map((p) => ({
       t: p.atMs / axis.divisor,
       slo: s.displayName,
-      // An SLO that allows no bad events has nothing to show but "spent" once one happens.
-      remaining: Number.isFinite(p.remainingShare) ? p.remainingShare : -1,
+      // Floored at −100 %: one SLO 8× over budget would flatten every other line. An SLO that
+      // allows no bad events (−Infinity once one happens) shows as the floor. The table has the numbers.
+      remaining: Number.isFinite(p.remainingShare) ? Math.max(-1, p.remainingShare) : -1,
     })),
   );
   return {
@@ -25,7 +26,10 @@ export function burnDownChart(evaluation: RunEvaluation): ChartOrOmitted {
       'Share of each SLO’s error budget left over the run (1 = untouched, 0 = spent, below 0 = overspent). A line that dives during a fault window shows which failure mode costs the budget.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: title, subtitle: `remaining error budget per SLO, ${evaluation.runId}` },
+      title: {
+        text: title,
+        subtitle: `remaining error budget per SLO (floored at −100 %), ${evaluation.runId}`,
+      },
       width: CHART_WIDTH,
       height: CHART_HEIGHT,
       config: chartConfig,
@@ -46,7 +50,7 @@ export function burnDownChart(evaluation: RunEvaluation): ChartOrOmitted {
               title: 'error budget remaining',
               axis: { format: '.0%' },
             },
-            color: { field: 'slo', type: 'nominal', title: 'SLO' },
+            color: { field: 'slo', type: 'nominal', title: 'SLO', legend: { columns: 2 } },
           },
         },
       ],

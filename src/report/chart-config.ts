@@ -16,7 +16,7 @@ export const chartConfig: Config = {
   padding: 8,
   title: { fontSize: 15, anchor: 'start', subtitleFontSize: 11, subtitleColor: '#555' },
   axis: { labelFontSize: 11, titleFontSize: 11, grid: true, gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom' },
+  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', labelLimit: 300 },
   view: { stroke: null },
 };
 

@@ -8,6 +8,7 @@ import { distributionShift } from './distribution-shift.ts';
 import { junitXml } from './junit-xml.ts';
 import { renderChartsTo } from './render-charts-to.ts';
 import { reportJson } from './report-json.ts';
+import { asReportOutput } from './report-output-error.ts';
 import { compareVerdict } from './report-verdict.ts';
 import { compareSummaryMarkdown } from './summary-markdown.ts';
 import { chartFiles, type ReportOptions, type ReportResult, VERDICT_SCHEMA } from './write-run-report.ts';
@@ -22,35 +23,37 @@ export async function writeCompareReport(
   options: ReportOptions & { readonly gates?: readonly GateResult[] },
 ): Promise<ReportResult> {
   const { outDir, gates = [] } = options;
-  await mkdir(outDir, { recursive: true });
-  const ordered = inStageOrder(evaluations);
-  const verdict = compareVerdict(ordered, gates);
-  const findings = compareFindings(ordered, gates);
-  const pair = shiftPair(ordered);
-  const shift = pair === null ? null : distributionShift(pair[0], pair[1]);
-  const charts = await renderChartsTo(compareCharts(ordered), outDir);
-  const files: Record<string, string> = {
-    'index.html': compareReportHtml(ordered, verdict, findings, charts, shift, gates),
-    'summary.md': compareSummaryMarkdown(ordered, verdict, findings),
-    'verdict.json': reportJson({
-      schema: VERDICT_SCHEMA,
+  return asReportOutput(outDir, async () => {
+    await mkdir(outDir, { recursive: true });
+    const ordered = inStageOrder(evaluations);
+    const verdict = compareVerdict(ordered, gates);
+    const findings = compareFindings(ordered, gates);
+    const pair = shiftPair(ordered);
+    const shift = pair === null ? null : distributionShift(pair[0], pair[1]);
+    const charts = await renderChartsTo(compareCharts(ordered), outDir);
+    const files: Record<string, string> = {
+      'index.html': compareReportHtml(ordered, verdict, findings, charts, shift, gates),
+      'summary.md': compareSummaryMarkdown(ordered, verdict, findings),
+      'verdict.json': reportJson({
+        schema: VERDICT_SCHEMA,
+        verdict,
+        findings,
+        gates,
+        distributionShift: shift,
+        evaluations: ordered,
+      }),
+      'junit.xml': junitXml(ordered, gates),
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
+    return {
+      outDir,
       verdict,
       findings,
-      gates,
-      distributionShift: shift,
-      evaluations: ordered,
-    }),
-    'junit.xml': junitXml(ordered, gates),
-  };
-  for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
-  return {
-    outDir,
-    verdict,
-    findings,
-    files: [...Object.keys(files), ...chartFiles(charts)],
-    charts: charts.map((c) => ({
-      name: c.chart.name,
-      omitted: 'omitted' in c.chart ? c.chart.omitted : null,
-    })),
-  };
+      files: [...Object.keys(files), ...chartFiles(charts)],
+      charts: charts.map((c) => ({
+        name: c.chart.name,
+        omitted: 'omitted' in c.chart ? c.chart.omitted : null,
+      })),
+    };
+  });
 }

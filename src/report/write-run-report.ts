@@ -4,6 +4,7 @@ import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
 import { junitXml } from './junit-xml.ts';
 import { renderChartsTo } from './render-charts-to.ts';
 import { reportJson } from './report-json.ts';
+import { asReportOutput } from './report-output-error.ts';
 import { type ReportVerdict, runVerdict } from './report-verdict.ts';
 import { runCharts } from './run-charts.ts';
 import { type Finding, runFindings } from './run-findings.ts';
@@ -37,27 +38,35 @@ export async function writeRunReport(
   options: ReportOptions & { readonly gate?: GateResult },
 ): Promise<ReportResult> {
   const { outDir, gate } = options;
-  await mkdir(outDir, { recursive: true });
-  const verdict = runVerdict(evaluation, gate);
-  const findings = runFindings(evaluation, gate);
-  const charts = await renderChartsTo(runCharts(evaluation), outDir);
-  const files: Record<string, string> = {
-    'index.html': runReportHtml(evaluation, verdict, findings, charts, gate),
-    'summary.md': runSummaryMarkdown(evaluation, verdict, findings),
-    'verdict.json': reportJson({ schema: VERDICT_SCHEMA, verdict, findings, gate: gate ?? null, evaluation }),
-    'junit.xml': junitXml([evaluation], gate === undefined ? [] : [gate]),
-  };
-  for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
-  return {
-    outDir,
-    verdict,
-    findings,
-    files: [...Object.keys(files), ...chartFiles(charts)],
-    charts: charts.map((c) => ({
-      name: c.chart.name,
-      omitted: 'omitted' in c.chart ? c.chart.omitted : null,
-    })),
-  };
+  return asReportOutput(outDir, async () => {
+    await mkdir(outDir, { recursive: true });
+    const verdict = runVerdict(evaluation, gate);
+    const findings = runFindings(evaluation, gate);
+    const charts = await renderChartsTo(runCharts(evaluation), outDir);
+    const files: Record<string, string> = {
+      'index.html': runReportHtml(evaluation, verdict, findings, charts, gate),
+      'summary.md': runSummaryMarkdown(evaluation, verdict, findings),
+      'verdict.json': reportJson({
+        schema: VERDICT_SCHEMA,
+        verdict,
+        findings,
+        gate: gate ?? null,
+        evaluation,
+      }),
+      'junit.xml': junitXml([evaluation], gate === undefined ? [] : [gate]),
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
+    return {
+      outDir,
+      verdict,
+      findings,
+      files: [...Object.keys(files), ...chartFiles(charts)],
+      charts: charts.map((c) => ({
+        name: c.chart.name,
+        omitted: 'omitted' in c.chart ? c.chart.omitted : null,
+      })),
+    };
+  });
 }
 
 export function chartFiles(charts: readonly { chart: { name: string }; svg: string | null }[]): string[] {
