@@ -157,6 +157,16 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
     });
   }
 
+  for (const e of judged) {
+    if (e.sloSet !== undefined && e.sloSet !== gate.slos.set) {
+      reasons.push({
+        kind: 'slo',
+        name: `SLO set of ${e.runId}`,
+        passed: false,
+        detail: `evaluated against the SLO set "${e.sloSet}", not the gate's "${gate.slos.set}": evaluate it with { slos: "${gate.slos.set}" }`,
+      });
+    }
+  }
   const required = gate.slos.require ?? [
     ...new Set(
       judged.flatMap((e) =>

@@ -324,3 +324,15 @@ test('evaluateRun fills the drill verdict, fault windows and fallback tiers from
   expect(e.sloSet).toBe('scale');
   expect(e.window.spec).toBe('peak-hour');
 });
+
+test('a run evaluated against another SLO set than the gate names is NO-GO, not silently passed', () => {
+  const dirs = healthyScaleRuns(tempRoot());
+  const result = evaluateGate(
+    loadGate('scale'),
+    dirs.map((d) => evaluateRun(d, { slos: 'pilot' })),
+  );
+  expect(result.go).toBe(false);
+  expect(failing(result)[0]).toBe(
+    'slo | SLO set of baseline | evaluated against the SLO set "pilot", not the gate\'s "scale": evaluate it with { slos: "scale" }',
+  );
+});
