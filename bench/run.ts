@@ -95,3 +95,18 @@ console.log(
 console.log(
   `  autocannon, same null endpoint, 64 connections: ${fmt(d.autocannonTurnsPerSecond)} turn requests/s — driver/autocannon = ${fmt(bestTurns / d.autocannonTurnsPerSecond, 2)}`,
 );
+
+interface ReportFigures {
+  calls: number;
+  windows: number;
+  evaluateSeconds: number;
+  chartsSeconds: number;
+  reportSeconds: number;
+  peakRssMb: number;
+  htmlKb: number;
+}
+console.log('\nreport of a 50,000-call run (target ≤ 15 s for all charts, SVG and PNG, and the HTML)');
+const r = child<ReportFigures>('report-bench.ts');
+console.log(
+  `  ${fmt(r.calls)} calls, ${fmt(r.windows)} windows: SLO evaluation ${fmt(r.evaluateSeconds, 1)} s; charts SVG+PNG ${fmt(r.chartsSeconds, 1)} s; whole report ${fmt(r.reportSeconds, 1)} s; index.html ${fmt(r.htmlKb)} kB; peak RSS ${fmt(r.peakRssMb)} MB`,
+);

@@ -1,4 +1,5 @@
 import type { CallRecord } from '../telemetry/call-record.ts';
+import { committedCall } from '../telemetry/committed-call.ts';
 import { containment, outcomeRate, percentile, turnsBetween, voiceToVoiceValues } from './call-measures.ts';
 import type { Drill, Expectation, Probe } from './drill-schema.ts';
 import type { FaultLogEntry } from './fault-log.ts';
@@ -255,12 +256,9 @@ function expectationResult(
       );
     }
     case 'writes-exactly-once': {
-      // Lost means lost by the agent: a call it ended as done whose write never landed (and no
-      // misheard write landed in its place). Calls escalated or abandoned before their write was
-      // decided, and misheard values (an unexpected write instead), are other failures.
-      const committed = calls.filter(
-        (c) => (c.outcome === 'resolved' || c.outcome === 'false-containment') && c.writes.unexpected === 0,
-      );
+      // Lost means lost on the write path (committedCall): calls escalated or abandoned before
+      // their write, wrong intents and misheard values are other failures.
+      const committed = calls.filter(committedCall);
       const expected = committed.reduce((n, c) => n + c.writes.expected, 0);
       const duplicate = calls.reduce((n, c) => n + c.writes.duplicate, 0);
       const lost = committed.reduce((n, c) => n + c.writes.lost, 0);

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgent } from './agent-command.ts';
+import { registerGate } from './gate-command.ts';
 import { registerGenerate } from './generate-command.ts';
 import { registerInspect } from './inspect-command.ts';
+import { registerReport } from './report-command.ts';
+import { registerReview } from './review-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerShowcase } from './showcase-command.ts';
 import { registerSimulators } from './simulators-command.ts';
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerInspect(program);
   registerRun(program);
+  registerReport(program);
+  registerGate(program);
+  registerReview(program);
   registerSimulators(program);
   registerAgent(program);
   registerShowcase(program);

@@ -33,6 +33,15 @@ export function judgeCall(input: JudgeInput): CallRecord {
   const turnOf = (index: number): PlannedTurn | undefined => plan.turns[index];
 
   const classified = o.turns.map((t) => t.agent?.intent ?? null);
+  const misunderstood = o.turns.filter((t) => {
+    const expected = turnOf(t.index);
+    return (
+      expected !== undefined &&
+      INTENT_TURNS.has(expected.kind) &&
+      !!t.agent?.intent &&
+      t.agent.intent !== expected.expect.intent
+    );
+  });
   const residencyViolation = o.turns.some(
     (t) => t.agent?.regions.some((r) => !isPermittedRegion(plan.region, r.region, policy)) ?? false,
   );
@@ -65,17 +74,11 @@ export function judgeCall(input: JudgeInput): CallRecord {
     }
     default: {
       const reasons: string[] = [];
-      o.turns.forEach((t) => {
-        const expected = turnOf(t.index);
-        if (
-          expected &&
-          INTENT_TURNS.has(expected.kind) &&
-          t.agent?.intent &&
-          t.agent.intent !== expected.expect.intent
-        ) {
-          reasons.push(`turn ${t.index}: intent ${t.agent.intent}, caller wanted ${expected.expect.intent}`);
-        }
-      });
+      for (const t of misunderstood) {
+        reasons.push(
+          `turn ${t.index}: intent ${t.agent!.intent}, caller wanted ${turnOf(t.index)!.expect.intent}`,
+        );
+      }
       const missing = writes.lost - Math.min(writes.lost, deferred);
       if (missing > 0) reasons.push(`${missing} expected write(s) missing`);
       if (writes.duplicate > 0) reasons.push(`${writes.duplicate} write(s) duplicated`);
@@ -111,6 +114,7 @@ export function judgeCall(input: JudgeInput): CallRecord {
     flows: [...plan.flows],
     intents: [...plan.intents],
     classifiedIntents: classified,
+    understood: misunderstood.length === 0,
     arrivalMs,
     arrivalAt: plan.arrivalAt,
     startLagMs: o.startLagMs,

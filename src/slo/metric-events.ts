@@ -1,5 +1,6 @@
 import { FALLBACK_TIERS } from '../protocol/agent-protocol.ts';
 import { CALL_OUTCOMES, type CallRecord } from '../telemetry/call-record.ts';
+import { committedCall } from '../telemetry/committed-call.ts';
 
 /**
  * The events the `callstorm` metric source counts. Every source turns a run's call records into
@@ -203,23 +204,6 @@ function callValue(c: CallRecord, field: string, ctx: EventContext): FieldValue 
 
 function faultedAt(ms: number, ctx: EventContext): boolean {
   return ctx.faultWindows.some((w) => ms >= w.fromMs && (w.toMs === null || ms < w.toMs));
-}
-
-const WRONG_INTENT = /^turn \d+: intent .*, caller wanted /;
-
-/**
- * A call the agent ended as done, having understood what the caller wanted, with no misheard
- * write in place of the expected one: its expected writes are the agent's to land, so one that
- * never landed was lost on the write path. (A write never attempted because the agent heard the
- * wrong intent is false containment — judge-call's "turn N: intent X, caller wanted Y" — not a
- * lost write.)
- */
-export function committedCall(c: CallRecord): boolean {
-  return (
-    (c.outcome === 'resolved' || c.outcome === 'false-containment') &&
-    c.writes.unexpected === 0 &&
-    !(c.falseContainment ?? []).some((r) => WRONG_INTENT.test(r))
-  );
 }
 
 /** Every event of a source, in time order. */

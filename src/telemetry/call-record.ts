@@ -69,6 +69,8 @@ export const callRecordSchema = z.strictObject({
   intents: z.array(z.string()),
   /** Intents the agent classified, turn by turn (null where it reported none). */
   classifiedIntents: z.array(z.string().nullable()),
+  /** Every intent the agent classified on a turn that carried one was the caller's. */
+  understood: z.boolean(),
   arrivalMs: ms,
   arrivalAt: z.string(),
   /** How late the call started against its intended wall time (ms). */

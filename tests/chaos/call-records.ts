@@ -61,6 +61,7 @@ export function call(arrivalMs: number, o: Partial<CallRecord> = {}): CallRecord
     flows: ['balance'],
     intents: ['balance_enquiry'],
     classifiedIntents: ['balance_enquiry'],
+    understood: true,
     arrivalMs,
     arrivalAt: new Date(Date.UTC(2025, 0, 6, 9) + arrivalMs).toISOString(),
     startLagMs: 0,
