@@ -325,7 +325,7 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
         return;
       }
       try {
-        const detail = await this.#applier.apply(f, state.emulated, this.#timeoutMs);
+        const detail = await this.#applier.apply(f, state.emulated, this.#timeoutMs, this.#clock?.speed ?? 1);
         state.status = 'active';
         state.appliedAtMs = this.#now();
         this.#faultEntry('applied', state, f.at, { detail });

@@ -37,10 +37,11 @@ export class FaultApplier {
     fault: DrillFault,
     emulated: EmulatedFault | null,
     timeoutMs: number,
+    speed = 1,
   ): Promise<Record<string, unknown>> {
     if (fault.network && this.#switchboard)
       return this.#switchboard.apply(fault.id, fault.target, fault.network);
-    const spec = controlSpec(fault, emulated);
+    const spec = inWallTime(controlSpec(fault, emulated), speed);
     const client = this.control(fault.target, timeoutMs);
     await client.putFault(fault.id, spec);
     return {
@@ -67,6 +68,19 @@ export class FaultApplier {
   get endpoints(): readonly ChaosEndpoint[] {
     return [...this.#endpoints.values()];
   }
+}
+
+/**
+ * A drill states rates in scenario time ("the CRM takes 5 requests a second"); the simulators
+ * count real seconds. At `--speed` N the scenario's traffic arrives N times faster in wall time,
+ * so a rate limit admits N times more per wall second. Latencies stay as they are: agent and
+ * dependency latencies are real at any speed.
+ */
+export function inWallTime(spec: ControlFaultSpec, speed: number): ControlFaultSpec {
+  if (spec.type !== 'rate-limit' || speed === 1) return spec;
+  const params = spec.params as Record<string, unknown> | undefined;
+  if (typeof params?.rps !== 'number') return spec;
+  return { ...spec, params: { ...params, rps: params.rps * speed } };
 }
 
 function controlSpec(fault: DrillFault, emulated: EmulatedFault | null): ControlFaultSpec {
