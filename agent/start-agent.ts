@@ -1,5 +1,6 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Agent as UndiciAgent } from 'undici';
+import { isLoopbackAddress } from '../mocks/is-loopback-address.ts';
 import { CallstormError } from '../src/errors/callstorm-error.ts';
 import {
   AGENT_PROTOCOL_VERSION,
@@ -108,6 +109,20 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
     sessions: { active: sessions.active, retained: sessions.size },
     ...profile.health(),
   }));
+
+  // Operator routes of the reference agent (not part of the protocol), loopback clients only: the
+  // harness asks a separately running agent to replay its dead letters once faults are cleared.
+  app.get('/__agent/dead-letters', async (request, reply) => {
+    if (!isLoopbackAddress(request.socket.remoteAddress))
+      return reply.code(403).send({ error: 'loopback only' });
+    return { pending: profile instanceof ProductionProfile ? profile.deadLetters.size : 0 };
+  });
+  app.post('/__agent/dead-letters/replay', async (request, reply) => {
+    if (!isLoopbackAddress(request.socket.remoteAddress))
+      return reply.code(403).send({ error: 'loopback only' });
+    const report = await profile.replayDeadLetters();
+    return { ...report, pending: profile instanceof ProductionProfile ? profile.deadLetters.size : 0 };
+  });
 
   app.post('/v1/calls', async (request, reply) => {
     const parsed = createCallRequestSchema.safeParse(request.body);

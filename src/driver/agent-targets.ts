@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { AGENT_PROFILES, type AgentProfileName } from '../../agent/agent-config.ts';
-import { type RunningAgent, startAgent } from '../../agent/start-agent.ts';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { AGENT_PROFILES } from '../../agent/agent-config.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import type { AgentAdapter } from './agent-adapter.ts';
 import { createHttpAgentAdapter } from './http-agent-adapter.ts';
@@ -24,8 +28,8 @@ export interface AgentTargetContext {
 export interface AgentTarget {
   readonly description: string;
   readonly adapter: AgentAdapter;
-  /** The reference agent, when callstorm started it (dead-letter replay at the end of a run). */
-  readonly reference?: RunningAgent;
+  /** The reference agent's dead-letter queue, when callstorm started it (replayed at the end of a run). */
+  readonly deadLetters?: { pending(): Promise<number>; replay(): Promise<number> };
   close(): Promise<void>;
 }
 
@@ -68,28 +72,86 @@ export const agentTargets: Readonly<Record<string, { readonly usage: string; rea
           valid: AGENT_PROFILES.join(', '),
         });
       }
-      const { dependencies: d } = ctx;
-      const agent = await startAgent({
-        profile: profile as AgentProfileName,
-        asrUrl: d.asr,
-        ttsUrl: d.tts,
-        crmUrl: d.crm,
-        llm: d.llm.map((e) => ({ name: e.name, url: `${e.url}/v1`, region: e.region })),
-        deadLetter: { path: join(ctx.runDir, 'agent-dead-letters.jsonl') },
-      });
-      const adapter = createHttpAgentAdapter({ url: agent.url });
-      return {
-        description: `reference agent (${profile}) at ${agent.url}`,
-        adapter,
-        reference: agent,
-        async close() {
-          await adapter.close();
-          await agent.close();
-        },
-      };
+      return startReferenceAgentProcess(profile, ctx);
     },
   },
 };
+
+const BIN = fileURLToPath(new URL('../../bin/callstorm.js', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * The reference agent in a process of its own (`callstorm agent`), as an agent under test would
+ * be: its CPU is not the driver's, so the driver's schedule lag measures the driver alone and the
+ * two use both cores.
+ */
+async function startReferenceAgentProcess(profile: string, ctx: AgentTargetContext): Promise<AgentTarget> {
+  const d = ctx.dependencies;
+  const args = [
+    BIN,
+    'agent',
+    '--profile',
+    profile,
+    '--asr-url',
+    d.asr,
+    '--tts-url',
+    d.tts,
+    '--crm-url',
+    d.crm,
+    ...d.llm.flatMap((e) => ['--llm', `${e.name}=${e.url}/v1@${e.region}`]),
+    '--dlq',
+    join(ctx.runDir, 'agent-dead-letters.jsonl'),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + String(chunk)).slice(-4_000);
+  });
+  const exited = once(child, 'exit');
+  let url: string;
+  try {
+    const line = await Promise.race([
+      once(createInterface({ input: child.stdout }), 'line').then(([l]) => String(l)),
+      exited.then(() => {
+        throw new Error(`it exited: ${stderr.trim() || 'no message'}`);
+      }),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`no answer within ${START_TIMEOUT_MS / 1000} s`)),
+          START_TIMEOUT_MS,
+        ).unref(),
+      ),
+    ]);
+    url = (JSON.parse(line) as { agent: string }).agent;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new CallstormError('CS_ERR_INTERNAL', {
+      reason: `the reference agent did not start: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+  const adapter = createHttpAgentAdapter({ url });
+  const admin = async (method: 'GET' | 'POST', path: string): Promise<{ pending: number }> => {
+    const res = await request(`${url}${path}`, { method });
+    return (await res.body.json()) as { pending: number };
+  };
+  return {
+    description: `reference agent (${profile}) at ${url}, pid ${child.pid}`,
+    adapter,
+    deadLetters: {
+      pending: async () => (await admin('GET', '/__agent/dead-letters')).pending,
+      replay: async () => (await admin('POST', '/__agent/dead-letters/replay')).pending,
+    },
+    async close() {
+      await adapter.close();
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
 
 /** Starts the agent `--agent` names. */
 export function startAgentTarget(spec: string, ctx: AgentTargetContext): Promise<AgentTarget> {

@@ -252,14 +252,19 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     request.signal?.removeEventListener('abort', onOuterAbort);
     await chaos.finish();
     let deadLetters: Record<string, number> | null = null;
-    if (agent?.reference && suite) {
+    if (agent?.deadLetters && suite) {
       // Faults are gone: give the production agent's dead-letter queue its chance to land.
-      const pendingBefore = agent.reference.pendingDeadLetters();
-      for (let i = 0; i < 5 && agent.reference.pendingDeadLetters() > 0; i++) {
-        await agent.reference.replayDeadLetters();
-        if (agent.reference.pendingDeadLetters() > 0) await new Promise((r) => setTimeout(r, 200));
+      try {
+        const pendingBefore = await agent.deadLetters.pending();
+        let pendingAfter = pendingBefore;
+        for (let i = 0; i < 5 && pendingAfter > 0; i++) {
+          pendingAfter = await agent.deadLetters.replay();
+          if (pendingAfter > 0) await new Promise((r) => setTimeout(r, 200));
+        }
+        deadLetters = { pendingBefore, pendingAfter };
+      } catch {
+        deadLetters = null;
       }
-      deadLetters = { pendingBefore, pendingAfter: agent.reference.pendingDeadLetters() };
     }
     if (suite) writeLedger(join(dir, 'ledger.json'), suite, generator.plans(), finishedIds, deadLetters);
     await agent?.close();

@@ -46,7 +46,7 @@ export function compareReportHtml(
   shift: DistributionShift | null,
   gates: readonly GateResult[],
 ): string {
-  const title = `callstorm comparison: ${ordered.map((e) => e.stage).join(' → ')}`;
+  const title = `callstorm comparison: ${[...new Set(ordered.map((e) => e.stage))].join(' → ')}`;
   const perRun = ordered
     .map((e) => {
       const gate = gateFor(e, gates);

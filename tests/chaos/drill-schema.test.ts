@@ -194,12 +194,14 @@ describe('drill errors name the field by its path', () => {
 
 test('a rate limit stated in scenario time admits speed × as many requests per wall second', async () => {
   const { inWallTime } = await import('../../src/chaos/fault-applier.ts');
-  expect(inWallTime({ type: 'rate-limit', params: { rps: 5, burst: 10 } }, 120)).toEqual({
+  expect(inWallTime({ type: 'rate-limit', params: { rps: 5, burst: 10 }, probability: 1 }, 120)).toEqual({
     type: 'rate-limit',
     params: { rps: 600, burst: 10 },
+    probability: 1,
   });
-  expect(inWallTime({ type: 'latency', params: { ms: 800 } }, 120)).toEqual({
+  expect(inWallTime({ type: 'latency', params: { ms: 800 }, probability: 1 }, 120)).toEqual({
     type: 'latency',
     params: { ms: 800 },
+    probability: 1,
   });
 });
