@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgent } from './agent-command.ts';
+import { registerExport } from './export-command.ts';
 import { registerGate } from './gate-command.ts';
 import { registerGenerate } from './generate-command.ts';
 import { registerInspect } from './inspect-command.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSimulators(program);
   registerAgent(program);
   registerShowcase(program);
+  registerExport(program);
   return program;
 }
 
