@@ -64,15 +64,6 @@ export function promotionReviewPlan(vertical: string): ReviewRun[] {
       agent: production,
       drill: null,
     },
-    // Hardening brings write paths: its gate asks for the CRM drill.
-    {
-      label: 'hardening-crm-rate-limiting',
-      stage: 'hardening',
-      window: 'peak-hour',
-      speed: 120,
-      agent: production,
-      drill: 'crm-rate-limiting',
-    },
     { label: 'scale', stage: 'scale', window: 'peak-hour', speed: 120, agent: production, drill: null },
     ...(['production', 'pilot'] as const).flatMap((profile) =>
       REVIEW_DRILLS.map((drill) => ({
