@@ -3,6 +3,7 @@ import { registerAgent } from './agent-command.ts';
 import { registerExport } from './export-command.ts';
 import { registerGate } from './gate-command.ts';
 import { registerGenerate } from './generate-command.ts';
+import { registerIngest } from './ingest-command.ts';
 import { registerInspect } from './inspect-command.ts';
 import { registerReport } from './report-command.ts';
 import { registerReview } from './review-command.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerAgent(program);
   registerShowcase(program);
   registerExport(program);
+  registerIngest(program);
   return program;
 }
 

@@ -95,6 +95,11 @@ export const catalogue = {
     message: 'cannot write the report to {path}: {reason}',
     hint: 'choose a folder you can write to with --out (it is created if missing)',
   },
+  CS_ERR_K6_OUTPUT: {
+    exit: 2,
+    message: 'cannot ingest k6 output {path}: {reason}',
+    hint: 'pass the files k6 wrote with `--out json=<file>` (NDJSON, optionally .gz), one per runner; `callstorm ingest k6 --help`',
+  },
   CS_ERR_INTERNAL: {
     exit: 70,
     message: 'internal error: {reason}',

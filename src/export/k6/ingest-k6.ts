@@ -1,0 +1,307 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
+import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
+import type { CallEnding, CallObservation } from '../../driver/caller-session.ts';
+import { HumanQueue } from '../../driver/human-queue.ts';
+import { judgeCall } from '../../driver/judge-call.ts';
+import { CallstormError } from '../../errors/callstorm-error.ts';
+import type { TurnResponse } from '../../protocol/agent-protocol.ts';
+import { loadScenario } from '../../scenario/load-scenario.ts';
+import type { CallRecord, TurnRecord } from '../../telemetry/call-record.ts';
+import { LatencyHistograms } from '../../telemetry/latency-histograms.ts';
+import { COUNTERS } from '../../telemetry/metric-names.ts';
+import { RUN_MANIFEST_SCHEMA, type RunManifest, writeManifest } from '../../telemetry/run-manifest.ts';
+import { writeJsonAtomic } from '../../telemetry/write-json-atomic.ts';
+import type { K6ExportManifest } from './export-k6.ts';
+import { K6_METRICS } from './k6-call-protocol.ts';
+import { type K6Point, readK6Ndjson } from './read-k6-ndjson.ts';
+
+export interface IngestK6Options {
+  readonly files: readonly string[];
+  readonly out: string;
+  /** The `callstorm export k6` folder (export.json + plans/): the plans and the scenario. */
+  readonly from?: string;
+  /** Or regenerate the plans: the scenario as exported. */
+  readonly vertical?: string;
+  readonly stage?: string;
+  readonly seed?: number;
+  readonly window?: string;
+  readonly speed?: number;
+}
+
+export interface IngestK6Result {
+  readonly dir: string;
+  readonly manifest: RunManifest;
+  readonly records: readonly CallRecord[];
+}
+
+interface Scope {
+  readonly vertical: string;
+  readonly stage: string;
+  readonly seed: number;
+  readonly window: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly expectedCalls: number;
+  readonly speed: number;
+  readonly drill: string | null;
+  readonly runId: string;
+  readonly plans: Map<string, CallPlan>;
+}
+
+function scopeOf(o: IngestK6Options): Scope {
+  if (o.from) {
+    const dir = resolve(o.from);
+    const path = join(dir, 'export.json');
+    let m: K6ExportManifest;
+    try {
+      m = JSON.parse(readFileSync(path, 'utf8')) as K6ExportManifest;
+    } catch (error) {
+      throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path, reason: (error as Error).message });
+    }
+    const plans = new Map<string, CallPlan>();
+    for (const f of readdirSync(join(dir, 'plans')).filter((f) => f.endsWith('.json'))) {
+      for (const p of JSON.parse(readFileSync(join(dir, 'plans', f), 'utf8')) as CallPlan[])
+        plans.set(p.id, p);
+    }
+    return { ...m, plans };
+  }
+  if (!o.vertical || !o.stage) {
+    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+      option: '--from',
+      reason: 'neither the export folder nor --vertical and --stage were given',
+      fix: 'pass --from <the callstorm export k6 folder>, or --vertical, --stage (and --seed, --window) as exported',
+    });
+  }
+  const scenario = loadScenario({ vertical: o.vertical, stage: o.stage });
+  const seed = o.seed ?? 1;
+  const g = createCallGenerator(scenario, { seed, window: o.window ?? 'peak-hour' });
+  const plans = new Map<string, CallPlan>();
+  for (const p of g.plans()) plans.set(p.id, p);
+  return {
+    vertical: scenario.vertical.name,
+    stage: scenario.stage.name,
+    seed,
+    window: g.window.spec,
+    windowStart: new Date(g.window.startMs).toISOString(),
+    windowEnd: new Date(g.window.endMs).toISOString(),
+    expectedCalls: g.window.expectedCalls,
+    speed: o.speed ?? 1,
+    drill: null,
+    runId: `k6-${scenario.vertical.name}-${scenario.stage.name}-s${seed}`,
+    plans,
+  };
+}
+
+const num = (t: string | undefined): number => Number(t ?? 0);
+
+type Telemetry = NonNullable<TurnResponse['telemetry']>;
+
+/** The agent's telemetry as a turn record holds it (as caller-session.ts maps it). */
+function agentOf(json: string | undefined): TurnRecord['agent'] {
+  if (!json) return null;
+  const t = JSON.parse(json) as Telemetry;
+  return {
+    asrConfidence: t.asrConfidence,
+    intent: t.intent,
+    fallbackTier: t.fallbackTier,
+    reprompt: t.reprompt,
+    retries: t.retries,
+    latencyMs: {
+      asr: t.latencyMs.asr,
+      llmFirstToken: t.latencyMs.llmFirstToken,
+      llmTotal: t.latencyMs.llmTotal,
+      tools: t.latencyMs.tools,
+      ttsFirstByte: t.latencyMs.ttsFirstByte,
+      voiceToVoice: t.latencyMs.voiceToVoice,
+    },
+    regions: t.dependencyCalls
+      .filter((c) => c.region !== undefined)
+      .map((c) => ({ dependency: c.dependency, endpoint: c.endpoint, region: c.region as string })),
+    tokensIn: t.llm.tokensIn,
+    tokensOut: t.llm.tokensOut,
+    ttsCharacters: t.tts.characters,
+  };
+}
+
+function turnOf(tags: Readonly<Record<string, string>>): TurnRecord {
+  const s = tags.status ?? '';
+  const status = /^\d+$/.test(s)
+    ? Number(s)
+    : (s as 'timeout' | 'network-error' | 'hung-up' | 'protocol-error');
+  const action = tags.action;
+  return {
+    index: num(tags.turn),
+    kind: tags.kind ?? '',
+    sentAtMs: num(tags.sent_ms),
+    voiceToVoiceMs: tags.v2v_ms ? Number(tags.v2v_ms) : null,
+    sendLagMs: num(tags.send_lag_ms),
+    status,
+    action: action === 'continue' || action === 'end' || action === 'transfer' ? action : null,
+    transferReason: tags.transfer_reason ? tags.transfer_reason : null,
+    bargeIn: tags.barge_in === 'true',
+    agent: agentOf(tags.agent),
+  };
+}
+
+function endingOf(t: Readonly<Record<string, string>>): CallEnding {
+  const atTurn = num(t.at_turn);
+  switch (t.by) {
+    case 'agent-end':
+      return { by: 'agent-end', atTurn };
+    case 'agent-transfer':
+      return { by: 'agent-transfer', atTurn, reason: t.reason ?? 'unspecified', queue: t.queue ?? 'default' };
+    case 'caller-done':
+      return { by: 'caller-done', atTurn };
+    case 'caller-abandoned':
+      return { by: 'caller-abandoned', atTurn, waitedMs: num(t.waited_ms) };
+    default:
+      return {
+        by: 'failure',
+        atTurn,
+        kind: (t.kind as 'http-error' | 'timeout' | 'network-error' | 'protocol-error') ?? 'protocol-error',
+        status: t.status ? Number(t.status) : null,
+        message: t.message ?? '',
+      };
+  }
+}
+
+/**
+ * Rebuilds a callstorm run folder from the k6 NDJSON of one or many runners: each call's turns and
+ * ending (from the script's `callstorm_turns` / `callstorm_calls` points) become the observation
+ * the Node driver would have made, judged by the same `judgeCall`; latencies go to HDR histograms
+ * (so percentiles across runners are exact merges, which open-source k6 does not do), counters are
+ * summed. `callstorm report` and `callstorm gate` read the result unchanged.
+ */
+export function ingestK6(options: IngestK6Options): IngestK6Result {
+  if (options.files.length === 0) {
+    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+      option: '<files>',
+      reason: 'no k6 output files given',
+      fix: 'pass each runner’s `--out json=<file>` output',
+    });
+  }
+  const perFile: K6Point[][] = options.files.map((f) => readK6Ndjson(f));
+  const scope = scopeOf(options);
+  const turns = new Map<string, TurnRecord[]>();
+  const ends = new Map<string, Readonly<Record<string, string>>>();
+  let dropped = 0;
+  let skipped = 0;
+  let unknown = 0;
+  for (const points of perFile) {
+    for (const p of points) {
+      const call = p.tags.call;
+      if (p.metric === 'dropped_iterations') dropped += p.value;
+      else if (p.metric === 'callstorm_skipped_iterations') skipped += p.value;
+      else if (p.metric === K6_METRICS.turns && call) {
+        const list = turns.get(call) ?? [];
+        list.push(turnOf(p.tags));
+        turns.set(call, list);
+      } else if (p.metric === K6_METRICS.calls && call) {
+        if (!scope.plans.has(call)) unknown++;
+        else ends.set(call, p.tags);
+      }
+    }
+  }
+  const stage = loadScenario({ vertical: scope.vertical, stage: scope.stage }).stage;
+  const hq = stage.humanQueue;
+  const queue = new HumanQueue({
+    agents: hq.agents,
+    handleTime: hq.handleTime,
+    meanPatienceMs: hq.meanPatienceMs,
+    answerWithinMs: hq.answerWithinSeconds * 1000,
+    seed: scope.seed,
+  });
+  const finished = [...ends.entries()].sort((a, b) => num(a[1].ended_ms) - num(b[1].ended_ms));
+  const records: CallRecord[] = [];
+  for (const [callId, tags] of finished) {
+    const plan = scope.plans.get(callId) as CallPlan;
+    const ending = endingOf(tags);
+    const endedAtMs = num(tags.ended_ms);
+    const deadLettered = num(tags.dead_lettered);
+    // judgeCall only reads the dead-lettered writes of the responses: carry the call's total.
+    const dealtWith = [{ telemetry: { writes: { deadLettered } } } as unknown as TurnResponse];
+    const observation: CallObservation = {
+      plan,
+      startLagMs: 0,
+      turns: turns.get(callId) ?? [],
+      ending,
+      endedWallMs: 0,
+      agentAudioMs: num(tags.agent_audio_ms),
+      dealtWith,
+    };
+    records.push(
+      judgeCall({
+        runId: scope.runId,
+        observation,
+        // No CRM ledger in a k6 run: the same as the Node driver without one.
+        writes: { expected: plan.expectedWrites.length, landed: 0, lost: 0, duplicate: 0, unexpected: 0 },
+        endedAtMs,
+        humanQueue: ending.by === 'agent-transfer' ? queue.join(endedAtMs) : null,
+        faults: [],
+      }),
+    );
+  }
+
+  const dir = resolve(options.out);
+  mkdirSync(dir, { recursive: true });
+  const histograms = new LatencyHistograms();
+  const counts: Record<string, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
+  for (const r of records) {
+    histograms.recordCall(r);
+    counts['call.started'] = (counts['call.started'] ?? 0) + 1;
+    counts['call.finished'] = (counts['call.finished'] ?? 0) + 1;
+    counts[`call.outcome.${r.outcome}`] = (counts[`call.outcome.${r.outcome}`] ?? 0) + 1;
+    counts['call.turn.sent'] = (counts['call.turn.sent'] ?? 0) + r.turns.length;
+    counts['call.turn.barge_in'] =
+      (counts['call.turn.barge_in'] ?? 0) + r.turns.filter((t) => t.bargeIn).length;
+    if (r.residencyViolation)
+      counts['call.residency_violation'] = (counts['call.residency_violation'] ?? 0) + 1;
+  }
+  writeFileSync(join(dir, 'calls.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  writeJsonAtomic(join(dir, 'histograms.json'), histograms.toJSON());
+  const missing = scope.plans.size - records.length;
+  const invalid =
+    dropped > 0
+      ? `k6 dropped ${dropped} iteration(s): the runners could not keep the arrival rate (raise maxVUs or add runners)`
+      : null;
+  const manifest: RunManifest = {
+    schema: RUN_MANIFEST_SCHEMA,
+    runId: scope.runId,
+    status: missing === 0 ? 'complete' : 'interrupted',
+    complete: missing === 0,
+    invalid,
+    reason:
+      missing === 0
+        ? null
+        : `${missing} of ${scope.plans.size} planned calls have no result in the k6 output`,
+    scenario: {
+      vertical: scope.vertical,
+      stage: scope.stage,
+      window: scope.window,
+      windowStart: scope.windowStart,
+      windowEnd: scope.windowEnd,
+      expectedCalls: scope.expectedCalls,
+      seed: scope.seed,
+      speed: scope.speed,
+    },
+    drill: scope.drill,
+    agent: 'k6',
+    network: { mode: 'none', detail: 'k6 run: faults, if any, were applied outside callstorm' },
+    versions: { callstorm: '0.1.0', node: process.version },
+    startedAt: new Date().toISOString(),
+    endedAt: new Date().toISOString(),
+    counts,
+    driver: {
+      kind: 'k6',
+      files: options.files.map((f) => basename(f)),
+      droppedIterations: dropped,
+      skippedIterations: skipped,
+      unknownCalls: unknown,
+    },
+    files: ['manifest.json', 'calls.jsonl', 'histograms.json'],
+  };
+  writeManifest(join(dir, 'manifest.json'), manifest);
+  return { dir, manifest, records };
+}
