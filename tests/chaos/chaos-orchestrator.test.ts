@@ -181,7 +181,8 @@ describeWithToxiproxy('chaos orchestrator against a real Toxiproxy', () => {
         at: '30s',
         duration: '3m',
         target: 'crm',
-        simulator: { type: 'rate-limit', params: { rps: 1, burst: 1 } },
+        // 0.01 a scenario second: at ×600 the simulator is told 6 a wall second.
+        simulator: { type: 'rate-limit', params: { rps: 0.01, burst: 1 } },
       },
     ]);
     const chaos = await ChaosOrchestrator.create(options(drill, 'sim'));
@@ -201,6 +202,7 @@ describeWithToxiproxy('chaos orchestrator against a real Toxiproxy', () => {
     expect(chaos.log.find((e) => e.event === 'applied')).toMatchObject({
       via: 'simulator',
       type: 'rate-limit',
+      detail: { spec: { params: { rps: 6, burst: 1 } } },
     });
     await chaos.finish();
   });
