@@ -34,16 +34,21 @@ export function crmHandlers(options: CrmHandlerOptions): HttpHandler[] {
   const endpoint = options.endpoint ?? 'crm';
   const base = options.baseUrl ?? '*';
   const seed = options.seed ?? 0;
-  let serial = 0;
+  // Draws are keyed by the request's identity and its attempt, not by arrival order, so a run is
+  // reproducible for the same agent behaviour however its concurrent requests interleave.
+  const attempts = new Map<string, number>();
 
   const handle = async (
     op: CrmOperationName,
     request: Request,
     params: Record<string, string>,
   ): Promise<Response> => {
-    const rng = seeded('crm', seed, ++serial);
     const url = new URL(request.url);
     const callId = request.headers.get('x-callstorm-call') ?? undefined;
+    const identity = `${callId ?? '-'} ${request.method} ${url.pathname}${url.search} ${request.headers.get('idempotency-key') ?? ''}`;
+    const attempt = (attempts.get(identity) ?? 0) + 1;
+    attempts.set(identity, attempt);
+    const rng = seeded('crm', seed, identity, attempt);
     const cohort = request.headers.get('x-callstorm-cohort') ?? undefined;
     const ctx: RequestContext = {
       simulator: 'crm',

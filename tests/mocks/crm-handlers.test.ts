@@ -204,3 +204,28 @@ describe('CRM REST API', () => {
     expect(mean(together)).toBeGreaterThan(2 * mean(alone));
   });
 });
+
+test('fault draws follow the request and its attempt, not the order requests arrive in', async () => {
+  const { crmHandlers } = await import('../../mocks/crm-handlers.ts');
+  const { CrmService } = await import('../../simulators/dependencies/crm-service.ts');
+  const { FaultSet } = await import('../../simulators/dependencies/faults/fault-set.ts');
+  const { getResponse } = await import('msw');
+  const statuses = async (order: string[]) => {
+    const faults = new FaultSet({ kind: 'crm' });
+    faults.set({ type: 'http-error', params: { rate: 0.5, status: 503 } });
+    const handlers = crmHandlers({ service: new CrmService(), faults, seed: 9 });
+    const out: Record<string, number> = {};
+    for (const call of order) {
+      const res = await getResponse(
+        handlers,
+        new Request('http://crm.test/v1/accounts/40001554', { headers: { 'x-callstorm-call': call } }),
+      );
+      out[call] = res!.status;
+    }
+    return out;
+  };
+  const calls = Array.from({ length: 12 }, (_, i) => `cs-1-${i}`);
+  const forward = await statuses(calls);
+  expect(await statuses([...calls].reverse())).toEqual(forward);
+  expect(new Set(Object.values(forward))).toEqual(new Set([200, 503]));
+});
