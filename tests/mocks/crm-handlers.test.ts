@@ -1,3 +1,4 @@
+import { getResponse } from 'msw';
 import { afterEach, describe, expect, test } from 'vitest';
 import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
 import type { CountersSnapshot } from '../../mocks/simulator-counters.ts';
@@ -206,10 +207,6 @@ describe('CRM REST API', () => {
 });
 
 test('fault draws follow the request and its attempt, not the order requests arrive in', async () => {
-  const { crmHandlers } = await import('../../mocks/crm-handlers.ts');
-  const { CrmService } = await import('../../simulators/dependencies/crm-service.ts');
-  const { FaultSet } = await import('../../simulators/dependencies/faults/fault-set.ts');
-  const { getResponse } = await import('msw');
   const statuses = async (order: string[]) => {
     const faults = new FaultSet({ kind: 'crm' });
     faults.set({ type: 'http-error', params: { rate: 0.5, status: 503 } });
