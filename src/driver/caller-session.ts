@@ -1,6 +1,7 @@
 import type { CallPlan, PlannedTurn } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
 import type { TurnResponse } from '../protocol/agent-protocol.ts';
+import { agentTurnTelemetry } from '../telemetry/agent-turn-telemetry.ts';
 import type { TurnRecord } from '../telemetry/call-record.ts';
 import { type AgentAdapter, AgentCallError, type AgentFailureKind } from './agent-adapter.ts';
 import type { RunClock } from './run-clock.ts';
@@ -33,7 +34,8 @@ export interface CallObservation {
   /** Wall ms (performance.now) when the call ended. */
   readonly endedWallMs: number;
   readonly agentAudioMs: number;
-  readonly dealtWith: readonly TurnResponse[];
+  /** Writes the agent said it parked in its dead-letter queue (telemetry), over the call. */
+  readonly deadLetteredWrites: number;
 }
 
 /** Greeting audio when the agent does not say how long it is: ~160 words a minute. */
@@ -52,7 +54,6 @@ function turnRecord(
   bargeIn: boolean,
   response: TurnResponse,
 ): TurnRecord {
-  const t = response.telemetry;
   return {
     index: turn.index,
     kind: turn.kind,
@@ -63,29 +64,7 @@ function turnRecord(
     action: response.action,
     transferReason: response.transfer?.reason ?? null,
     bargeIn,
-    agent: t
-      ? {
-          asrConfidence: t.asrConfidence,
-          intent: t.intent,
-          fallbackTier: t.fallbackTier,
-          reprompt: t.reprompt,
-          retries: t.retries,
-          latencyMs: {
-            asr: t.latencyMs.asr,
-            llmFirstToken: t.latencyMs.llmFirstToken,
-            llmTotal: t.latencyMs.llmTotal,
-            tools: t.latencyMs.tools,
-            ttsFirstByte: t.latencyMs.ttsFirstByte,
-            voiceToVoice: t.latencyMs.voiceToVoice,
-          },
-          regions: t.dependencyCalls
-            .filter((c) => c.region !== undefined)
-            .map((c) => ({ dependency: c.dependency, endpoint: c.endpoint, region: c.region as string })),
-          tokensIn: t.llm.tokensIn,
-          tokensOut: t.llm.tokensOut,
-          ttsCharacters: t.tts.characters,
-        }
-      : null,
+    agent: agentTurnTelemetry(response.telemetry),
   };
 }
 
@@ -169,7 +148,7 @@ async function converse(
   const intendedStart = clock.wallAt(plan.arrivalMs);
   const startLagMs = Math.max(0, performance.now() - intendedStart);
   const turns: TurnRecord[] = [];
-  const responses: TurnResponse[] = [];
+  let deadLetteredWrites = 0;
   let agentAudioMs = 0;
   let sessionId: string | null = null;
 
@@ -187,7 +166,7 @@ async function converse(
       ending,
       endedWallMs: performance.now(),
       agentAudioMs,
-      dealtWith: responses,
+      deadLetteredWrites,
     };
   };
 
@@ -282,7 +261,7 @@ async function converse(
         throw error;
       }
       const received = performance.now();
-      responses.push(response);
+      deadLetteredWrites += response.telemetry?.writes.deadLettered ?? 0;
       agentAudioMs += response.reply.audioMs;
       turns.push(turnRecord(turn, sentAtMs, received - intendedSend, sendLagMs, bargeIn, response));
       if (response.action === 'transfer') {

@@ -45,7 +45,7 @@ export function judgeCall(input: JudgeInput): CallRecord {
   const residencyViolation = o.turns.some(
     (t) => t.agent?.regions.some((r) => !isPermittedRegion(plan.region, r.region, policy)) ?? false,
   );
-  const deferred = o.dealtWith.reduce((a, r) => a + (r.telemetry?.writes.deadLettered ?? 0), 0);
+  const deferred = o.deadLetteredWrites;
 
   let outcome: CallOutcome;
   let escalation: CallRecord['escalation'] = null;

@@ -6,8 +6,9 @@ import type { CallEnding, CallObservation } from '../../driver/caller-session.ts
 import { HumanQueue } from '../../driver/human-queue.ts';
 import { judgeCall } from '../../driver/judge-call.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
-import type { TurnResponse } from '../../protocol/agent-protocol.ts';
+import type { TurnTelemetry } from '../../protocol/agent-protocol.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
+import { agentTurnTelemetry } from '../../telemetry/agent-turn-telemetry.ts';
 import type { CallRecord, TurnRecord } from '../../telemetry/call-record.ts';
 import { LatencyHistograms } from '../../telemetry/latency-histograms.ts';
 import { COUNTERS } from '../../telemetry/metric-names.ts';
@@ -96,33 +97,9 @@ function scopeOf(o: IngestK6Options): Scope {
 
 const num = (t: string | undefined): number => Number(t ?? 0);
 
-type Telemetry = NonNullable<TurnResponse['telemetry']>;
-
-/** The agent's telemetry as a turn record holds it (as caller-session.ts maps it). */
+/** The agent's telemetry (a JSON tag) as a turn record holds it. */
 function agentOf(json: string | undefined): TurnRecord['agent'] {
-  if (!json) return null;
-  const t = JSON.parse(json) as Telemetry;
-  return {
-    asrConfidence: t.asrConfidence,
-    intent: t.intent,
-    fallbackTier: t.fallbackTier,
-    reprompt: t.reprompt,
-    retries: t.retries,
-    latencyMs: {
-      asr: t.latencyMs.asr,
-      llmFirstToken: t.latencyMs.llmFirstToken,
-      llmTotal: t.latencyMs.llmTotal,
-      tools: t.latencyMs.tools,
-      ttsFirstByte: t.latencyMs.ttsFirstByte,
-      voiceToVoice: t.latencyMs.voiceToVoice,
-    },
-    regions: t.dependencyCalls
-      .filter((c) => c.region !== undefined)
-      .map((c) => ({ dependency: c.dependency, endpoint: c.endpoint, region: c.region as string })),
-    tokensIn: t.llm.tokensIn,
-    tokensOut: t.llm.tokensOut,
-    ttsCharacters: t.tts.characters,
-  };
+  return json ? agentTurnTelemetry(JSON.parse(json) as TurnTelemetry) : null;
 }
 
 function turnOf(tags: Readonly<Record<string, string>>): TurnRecord {
@@ -220,8 +197,6 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
     const ending = endingOf(tags);
     const endedAtMs = num(tags.ended_ms);
     const deadLettered = num(tags.dead_lettered);
-    // judgeCall only reads the dead-lettered writes of the responses: carry the call's total.
-    const dealtWith = [{ telemetry: { writes: { deadLettered } } } as unknown as TurnResponse];
     const observation: CallObservation = {
       plan,
       startLagMs: 0,
@@ -229,7 +204,7 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       ending,
       endedWallMs: 0,
       agentAudioMs: num(tags.agent_audio_ms),
-      dealtWith,
+      deadLetteredWrites: deadLettered,
     };
     records.push(
       judgeCall({
