@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
@@ -157,8 +156,6 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
 
   const recorder = new RunRecorder(dir);
   const controller = new AbortController();
-  // Every caller in progress listens to the run's signal.
-  setMaxListeners(0, controller.signal);
   let status: RunStatus = 'running';
   let reason: string | null = null;
   const stop = (next: RunStatus, why: string) => {
