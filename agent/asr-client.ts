@@ -1,5 +1,5 @@
 import { type Dispatcher, request } from 'undici';
-import { DependencyError, parseRetryAfter } from './dependency-error.ts';
+import { asDependencyError, DependencyError, parseRetryAfter } from './dependency-error.ts';
 
 export interface Transcription {
   readonly transcript: string;
@@ -50,7 +50,7 @@ export class AsrClient {
         ...(context.signal ? { signal: context.signal } : {}),
       });
     } catch (error) {
-      throw wrap(error, this.endpoint, context.signal);
+      throw asDependencyError('asr', this.endpoint, error, context.signal);
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
@@ -64,7 +64,7 @@ export class AsrClient {
     try {
       body = (await response.body.json()) as ListenBody;
     } catch (error) {
-      throw wrap(error, this.endpoint, context.signal);
+      throw asDependencyError('asr', this.endpoint, error, context.signal);
     }
     const alternative = body.results?.channels?.[0]?.alternatives?.[0];
     return {
@@ -73,16 +73,4 @@ export class AsrClient {
       status,
     };
   }
-}
-
-function wrap(error: unknown, endpoint: string, signal: AbortSignal | undefined): DependencyError {
-  if (error instanceof DependencyError) return error;
-  const timedOut = signal?.aborted === true;
-  return new DependencyError(
-    'asr',
-    endpoint,
-    timedOut ? 'timeout' : 'network-error',
-    error instanceof Error ? error.message : String(error),
-    { cause: error },
-  );
 }

@@ -102,3 +102,24 @@ function isAbort(error: unknown): boolean {
     e?.code === 'UND_ERR_BODY_TIMEOUT'
   );
 }
+
+/**
+ * A failed request to a dependency as a DependencyError: one the client already raised passes
+ * through; otherwise an aborted signal means the budget ran out (timeout), anything else is a
+ * network error.
+ */
+export function asDependencyError(
+  dependency: DependencyKind,
+  endpoint: string,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): DependencyError {
+  if (error instanceof DependencyError) return error;
+  return new DependencyError(
+    dependency,
+    endpoint,
+    signal?.aborted === true ? 'timeout' : 'network-error',
+    error instanceof Error ? error.message : String(error),
+    { cause: error },
+  );
+}

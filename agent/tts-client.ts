@@ -1,5 +1,5 @@
 import { type Dispatcher, request } from 'undici';
-import { DependencyError, parseRetryAfter } from './dependency-error.ts';
+import { asDependencyError, DependencyError, parseRetryAfter } from './dependency-error.ts';
 
 /** μ-law 8 kHz: 8 bytes per millisecond. */
 const BYTES_PER_MS = 8;
@@ -52,7 +52,7 @@ export class TtsClient {
         ...(context.signal ? { signal: context.signal } : {}),
       });
     } catch (error) {
-      throw wrap(error, this.endpoint, context.signal);
+      throw asDependencyError('tts', this.endpoint, error, context.signal);
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
@@ -87,22 +87,11 @@ export class TtsClient {
         bytes += size;
       }
     } catch (error) {
-      throw wrap(error, this.endpoint, context.signal);
+      throw asDependencyError('tts', this.endpoint, error, context.signal);
     }
     if (firstByteAt === undefined) {
       throw new DependencyError('tts', this.endpoint, 'incomplete', 'the audio stream was empty');
     }
     return { audioMs: Math.round(bytes / BYTES_PER_MS), bytes, firstByteAt, status };
   }
-}
-
-function wrap(error: unknown, endpoint: string, signal: AbortSignal | undefined): DependencyError {
-  if (error instanceof DependencyError) return error;
-  return new DependencyError(
-    'tts',
-    endpoint,
-    signal?.aborted ? 'timeout' : 'network-error',
-    error instanceof Error ? error.message : String(error),
-    { cause: error },
-  );
 }

@@ -16,6 +16,7 @@ interface AgentOptions {
   dlq?: string;
   brand?: string;
   log?: boolean;
+  exitWithStdin?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -56,6 +57,10 @@ export function registerAgent(program: Command): void {
     .option('--dlq <file>', 'dead-letter queue JSONL file (production) [env CALLSTORM_AGENT_DLQ]')
     .option('--brand <name>', 'company name in the greeting')
     .option('--log', 'log every request (pino JSON on stdout)')
+    .option(
+      '--exit-with-stdin',
+      'stop when standard input closes (how `callstorm run` ties the agent to itself)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  callstorm agent --profile production --port 7000 --asr-url http://127.0.0.1:4001 --tts-url http://127.0.0.1:4002 \\\n    --crm-url http://127.0.0.1:4003 --llm llm-primary-eu=http://127.0.0.1:4004@eu --llm llm-secondary-eu=http://127.0.0.1:4005@eu\n\nThe protocol is described in docs/agent-protocol.md.',
@@ -86,6 +91,11 @@ export function registerAgent(program: Command): void {
           const stop = () => resolve();
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
+          if (opts.exitWithStdin) {
+            process.stdin.once('end', stop);
+            process.stdin.once('close', stop);
+            process.stdin.resume();
+          }
         });
         await agent.close();
         return 0;

@@ -101,8 +101,11 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
     ...d.llm.flatMap((e) => ['--llm', `${e.name}=${e.url}/v1@${e.region}`]),
     '--dlq',
     join(ctx.runDir, 'agent-dead-letters.jsonl'),
+    '--exit-with-stdin',
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The child's stdin is a pipe from this process: if this process dies, even by SIGKILL, the
+  // pipe closes and the agent exits instead of outliving the run.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + String(chunk)).slice(-4_000);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +101,12 @@ test('a run killed with SIGKILL leaves valid JSONL and a manifest that says inco
   expect(manifest.complete).toBe(false);
   expect(manifest.status).toBe('running');
   expect(readCalls(out).length).toBeGreaterThanOrEqual(5);
+  // The reference agent it started (a child process) does not outlive it.
+  const dlq = join(out, 'agent-dead-letters.jsonl');
+  const agentAlive = () => spawnSync('pgrep', ['-f', dlq], { encoding: 'utf8' }).stdout.trim().length > 0;
+  const until = Date.now() + 10_000;
+  while (agentAlive() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  expect(agentAlive()).toBe(false);
 });
 
 test('Ctrl-C stops the run: callers hang up, the manifest says interrupted, exit 130', async () => {
