@@ -34,3 +34,19 @@ export {
 export type { Cohort, Population } from './scenario/population-schema.ts';
 export type { Behaviour, Stage } from './scenario/stage-schema.ts';
 export type { Flow, Slot, Vertical } from './scenario/vertical-schema.ts';
+
+export { executeRun, type RunRequest, type RunResult } from './driver/execute-run.ts';
+export { startAgentTarget, agentTargets } from './driver/agent-targets.ts';
+export type { AgentAdapter } from './driver/agent-adapter.ts';
+export { createHttpAgentAdapter } from './driver/http-agent-adapter.ts';
+export type { CallRecord, CallOutcome } from './telemetry/call-record.ts';
+export { loadDrill, type Drill } from './chaos/drill-schema.ts';
+export { createRunChaos } from './chaos/run-chaos.ts';
+export { evaluateRun } from './slo/evaluate-run.ts';
+export { evaluateGate } from './slo/evaluate-gate.ts';
+export { loadGate } from './slo/gate-schema.ts';
+export type { RunEvaluation, SloResult, GateResult } from './slo/run-evaluation.ts';
+export { writeRunReport } from './report/write-run-report.ts';
+export { writeCompareReport } from './report/write-compare-report.ts';
+export { runPromotionReview, promotionReviewPlan } from './review/promotion-review.ts';
+export { startAgent } from '../agent/start-agent.ts';
