@@ -3,6 +3,7 @@
  * within a minor version; anything not exported here is internal.
  */
 
+export { startAgent } from '../agent/start-agent.ts';
 export {
   type CallGenerator,
   createCallGenerator,
@@ -20,8 +21,17 @@ export {
   type SimulatorSuiteOptions,
   startSimulators,
 } from '../simulators/start-simulators.ts';
+export { type Drill, loadDrill } from './chaos/drill-schema.ts';
+export { createRunChaos } from './chaos/run-chaos.ts';
+export type { AgentAdapter } from './driver/agent-adapter.ts';
+export { agentTargets, startAgentTarget } from './driver/agent-targets.ts';
+export { executeRun, type RunRequest, type RunResult } from './driver/execute-run.ts';
+export { createHttpAgentAdapter } from './driver/http-agent-adapter.ts';
 export { CallstormError, isCallstormError } from './errors/callstorm-error.ts';
 export type { ErrorCode } from './errors/catalogue.ts';
+export { writeCompareReport } from './report/write-compare-report.ts';
+export { writeRunReport } from './report/write-run-report.ts';
+export { promotionReviewPlan, runPromotionReview } from './review/promotion-review.ts';
 export { composeScenario, type Scenario } from './scenario/compose-scenario.ts';
 export { type CrmOperationName, crmOperations } from './scenario/crm-operations.ts';
 export {
@@ -34,19 +44,8 @@ export {
 export type { Cohort, Population } from './scenario/population-schema.ts';
 export type { Behaviour, Stage } from './scenario/stage-schema.ts';
 export type { Flow, Slot, Vertical } from './scenario/vertical-schema.ts';
-
-export { executeRun, type RunRequest, type RunResult } from './driver/execute-run.ts';
-export { startAgentTarget, agentTargets } from './driver/agent-targets.ts';
-export type { AgentAdapter } from './driver/agent-adapter.ts';
-export { createHttpAgentAdapter } from './driver/http-agent-adapter.ts';
-export type { CallRecord, CallOutcome } from './telemetry/call-record.ts';
-export { loadDrill, type Drill } from './chaos/drill-schema.ts';
-export { createRunChaos } from './chaos/run-chaos.ts';
-export { evaluateRun } from './slo/evaluate-run.ts';
 export { evaluateGate } from './slo/evaluate-gate.ts';
+export { evaluateRun } from './slo/evaluate-run.ts';
 export { loadGate } from './slo/gate-schema.ts';
-export type { RunEvaluation, SloResult, GateResult } from './slo/run-evaluation.ts';
-export { writeRunReport } from './report/write-run-report.ts';
-export { writeCompareReport } from './report/write-compare-report.ts';
-export { runPromotionReview, promotionReviewPlan } from './review/promotion-review.ts';
-export { startAgent } from '../agent/start-agent.ts';
+export type { GateResult, RunEvaluation, SloResult } from './slo/run-evaluation.ts';
+export type { CallOutcome, CallRecord } from './telemetry/call-record.ts';
