@@ -71,7 +71,14 @@ export function promotionReviewPlan(vertical: string): ReviewRun[] {
       agent: production,
       drill: null,
     },
-    { label: 'scale', stage: 'scale', window: 'peak-hour', speed: SCALE_SPEED, agent: production, drill: null },
+    {
+      label: 'scale',
+      stage: 'scale',
+      window: 'peak-hour',
+      speed: SCALE_SPEED,
+      agent: production,
+      drill: null,
+    },
     ...(['production', 'pilot'] as const).flatMap((profile) =>
       REVIEW_DRILLS.map((drill) => ({
         label: `scale-${drill}-${profile}`,
