@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
 import { compareCharts, inStageOrder, shiftPair } from './compare-charts.ts';
 import { compareFindings } from './compare-findings.ts';
@@ -11,7 +10,12 @@ import { reportJson } from './report-json.ts';
 import { asReportOutput } from './report-output-error.ts';
 import { compareVerdict } from './report-verdict.ts';
 import { compareSummaryMarkdown } from './summary-markdown.ts';
-import { chartFiles, type ReportOptions, type ReportResult, VERDICT_SCHEMA } from './write-run-report.ts';
+import {
+  type ReportOptions,
+  type ReportResult,
+  VERDICT_SCHEMA,
+  writeReportFiles,
+} from './write-run-report.ts';
 
 /**
  * Writes a comparison of runs (usually pilot, hardening and scale of one vertical) into `outDir`:
@@ -44,16 +48,6 @@ export async function writeCompareReport(
       }),
       'junit.xml': junitXml(ordered, gates),
     };
-    for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
-    return {
-      outDir,
-      verdict,
-      findings,
-      files: [...Object.keys(files), ...chartFiles(charts)],
-      charts: charts.map((c) => ({
-        name: c.chart.name,
-        omitted: 'omitted' in c.chart ? c.chart.omitted : null,
-      })),
-    };
+    return writeReportFiles(outDir, files, verdict, findings, charts);
   });
 }

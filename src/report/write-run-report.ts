@@ -55,18 +55,29 @@ export async function writeRunReport(
       }),
       'junit.xml': junitXml([evaluation], gate === undefined ? [] : [gate]),
     };
-    for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
-    return {
-      outDir,
-      verdict,
-      findings,
-      files: [...Object.keys(files), ...chartFiles(charts)],
-      charts: charts.map((c) => ({
-        name: c.chart.name,
-        omitted: 'omitted' in c.chart ? c.chart.omitted : null,
-      })),
-    };
+    return writeReportFiles(outDir, files, verdict, findings, charts);
   });
+}
+
+/** Writes the report's text files next to its charts and says what the folder now holds. */
+export async function writeReportFiles(
+  outDir: string,
+  files: Readonly<Record<string, string>>,
+  verdict: ReportVerdict,
+  findings: readonly Finding[],
+  charts: readonly { chart: { name: string } | { name: string; omitted: string }; svg: string | null }[],
+): Promise<ReportResult> {
+  for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
+  return {
+    outDir,
+    verdict,
+    findings,
+    files: [...Object.keys(files), ...chartFiles(charts)],
+    charts: charts.map((c) => ({
+      name: c.chart.name,
+      omitted: 'omitted' in c.chart ? c.chart.omitted : null,
+    })),
+  };
 }
 
 export function chartFiles(charts: readonly { chart: { name: string }; svg: string | null }[]): string[] {
