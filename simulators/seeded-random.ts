@@ -24,11 +24,17 @@ export function seeded(...parts: readonly (string | number)[]): Random {
   h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
   h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
   h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  let a = (h1 ^ h2 ^ h3 ^ h4) >>> 0;
-  let b = (h2 ^ h1) >>> 0;
-  let c = (h3 ^ h1) >>> 0;
-  let d = (h4 ^ h1) >>> 0;
-  const next = (): number => {
+  const next = sfc32((h1 ^ h2 ^ h3 ^ h4) >>> 0, (h2 ^ h1) >>> 0, (h3 ^ h1) >>> 0, (h4 ^ h1) >>> 0);
+  for (let i = 0; i < 12; i++) next();
+  return next;
+}
+
+/**
+ * The sfc32 step. The closure is returned anonymous: bound to a name inside `seeded`, tsx's
+ * keep-names transform wrapped every new one in a defineProperty call (~2 % of the generator).
+ */
+function sfc32(a: number, b: number, c: number, d: number): Random {
+  return () => {
     a |= 0;
     b |= 0;
     c |= 0;
@@ -41,8 +47,6 @@ export function seeded(...parts: readonly (string | number)[]): Random {
     c = (c + t) | 0;
     return (t >>> 0) / 4294967296;
   };
-  for (let i = 0; i < 12; i++) next();
-  return next;
 }
 
 /** Standard normal by Box–Muller. */

@@ -29,8 +29,27 @@ function ordinal(n: number): string {
   return `${n}${({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
 }
 
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
+/**
+ * Date values by call date and offset: a month of calls uses a few thousand distinct ones, and
+ * building each with a Date cost ~1 µs a slot. Cleared if a long window ever makes it large.
+ */
+const dateValues = new Map<string, SlotValue>();
+const DATE_VALUES_MAX = 100_000;
+
+function dateValue(callDate: string, offset: number): SlotValue {
+  const key = `${callDate}${offset}`;
+  let value = dateValues.get(key);
+  if (value === undefined) {
+    const d = new Date(`${callDate}T12:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + offset);
+    value = {
+      canonical: d.toISOString().slice(0, 10),
+      spoken: `${DAYS[d.getUTCDay()]} the ${ordinal(d.getUTCDate())} of ${MONTHS[d.getUTCMonth()]}`,
+    };
+    if (dateValues.size >= DATE_VALUES_MAX) dateValues.clear();
+    dateValues.set(key, value);
+  }
+  return value;
 }
 
 /** Draws a value for a slot; dates count from the call's local date (`YYYY-MM-DD`). */
@@ -43,13 +62,7 @@ export function drawSlotValue(slot: Slot, rng: Random, callDate: string): SlotVa
       return { canonical: value.toFixed(2), spoken: `£${pounds}` };
     }
     case 'date': {
-      const offset = slot.minDays + Math.floor(rng() * (slot.maxDays - slot.minDays + 1));
-      const d = new Date(`${callDate}T12:00:00Z`);
-      d.setUTCDate(d.getUTCDate() + offset);
-      return {
-        canonical: isoDate(d),
-        spoken: `${DAYS[d.getUTCDay()]} the ${ordinal(d.getUTCDate())} of ${MONTHS[d.getUTCMonth()]}`,
-      };
+      return dateValue(callDate, slot.minDays + Math.floor(rng() * (slot.maxDays - slot.minDays + 1)));
     }
     case 'time': {
       const [fh, fm] = slot.from.split(':').map(Number) as [number, number];

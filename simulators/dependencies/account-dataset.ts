@@ -46,6 +46,10 @@ const POSTCODE_AREAS: readonly string[] = [
     (fakerEN_GB.definitions.location.postcode as readonly string[]).map((p) => p.replace(/[#? ].*$/, '')),
   ),
 ];
+/** The names as they appear in e-mail addresses (lower case, letters only), computed once. */
+const mailboxPart = (name: string) => name.toLowerCase().replace(/[^a-z.]/g, '');
+const FIRST_MAILBOX: readonly string[] = FIRST_NAMES.map(mailboxPart);
+const LAST_MAILBOX: readonly string[] = LAST_NAMES.map(mailboxPart);
 const INWARD_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 
 function inwardLetter(rng: Random): string {
@@ -89,14 +93,16 @@ export function accountAt(index: number): Account {
     throw new RangeError(`account index ${index} outside 0..${ACCOUNT_COUNT - 1}`);
   }
   const rng = seeded(DATASET_SEED, index);
-  const firstName = pick(rng, FIRST_NAMES);
-  const lastName = pick(rng, LAST_NAMES);
+  const first = Math.floor(rng() * FIRST_NAMES.length);
+  const last = Math.floor(rng() * LAST_NAMES.length);
+  const firstName = FIRST_NAMES[first]!;
+  const lastName = LAST_NAMES[last]!;
   const year = REFERENCE_YEAR - 18 - Math.floor(rng() * 67);
   const month = 1 + Math.floor(rng() * 12);
   const day = 1 + Math.floor(rng() * 28);
   const balancePence = Math.round(200_00 + rng() * 4_800_00);
   const arrearsPence = Math.round(balancePence * (0.05 + rng() * 0.4));
-  const mailbox = `${firstName}.${lastName}`.toLowerCase().replace(/[^a-z.]/g, '');
+  const mailbox = `${FIRST_MAILBOX[first]}.${LAST_MAILBOX[last]}`;
   return {
     index,
     accountId: accountIdFor(index),
