@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { GeneratorFigure } from './generator-bench.ts';
 
 /**
  * `npm run bench`: prints the project's performance figures. Each benchmark runs in its own
@@ -8,48 +10,19 @@ import { fileURLToPath } from 'node:url';
  */
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
-function child<T>(script: string, args: string[] = []): T {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', here(script), 'child', ...args], {
-    encoding: 'utf8',
-  });
+/** taskset(1), to hold a benchmark to one CPU (its GC and I/O threads included); Linux only. */
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
+
+function child<T>(script: string, args: string[] = [], oneCpu = false): T {
+  const node = [process.execPath, '--import', 'tsx', here(script), 'child', ...args];
+  const command = oneCpu && TASKSET ? [TASKSET, '-c', '0', ...node] : node;
+  const r = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${script} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-console.log('callstorm benchmarks');
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
-
-console.log(
-  'generator: plans written as JSONL to /dev/null, one core (target ≥ 50,000 plans/s; RSS flat in N, ≤ 300 MB at 1M)',
-);
-const sizes = [100_000, 1_000_000];
-interface GeneratorFigure {
-  plans: number;
-  seconds: number;
-  plansPerSecond: number;
-  peakRssMb: number;
-}
-const results = sizes.map((n) => child<GeneratorFigure>('generator-bench.ts', [String(n)]));
-for (const r of results) {
-  console.log(
-    `  ${fmt(r.plans).padStart(9)} plans  ${fmt(r.seconds, 1).padStart(6)} s  ${fmt(r.plansPerSecond).padStart(7)} plans/s  peak RSS ${fmt(r.peakRssMb)} MB`,
-  );
-}
-console.log(`  RSS ratio 1M / 100k: ${fmt(results[1]!.peakRssMb / results[0]!.peakRssMb, 2)} (1.00 = flat)`);
-
-console.log(
-  '\nsimulators over HTTP, latency models at zero, 32 connections × 8 s (autocannon; simulators in their own process)',
-);
-for (const f of child<
-  { name: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }[]
->('simulators-bench.ts')) {
-  console.log(
-    `  ${f.name.padEnd(48)} ${fmt(f.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(f.p50Ms, 1)} ms  p99 ${fmt(f.p99Ms, 1)} ms  errors ${f.errors}`,
-  );
-}
 
 interface DriveFigure {
   calls: number;
@@ -61,40 +34,6 @@ interface DriveFigure {
   peakInFlight: number;
   eventLoopDelayP99Ms: number;
 }
-console.log(
-  '\ndriver against a null agent (own process), speed 1 (targets: ≥ 2,000 turns/s; ≥ 5,000 concurrent calls with lag p99 ≤ 10 ms)',
-);
-const d = child<{ throughput: DriveFigure[]; concurrency: DriveFigure[]; autocannonTurnsPerSecond: number }>(
-  'driver-bench.ts',
-);
-for (const f of d.throughput) {
-  console.log(
-    `  offered ${fmt(f.offeredTurnsPerSecond).padStart(6)} turns/s → sent ${fmt(f.turnsPerSecond).padStart(6)} turns/s  start lag p99 ${fmt(f.startLagP99Ms, 1)} ms  send lag p99 ${fmt(f.sendLagP99Ms, 1)} ms  event-loop p99 ${fmt(f.eventLoopDelayP99Ms, 1)} ms`,
-  );
-}
-for (const f of d.concurrency) {
-  console.log(
-    `  ${fmt(f.peakInFlight).padStart(6)} calls in progress at once  start lag p99 ${fmt(f.startLagP99Ms, 1)} ms  send lag p99 ${fmt(f.sendLagP99Ms, 1)} ms`,
-  );
-}
-const bestTurns = Math.max(
-  ...d.throughput.filter((f) => f.sendLagP99Ms <= 10).map((f) => f.turnsPerSecond),
-  0,
-);
-const top = d.throughput.reduce((a, f) => (f.turnsPerSecond > a.turnsPerSecond ? f : a));
-console.log(
-  `  highest sustained: ${fmt(top.turnsPerSecond)} turns/s at send lag p99 ${fmt(top.sendLagP99Ms, 1)} ms`,
-);
-const bestHeld = Math.max(
-  ...d.concurrency.filter((f) => f.sendLagP99Ms <= 10 && f.startLagP99Ms <= 10).map((f) => f.peakInFlight),
-  0,
-);
-console.log(
-  `  sustained with send lag p99 ≤ 10 ms: ${fmt(bestTurns)} turns/s; held in real time: ${fmt(bestHeld)} calls`,
-);
-console.log(
-  `  autocannon, same null endpoint, 64 connections: ${fmt(d.autocannonTurnsPerSecond)} turn requests/s — driver/autocannon = ${fmt(bestTurns / d.autocannonTurnsPerSecond, 2)}`,
-);
 
 interface ReportFigures {
   calls: number;
@@ -105,8 +44,101 @@ interface ReportFigures {
   peakRssMb: number;
   htmlKb: number;
 }
-console.log('\nreport of a 50,000-call run (target ≤ 15 s for all charts, SVG and PNG, and the HTML)');
-const r = child<ReportFigures>('report-bench.ts');
-console.log(
-  `  ${fmt(r.calls)} calls, ${fmt(r.windows)} windows: SLO evaluation ${fmt(r.evaluateSeconds, 1)} s; charts SVG+PNG ${fmt(r.chartsSeconds, 1)} s; whole report ${fmt(r.reportSeconds, 1)} s; index.html ${fmt(r.htmlKb)} kB; peak RSS ${fmt(r.peakRssMb)} MB`,
-);
+
+const SECTIONS = {
+  generator() {
+    console.log(
+      `generator: plans written as JSONL to /dev/null, ${TASKSET ? 'pinned to one CPU (taskset -c 0)' : 'not pinned (no taskset): may use a second core for GC'}`,
+    );
+    console.log('  targets: ≥ 50,000 plans/s on one core; peak RSS flat in N, ≤ 300 MB at 1M');
+    const sizes = [100_000, 1_000_000];
+    const results = sizes.map((n) => child<GeneratorFigure>('generator-bench.ts', [String(n)], true));
+    for (const r of results) {
+      console.log(
+        `  ${fmt(r.plans).padStart(9)} plans  ${fmt(r.seconds, 1).padStart(6)} s  ${fmt(r.plansPerSecond).padStart(7)} plans/s  ${fmt(r.plansPerCpuSecond).padStart(7)} plans per CPU-second  peak RSS ${fmt(r.peakRssMb)} MB`,
+      );
+    }
+    const slowest = Math.min(...results.map((r) => r.plansPerSecond));
+    const mostRss = Math.max(...results.map((r) => r.peakRssMb));
+    console.log(
+      `  RSS ratio 1M / 100k: ${fmt(results[1]!.peakRssMb / results[0]!.peakRssMb, 2)} (1.00 = flat); ` +
+        `throughput target ${slowest >= 50_000 ? 'met' : 'NOT met'} (slowest ${fmt(slowest)} plans/s), ` +
+        `RSS target ${mostRss <= 300 ? 'met' : 'NOT met'}`,
+    );
+  },
+  simulators() {
+    console.log(
+      'simulators over HTTP, latency models at zero, 32 connections × 8 s (autocannon; simulators in their own process)',
+    );
+    for (const f of child<
+      { name: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }[]
+    >('simulators-bench.ts')) {
+      console.log(
+        `  ${f.name.padEnd(48)} ${fmt(f.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(f.p50Ms, 1)} ms  p99 ${fmt(f.p99Ms, 1)} ms  errors ${f.errors}`,
+      );
+    }
+  },
+  driver() {
+    console.log(
+      'driver against a null agent (own process), speed 1 (targets: ≥ 2,000 turns/s; ≥ 5,000 concurrent calls with lag p99 ≤ 10 ms)',
+    );
+    const d = child<{
+      throughput: DriveFigure[];
+      concurrency: DriveFigure[];
+      autocannonTurnsPerSecond: number;
+    }>('driver-bench.ts');
+    for (const f of d.throughput) {
+      console.log(
+        `  offered ${fmt(f.offeredTurnsPerSecond).padStart(6)} turns/s → sent ${fmt(f.turnsPerSecond).padStart(6)} turns/s  start lag p99 ${fmt(f.startLagP99Ms, 1)} ms  send lag p99 ${fmt(f.sendLagP99Ms, 1)} ms  event-loop p99 ${fmt(f.eventLoopDelayP99Ms, 1)} ms`,
+      );
+    }
+    for (const f of d.concurrency) {
+      console.log(
+        `  ${fmt(f.peakInFlight).padStart(6)} calls in progress at once  start lag p99 ${fmt(f.startLagP99Ms, 1)} ms  send lag p99 ${fmt(f.sendLagP99Ms, 1)} ms`,
+      );
+    }
+    const bestTurns = Math.max(
+      ...d.throughput.filter((f) => f.sendLagP99Ms <= 10).map((f) => f.turnsPerSecond),
+      0,
+    );
+    const top = d.throughput.reduce((a, f) => (f.turnsPerSecond > a.turnsPerSecond ? f : a));
+    console.log(
+      `  highest sustained: ${fmt(top.turnsPerSecond)} turns/s at send lag p99 ${fmt(top.sendLagP99Ms, 1)} ms`,
+    );
+    const bestHeld = Math.max(
+      ...d.concurrency
+        .filter((f) => f.sendLagP99Ms <= 10 && f.startLagP99Ms <= 10)
+        .map((f) => f.peakInFlight),
+      0,
+    );
+    console.log(
+      `  sustained with send lag p99 ≤ 10 ms: ${fmt(bestTurns)} turns/s; held in real time: ${fmt(bestHeld)} calls`,
+    );
+    console.log(
+      `  autocannon, same null endpoint, 64 connections: ${fmt(d.autocannonTurnsPerSecond)} turn requests/s — driver/autocannon = ${fmt(bestTurns / d.autocannonTurnsPerSecond, 2)}`,
+    );
+  },
+  report() {
+    console.log('report of a 50,000-call run (target ≤ 15 s for all charts, SVG and PNG, and the HTML)');
+    const r = child<ReportFigures>('report-bench.ts');
+    console.log(
+      `  ${fmt(r.calls)} calls, ${fmt(r.windows)} windows: SLO evaluation ${fmt(r.evaluateSeconds, 1)} s; charts SVG+PNG ${fmt(r.chartsSeconds, 1)} s; whole report ${fmt(r.reportSeconds, 1)} s; index.html ${fmt(r.htmlKb)} kB; peak RSS ${fmt(r.peakRssMb)} MB`,
+    );
+  },
+};
+type Section = keyof typeof SECTIONS;
+
+// `npm run bench -- generator report` runs only those sections.
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !(a in SECTIONS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}: choose from ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+console.log('callstorm benchmarks');
+console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+const chosen = (asked.length > 0 ? asked : Object.keys(SECTIONS)) as Section[];
+for (const [i, name] of chosen.entries()) {
+  if (i > 0) console.log('');
+  SECTIONS[name]();
+}
