@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { RunClock } from '../driver/run-clock.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
-import { createDependencyProxies, type DependencyProxies, withTimeout } from './dependency-proxies.ts';
+import {
+  createDependencyProxies,
+  type DependencyProxies,
+  removeStaleProxies,
+  withTimeout,
+} from './dependency-proxies.ts';
 import type { Drill, DrillFault, RollbackAction } from './drill-schema.ts';
 import { type ChaosEndpoint, checkDrillTargets, FaultApplier } from './fault-applier.ts';
 import { FaultLog, type FaultLogEntry, type FaultVia } from './fault-log.ts';
@@ -94,6 +99,8 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
   readonly endpointUrls: Readonly<Record<string, string>>;
   readonly emulation: readonly EmulationNote[];
   readonly proxies: DependencyProxies | null;
+  /** Proxies of killed runs found on a shared Toxiproxy at start and deleted (with their toxics). */
+  readonly staleProxiesRemoved: readonly string[];
   readonly #applier: FaultApplier;
   readonly #log: FaultLog;
   readonly #states: FaultState[];
@@ -113,7 +120,12 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
     const timeoutMs = options.requestTimeoutMs ?? 3000;
     const provision = await provisionToxiproxy(options.toxiproxy);
     let proxies: DependencyProxies | null = null;
+    let stale: string[] = [];
     try {
+      // A shared server may hold what a killed run left; a server callstorm just started holds nothing.
+      if (provision.client && provision.mode === 'external') {
+        stale = await removeStaleProxies(provision.client, timeoutMs).catch(() => []);
+      }
       if (provision.client) {
         proxies = await createDependencyProxies(
           provision.client,
@@ -126,15 +138,17 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
       await provision.stop();
       throw error;
     }
-    return new ChaosOrchestrator(options, provision, proxies);
+    return new ChaosOrchestrator(options, provision, proxies, stale);
   }
 
   private constructor(
     options: ChaosOrchestratorOptions,
     provision: ToxiproxyProvision,
     proxies: DependencyProxies | null,
+    stale: readonly string[],
   ) {
     super();
+    this.staleProxiesRemoved = stale;
     this.runId = options.runId;
     this.drill = options.drill ?? null;
     this.toxiproxy = provision;

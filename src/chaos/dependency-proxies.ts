@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { Toxiproxy, Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { requireLoopbackUrl } from './loopback-url.ts';
@@ -130,4 +131,49 @@ async function isGone(client: Toxiproxy, name: string, ms: number): Promise<bool
   } catch {
     return false;
   }
+}
+
+/**
+ * Deletes what runs killed without clean-up (SIGKILL, a power cut) left on a shared Toxiproxy:
+ * proxies named `callstorm-…` whose upstream, a loopback port of that run's simulators, refuses
+ * connections. A live run's simulators listen until its proxies are gone, so runs sharing the
+ * server are left alone; a proxy whose upstream cannot be judged (a timeout, not loopback) stays.
+ * The proxies' toxics go with them. Returns the names it deleted.
+ */
+export async function removeStaleProxies(client: Toxiproxy, timeoutMs = 3000): Promise<string[]> {
+  const res = await fetch(`${client.host}/proxies`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`GET /proxies answered ${res.status}`);
+  const all = (await res.json()) as Record<string, { upstream?: string }>;
+  const removed: string[] = [];
+  await Promise.all(
+    Object.entries(all).map(async ([name, proxy]) => {
+      if (!name.startsWith('callstorm-') || !proxy.upstream) return;
+      if ((await probe(proxy.upstream, Math.min(timeoutMs, 1000))) !== 'refused') return;
+      const del = await fetch(`${client.host}/proxies/${encodeURIComponent(name)}`, {
+        method: 'DELETE',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (del.ok || del.status === 404) removed.push(name);
+    }),
+  );
+  return removed.sort();
+}
+
+/** Whether a loopback `host:port` accepts a TCP connection; `unknown` for anything else. */
+function probe(upstream: string, timeoutMs: number): Promise<'open' | 'refused' | 'unknown'> {
+  const m = /^(127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(upstream);
+  if (!m) return Promise.resolve('unknown');
+  const host = m[1] === '[::1]' ? '::1' : m[1]!;
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: Number(m[2]) });
+    const done = (result: 'open' | 'refused' | 'unknown') => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done('unknown'));
+    socket.once('connect', () => done('open'));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done(error.code === 'ECONNREFUSED' ? 'refused' : 'unknown'),
+    );
+  });
 }

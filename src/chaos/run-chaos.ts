@@ -38,9 +38,10 @@ export async function createRunChaos(options: {
     for (const listener of abortListeners) listener(trigger.reason);
   });
   const url = (name: string) => chaos.endpointUrls[name] ?? suite.endpoints.find((e) => e.name === name)!.url;
+  const stale = chaos.staleProxiesRemoved;
   const detail =
     chaos.mode === 'toxiproxy'
-      ? `Toxiproxy at ${chaos.toxiproxy.url} (${chaos.toxiproxy.reason})`
+      ? `Toxiproxy at ${chaos.toxiproxy.url} (${chaos.toxiproxy.reason})${stale.length ? `; deleted ${stale.length} proxies that killed runs had left: ${stale.join(', ')}` : ''}`
       : `emulated inside the simulators: ${chaos.toxiproxy.reason}${chaos.emulation.length ? `; ${chaos.emulation.map((e) => `${e.faultId}: ${e.note}`).join('; ')}` : ''}`;
   return {
     drill: drill.name,

@@ -137,6 +137,7 @@ async function spawnToxiproxy(
     if (ready === null) {
       const killOnExit = () => child.kill('SIGKILL');
       process.once('exit', killOnExit);
+      const reaper = child.pid === undefined ? null : startReaper(child.pid);
       child.unref();
       (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
       return {
@@ -150,6 +151,7 @@ async function spawnToxiproxy(
         },
         stop: once(async () => {
           process.removeListener('exit', killOnExit);
+          reaper?.kill('SIGKILL');
           await stopChild(child, exited, () => gone);
         }),
       };
@@ -158,6 +160,31 @@ async function spawnToxiproxy(
     await stopChild(child, exited, () => gone);
   }
   throw new CallstormError('CS_ERR_TOXIPROXY_UNAVAILABLE', { url: serverPath, reason: lastError });
+}
+
+/**
+ * A process that stops the server when this one dies, however it dies. The 'exit' hook covers a
+ * normal end and Ctrl-C; a SIGKILL runs no code here, and the server, its proxies and their
+ * toxics would outlive the run. The reaper, a shell, reads a pipe from this process with its
+ * built-in `read` (no child of its own to leave behind) until end of file, which the kernel gives
+ * it when this process goes; then it sends the server SIGTERM, on which toxiproxy-server exits.
+ * stop() kills the reaper first, so it never signals a pid the server no longer holds.
+ */
+function startReaper(serverPid: number): ChildProcess | null {
+  try {
+    const reaper = spawn(
+      '/bin/sh',
+      ['-c', 'while read -r _; do :; done; kill -TERM "$1" 2>/dev/null', 'reaper', String(serverPid)],
+      { stdio: ['pipe', 'ignore', 'ignore'] },
+    );
+    reaper.once('error', () => {});
+    reaper.unref();
+    (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    return reaper;
+  } catch {
+    // No /bin/sh (not a POSIX system): the 'exit' hook is all there is.
+    return null;
+  }
 }
 
 /** null when ready, else why not. */

@@ -7,6 +7,7 @@ import { ChaosOrchestrator } from '../../src/chaos/chaos-orchestrator.ts';
 import { proxyPrefixFor } from '../../src/chaos/dependency-proxies.ts';
 import { type Drill, parseDrill } from '../../src/chaos/drill-schema.ts';
 import { type FaultLogEntry, readFaultLog } from '../../src/chaos/fault-log.ts';
+import { freeLoopbackPort } from '../../src/chaos/toxiproxy-provisioner.ts';
 import { createRunClock } from '../../src/driver/run-clock.ts';
 import { isCallstormError } from '../../src/errors/callstorm-error.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
@@ -80,6 +81,38 @@ describeWithToxiproxy('chaos orchestrator against a real Toxiproxy', () => {
   });
   afterAll(async () => {
     await toxiproxy?.stop();
+  });
+
+  test('proxies that a killed run left on a shared Toxiproxy are deleted when the next run starts; a live run keeps its own', async () => {
+    const crm = new URL(suite.endpoints.find((e) => e.name === 'crm')!.url).host;
+    const nobody = `127.0.0.1:${await freeLoopbackPort()}`;
+    const create = async (name: string, upstream: string) => {
+      const res = await fetch(`${toxiproxy.url}/proxies`, {
+        method: 'POST',
+        body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream, enabled: true }),
+      });
+      expect(res.status).toBe(201);
+    };
+    await create('callstorm-killed-crm', nobody); // its simulators died with it
+    await fetch(`${toxiproxy.url}/proxies/callstorm-killed-crm/toxics`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'slow', type: 'latency', attributes: { latency: 5000 } }),
+    });
+    await create('callstorm-alive-crm', crm); // another run, still going
+    await create('someone-elses', nobody); // not callstorm's
+    const chaos = await ChaosOrchestrator.create(options(null, 'next'));
+    try {
+      expect(chaos.staleProxiesRemoved).toEqual(['callstorm-killed-crm']);
+      const names = await proxyNames(toxiproxy.url);
+      expect(names).not.toContain('callstorm-killed-crm');
+      expect(names).toEqual(
+        expect.arrayContaining(['callstorm-alive-crm', 'someone-elses', 'callstorm-next-crm']),
+      );
+    } finally {
+      await chaos.finish();
+      for (const name of ['callstorm-alive-crm', 'someone-elses'])
+        await fetch(`${toxiproxy.url}/proxies/${name}`, { method: 'DELETE' });
+    }
   });
 
   test('one proxy per simulator endpoint, forwarding to the real simulators, gone after finish', async () => {

@@ -1,4 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -8,7 +10,18 @@ import {
   toxiproxyVersion,
 } from '../../src/chaos/toxiproxy-provisioner.ts';
 import { isCallstormError } from '../../src/errors/callstorm-error.ts';
-import { describeWithToxiproxy, startTestToxiproxy } from './toxiproxy-for-tests.ts';
+import { describeWithToxiproxy, eventually, startTestToxiproxy } from './toxiproxy-for-tests.ts';
+
+const PROVISIONER = new URL('../../src/chaos/toxiproxy-provisioner.ts', import.meta.url).href;
+
+/** Whether a process runs (a zombie waiting for its parent to reap it does not). */
+function running(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 async function errorCode(promise: Promise<unknown>): Promise<string> {
   try {
@@ -30,6 +43,35 @@ describeWithToxiproxy('toxiproxy provisioner', () => {
     expect(provision.gone).toBe(true);
     await expect(toxiproxyVersion(provision.url, 500)).rejects.toThrow();
     await provision.stop(); // idempotent
+  });
+
+  test('a spawned server does not outlive a process killed with SIGKILL (nor its proxies and toxics)', async () => {
+    // A process that starts a server the way `callstorm run` does, then is killed without warning.
+    const script = `
+      const { provisionToxiproxy } = await import(${JSON.stringify(PROVISIONER)});
+      const p = await provisionToxiproxy({ url: null });
+      process.stdout.write(JSON.stringify({ mode: p.mode, url: p.url, pid: p.pid }) + '\\n');
+      setTimeout(() => {}, 60_000);`;
+    const owner = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    owner.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    try {
+      await eventually(() => out.includes('\n'), 20_000, 'the server to start');
+    } catch (error) {
+      owner.kill('SIGKILL');
+      throw error;
+    }
+    const server = JSON.parse(out) as { mode: string; url: string; pid: number };
+    expect(server.mode).toBe('spawned');
+    expect(await toxiproxyVersion(server.url)).toBeTruthy();
+    owner.kill('SIGKILL');
+    await once(owner, 'exit');
+    await eventually(() => !running(server.pid), 5_000, `toxiproxy-server ${server.pid} to exit`);
+    await expect(toxiproxyVersion(server.url, 500)).rejects.toThrow();
   });
 
   test('TOXIPROXY_URL wins and is left running', async () => {
