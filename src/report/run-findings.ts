@@ -190,11 +190,10 @@ function blockers(e: RunEvaluation, gate?: GateResult): Blocker[] {
   const gateOnly: Blocker[] = [];
   if (gate !== undefined) {
     for (const r of gate.reasons.filter((r) => !r.passed)) {
-      const about = reasonRun(r.name);
+      const about = r.runId;
       if (about !== null && about !== e.runId) continue;
-      const sloName = r.name.replace(/ in \S+$/, '');
       const told =
-        (r.kind === 'slo' && failing.some((s) => s.name === sloName || s.displayName === sloName)) ||
+        (r.kind === 'slo' && failing.some((s) => s.name === r.subject)) ||
         (r.kind === 'drill' && about !== null && drill.length > 0) ||
         (r.kind === 'integrity' && integrityText !== null) ||
         (r.kind === 'run' && about !== null && validity.length > 0);
@@ -207,17 +206,6 @@ function blockers(e: RunEvaluation, gate?: GateResult): Blocker[] {
   }
   const groups = [validity, slos, drill, integrity, gateOnly];
   return [...groups.flatMap((g) => g.slice(0, 1)), ...groups.flatMap((g) => g.slice(1))];
-}
-
-/**
- * The run a gate reason is about, from the names evaluateGate gives them (`<slo> in <run>`,
- * `<run> complete`, `<run> valid`); null for reasons about no run in particular.
- */
-export function reasonRun(name: string): string | null {
-  const inRun = / in (\S+)$/.exec(name);
-  if (inRun) return inRun[1]!;
-  const state = /^(\S+) (complete|valid|not judged)$/.exec(name);
-  return state ? state[1]! : null;
 }
 
 /** Caps a list of blockers at `max`, folding the rest into one last finding. */

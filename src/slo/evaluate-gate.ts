@@ -20,6 +20,8 @@ function sloReason(gate: Gate, name: string, e: RunEvaluation): GateReason {
     return {
       kind: 'slo',
       name: label,
+      runId: e.runId,
+      subject: name,
       passed: false,
       detail: `not evaluated in this run: evaluate it against the gate's SLO set "${gate.slos.set}"`,
     };
@@ -29,6 +31,8 @@ function sloReason(gate: Gate, name: string, e: RunEvaluation): GateReason {
     return {
       kind: 'slo',
       name: label,
+      runId: e.runId,
+      subject: name,
       passed: allowed,
       detail: allowed
         ? `${r.displayName}: nothing to measure in this run (allowed by the gate)`
@@ -39,6 +43,8 @@ function sloReason(gate: Gate, name: string, e: RunEvaluation): GateReason {
   return {
     kind: 'slo',
     name: label,
+    runId: e.runId,
+    subject: name,
     passed: r.passed,
     detail: `${r.displayName}: ${r.display.value} ${verb} ${r.display.target}; ${budgetWords(r)}`,
   };
@@ -76,6 +82,8 @@ function integrityReasons(gate: Gate, e: RunEvaluation): GateReason[] {
     out.push({
       kind: 'integrity',
       name: `no duplicate writes in ${e.runId}`,
+      runId: e.runId,
+      subject: 'no-duplicate-writes',
       passed: i.duplicate === 0,
       detail: `${i.duplicate} of ${i.expectedWrites} expected writes landed more than once`,
     });
@@ -84,6 +92,8 @@ function integrityReasons(gate: Gate, e: RunEvaluation): GateReason[] {
     out.push({
       kind: 'integrity',
       name: `no lost writes in ${e.runId}`,
+      runId: e.runId,
+      subject: 'no-lost-writes',
       passed: i.lost === 0,
       detail: `${i.lost} writes of calls the agent ended as done never landed`,
     });
@@ -92,6 +102,8 @@ function integrityReasons(gate: Gate, e: RunEvaluation): GateReason[] {
     out.push({
       kind: 'integrity',
       name: `no residency violations in ${e.runId}`,
+      runId: e.runId,
+      subject: 'no-residency-violations',
       passed: i.residencyViolations === 0,
       detail: `${i.residencyViolations} of ${e.calls} calls sent caller data to a region not permitted for them`,
     });
@@ -111,6 +123,8 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
       reasons.push({
         kind: 'run',
         name: `${e.runId} not judged`,
+        runId: e.runId,
+        subject: 'not-judged',
         passed: true,
         detail: `a ${e.stage} run; this gate judges ${gate.stage} runs`,
       });
@@ -120,6 +134,8 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
     reasons.push({
       kind: 'run',
       name: `${gate.stage} runs`,
+      runId: null,
+      subject: 'stage',
       passed: false,
       detail: `no ${gate.stage} run was given: run \`callstorm run --stage ${gate.stage}\` and pass its folder`,
     });
@@ -129,6 +145,8 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
       reasons.push({
         kind: 'run',
         name: `${e.runId} complete`,
+        runId: e.runId,
+        subject: 'complete',
         passed: e.complete,
         detail: e.complete
           ? `every planned call ran (${e.calls} calls)`
@@ -139,6 +157,8 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
       reasons.push({
         kind: 'run',
         name: `${e.runId} valid`,
+        runId: e.runId,
+        subject: 'valid',
         passed: e.invalid === null,
         detail: e.invalid === null ? 'the driver kept its schedule' : `invalid: ${e.invalid}`,
       });
@@ -149,6 +169,8 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
     reasons.push({
       kind: 'run',
       name: 'baseline run',
+      runId: null,
+      subject: 'baseline',
       passed: baseline.length > 0,
       detail:
         baseline.length > 0
@@ -162,6 +184,8 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
       reasons.push({
         kind: 'slo',
         name: `SLO set of ${e.runId}`,
+        runId: e.runId,
+        subject: 'slo-set',
         passed: false,
         detail: `evaluated against the SLO set "${e.sloSet}", not the gate's "${gate.slos.set}": evaluate it with { slos: "${gate.slos.set}" }`,
       });
@@ -182,6 +206,8 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
       reasons.push({
         kind: 'drill',
         name: drill,
+        runId: null,
+        subject: drill,
         passed: false,
         detail: `not run: run \`callstorm run --stage ${gate.stage} --drill ${drill}\` and pass its folder`,
       });
@@ -193,10 +219,19 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
           ? {
               kind: 'drill',
               name: `${drill} in ${e.runId}`,
+              runId: e.runId,
+              subject: drill,
               passed: false,
               detail: 'no verdict (drill.json missing): the run ended before the drill could be judged',
             }
-          : { kind: 'drill', name: `${drill} in ${e.runId}`, passed: v.passed, detail: drillWords(v) },
+          : {
+              kind: 'drill',
+              name: `${drill} in ${e.runId}`,
+              runId: e.runId,
+              subject: drill,
+              passed: v.passed,
+              detail: drillWords(v),
+            },
       );
     }
   }

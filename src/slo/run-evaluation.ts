@@ -172,7 +172,16 @@ export interface RunEvaluation {
 /** One reason of a gate: a condition, whether it held, and why in plain words. */
 export interface GateReason {
   readonly kind: 'run' | 'slo' | 'drill' | 'integrity';
+  /** Its name in lists: `<slo> in <run id>`, `<run id> complete`, `no lost writes in <run id>`, … */
   readonly name: string;
+  /** The run it is about; null for conditions about no run in particular (a drill never run, a baseline). */
+  readonly runId: string | null;
+  /**
+   * What it judges, without the run: the SLO's name, the drill's name, the integrity rule
+   * (`no-duplicate-writes`, `no-lost-writes`, `no-residency-violations`), or for runs
+   * `complete`, `valid`, `not-judged`, `stage`, `baseline`, `slo-set`.
+   */
+  readonly subject: string;
   readonly passed: boolean;
   readonly detail: string;
 }

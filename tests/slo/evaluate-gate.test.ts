@@ -238,9 +238,25 @@ test('a run of another stage is listed as not judged', () => {
   expect(result.reasons.find((r) => r.name === 'pilot-run not judged')).toEqual({
     kind: 'run',
     name: 'pilot-run not judged',
+    runId: 'pilot-run',
+    subject: 'not-judged',
     passed: true,
     detail: 'a pilot run; this gate judges scale runs',
   });
+});
+
+test('every reason names the run it is about and what it judges, whatever the run ids look like', () => {
+  const root = tempRoot();
+  const dirs = healthyScaleRuns(root);
+  const result = judge(dirs);
+  const runIds = new Set(result.reasons.map((r) => r.runId).filter((id) => id !== null));
+  expect(runIds.size).toBe(dirs.length);
+  for (const r of result.reasons) {
+    if (r.runId !== null) expect(r.name).toContain(r.runId);
+    expect(r.subject).not.toBe('');
+    if (r.kind === 'slo' && r.runId !== null) expect(r.name).toBe(`${r.subject} in ${r.runId}`);
+  }
+  expect(result.reasons.filter((r) => r.runId === null).map((r) => r.subject)).toEqual(['baseline']);
 });
 
 function gateCli(args: string[]) {
