@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgent } from './agent-command.ts';
+import { toleratePipeClosing } from './broken-pipe.ts';
 import { registerExport } from './export-command.ts';
 import { registerGate } from './gate-command.ts';
 import { registerGenerate } from './generate-command.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   return program;
 }
 
+toleratePipeClosing();
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {

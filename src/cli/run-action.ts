@@ -1,8 +1,11 @@
 import { CallstormError, isCallstormError } from '../errors/callstorm-error.ts';
+import { isBrokenPipe, stdoutClosed } from './broken-pipe.ts';
 
 /**
  * Wraps a CLI action: a CallstormError becomes its message, hint and exit code on stderr; anything
  * else is an internal error (exit 70) with its message, and the stack only under CALLSTORM_DEBUG.
+ * A reader that closed stdout early (`| head`) ends the command quietly with 0, as in any Unix
+ * pipeline.
  */
 export function runAction<A extends unknown[]>(
   action: (...args: A) => Promise<number | undefined> | number | undefined,
@@ -12,6 +15,10 @@ export function runAction<A extends unknown[]>(
       const code = await action(...args);
       process.exitCode = code ?? 0;
     } catch (error) {
+      if (isBrokenPipe(error) && stdoutClosed()) {
+        process.exitCode = 0;
+        return;
+      }
       const known = isCallstormError(error)
         ? error
         : new CallstormError('CS_ERR_INTERNAL', {

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../helpers/run-cli.ts';
+import { BIN, ROOT, runCli } from '../helpers/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'callstorm-cli-'));
 
@@ -35,6 +37,27 @@ describe('callstorm generate / inspect / validate', () => {
     expect(
       new Set(shards[0]!.stdout.trim().split('\n')).size + new Set(shards[1]!.stdout.trim().split('\n')).size,
     ).toBe(lines.length);
+  });
+
+  test('a reader that stops early (| head) ends generate quietly with exit 0', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'generate', '--vertical', 'collections', '--stage', 'scale'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    expect(String(first)).toContain('"schema":"callstorm.call-plan/v1"');
+    child.stdout.destroy(); // what `head` does once it has its lines
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   test('bad options are refused with exit 2, the option named and no stack trace', () => {

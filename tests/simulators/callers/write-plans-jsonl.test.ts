@@ -71,6 +71,29 @@ describe('writePlansJsonl', () => {
     );
   });
 
+  test('an output that closes midway stops the generator with its error instead of hanging', async () => {
+    let pulled = 0;
+    function* counted() {
+      for (const plan of createCallGenerator(scale, { seed: 9 }).plans()) {
+        pulled++;
+        yield plan;
+      }
+    }
+    let writes = 0;
+    const sink = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _encoding, done) {
+        if (++writes === 3) {
+          sink.destroy(); // closed, no error and no 'drain' ever
+          return;
+        }
+        setTimeout(done, 1);
+      },
+    });
+    await expect(writePlansJsonl(counted(), sink)).rejects.toMatchObject({ code: 'ERR_STREAM_DESTROYED' });
+    expect(pulled).toBeLessThan(1_000); // of a month's ~50,000
+  });
+
   test('the calls of a seed stay the same across releases (a reproduced run replays the same calls)', async () => {
     // Pinned: the first 2,000 calls of a scale month for seed 42, as JSONL. Change it only on
     // purpose (a new plan field, a new draw), and say so in the changelog: users reproduce
