@@ -42,6 +42,7 @@ export function compileTemplate(template: string, layout: ReadonlyMap<string, nu
   return { parts, refs, names };
 }
 
+/** Fills a template with a call's values, laid out as the template was compiled against. */
 export function fillTemplate(t: CompiledTemplate, values: readonly string[]): string {
   let out = t.parts[0]!;
   for (let i = 0; i < t.refs.length; i++) out += values[t.refs[i]!]! + t.parts[i + 1]!;

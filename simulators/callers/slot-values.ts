@@ -37,7 +37,7 @@ const dateValues = new Map<string, SlotValue>();
 const DATE_VALUES_MAX = 100_000;
 
 function dateValue(callDate: string, offset: number): SlotValue {
-  const key = `${callDate}${offset}`;
+  const key = `${callDate}|${offset}`;
   let value = dateValues.get(key);
   if (value === undefined) {
     const d = new Date(`${callDate}T12:00:00Z`);
