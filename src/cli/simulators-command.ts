@@ -44,7 +44,7 @@ export function registerSimulators(program: Command): void {
     )
     .option(
       '--exit-with-stdin',
-      'stop when standard input closes (how `callstorm run` ties its simulators to itself)',
+      'stop when standard input closes, and leave SIGINT to the parent (how `callstorm run` ties its simulators to itself)',
     )
     .addHelpText(
       'after',
@@ -102,12 +102,16 @@ Example:
         process.stdout.write(`${JSON.stringify(line)}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
-          process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
           if (opts.exitWithStdin) {
+            // The parent owns the lifetime: a Ctrl-C in a terminal reaches the whole process group,
+            // and the run still needs the simulators while it winds down (ledger.json).
+            process.on('SIGINT', () => {});
             process.stdin.once('end', stop);
             process.stdin.once('close', stop);
             process.stdin.resume();
+          } else {
+            process.once('SIGINT', stop);
           }
         });
         await suite.close();
