@@ -1,9 +1,13 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
+import { z } from 'zod';
+import type { CallPlan } from '../simulators/callers/call-plan.ts';
 import { type CrmResult, type CrmService, crmError } from '../simulators/dependencies/crm-service.ts';
 import type { FaultEffects, RequestContext } from '../simulators/dependencies/faults/fault-effects.ts';
 import { FaultSet } from '../simulators/dependencies/faults/fault-set.ts';
+import { ledgerReport } from '../simulators/dependencies/ledger-report.ts';
 import { LoadLatency } from '../simulators/dependencies/load-latency.ts';
 import { seeded } from '../simulators/seeded-random.ts';
+import { CallstormError } from '../src/errors/callstorm-error.ts';
 import { type CrmOperationName, crmOperationNames, crmOperations } from '../src/scenario/crm-operations.ts';
 import type { SimulatorControl } from './simulator-host.ts';
 
@@ -109,19 +113,76 @@ export function crmHandlers(options: CrmHandlerOptions): HttpHandler[] {
   return handlers;
 }
 
-/** The CRM's extra control endpoints: `GET /__callstorm/ledger` (every accepted write), `DELETE` to empty it. */
-export function crmControl(service: CrmService): SimulatorControl {
+/**
+ * The CRM's extra control endpoints: `GET /__callstorm/ledger` (every accepted write), `DELETE` to
+ * empty it; and, given a way to find plans, `POST /__callstorm/ledger/reconcile-call` (one call's
+ * writes against its plan) and `POST /__callstorm/ledger/reconcile` (a run's writes against the
+ * plans of the calls that ran) — how a run reconciles writes with a CRM in another process.
+ */
+export function crmControl(
+  service: CrmService,
+  plans?: { plan(callId: string): CallPlan | undefined },
+): SimulatorControl {
+  const ledger = {
+    get: () => ({ size: service.ledger.size, entries: service.ledger.entries() }),
+    reset: () => {
+      service.ledger.clear();
+      service.idempotency.clear();
+    },
+  };
+  if (!plans) return { views: { ledger } };
+  const resolve = (callIds: readonly string[]): CallPlan[] => {
+    const found: CallPlan[] = [];
+    const unknown: string[] = [];
+    for (const id of callIds) {
+      const plan = plans.plan(id);
+      if (plan) found.push(plan);
+      else unknown.push(id);
+    }
+    if (unknown.length > 0) {
+      throw new CallstormError('CS_ERR_UNKNOWN_CALL', {
+        ids: unknown
+          .slice(0, 5)
+          .map((id) => `"${id}"`)
+          .join(', ')
+          .concat(unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''),
+        reason: 'not a call of the scenario, seed and window these simulators regenerate plans from',
+      });
+    }
+    return found;
+  };
   return {
-    views: {
-      ledger: {
-        get: () => ({ size: service.ledger.size, entries: service.ledger.entries() }),
-        reset: () => {
-          service.ledger.clear();
-          service.idempotency.clear();
+    views: { ledger },
+    actions: {
+      'ledger/reconcile-call': {
+        run(body) {
+          const { callId } = parseBody(reconcileCallBody, body, '{"callId": "cs-<seed>-<index>"}');
+          const [plan] = resolve([callId]);
+          return { callId, ...service.ledger.reconcileCall(plan!) };
+        },
+      },
+      'ledger/reconcile': {
+        run(body) {
+          const { callIds } = parseBody(reconcileBody, body, '{"callIds": ["cs-<seed>-<index>", …]}');
+          return ledgerReport(service.ledger, resolve(callIds));
         },
       },
     },
   };
+}
+
+const callIdSchema = z.string().min(1).max(200);
+const reconcileCallBody = z.strictObject({ callId: callIdSchema });
+const reconcileBody = z.strictObject({ callIds: z.array(callIdSchema).max(1_000_000) });
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, shape: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+    option: 'the request body',
+    reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    fix: `send JSON of the shape ${shape}`,
+  });
 }
 
 function respond(result: CrmResult, delayMs: number): Response {

@@ -6,6 +6,7 @@ import type { SimulatorKind } from '../simulators/dependencies/faults/fault-effe
 import { faultRegistry } from '../simulators/dependencies/faults/fault-registry.ts';
 import type { FaultSet, FaultSpec } from '../simulators/dependencies/faults/fault-set.ts';
 import { CallstormError } from '../src/errors/callstorm-error.ts';
+import type { ErrorCode } from '../src/errors/catalogue.ts';
 import { isLoopbackAddress } from './is-loopback-address.ts';
 import { SimulatorCounters } from './simulator-counters.ts';
 
@@ -15,10 +16,24 @@ export interface ControlView {
   reset?(): void;
 }
 
+/**
+ * A control request that computes something from a JSON body: `POST /__callstorm/<name>`. `run`
+ * validates the body itself (zod at the boundary) and throws a CallstormError for a bad request,
+ * which is answered 404 for an unknown call id and 400 otherwise, as `{error:{code,message,hint}}`.
+ */
+export interface ControlAction {
+  run(body: unknown): unknown;
+}
+
 export interface SimulatorControl {
   /** e.g. `{ ledger: ... }` for the CRM. Names must not clash with the built-in endpoints. */
   readonly views?: Readonly<Record<string, ControlView>>;
+  /** e.g. `{ 'ledger/reconcile': ... }` for the CRM; the first path segment must not be a built-in one. */
+  readonly actions?: Readonly<Record<string, ControlAction>>;
 }
+
+/** HTTP status of a CallstormError thrown by a control action (default 400). */
+const ACTION_ERROR_STATUS: Partial<Record<ErrorCode, number>> = { CS_ERR_UNKNOWN_CALL: 404 };
 
 export interface SimulatorHostOptions {
   /** Endpoint name, e.g. `crm` or `llm-primary-eu`. */
@@ -87,8 +102,11 @@ export function buildSimulatorHost(options: SimulatorHostOptions): {
   close: () => Promise<void>;
   setBaseUrl: (url: string) => void;
 } {
-  for (const name of Object.keys(options.control?.views ?? {})) {
-    if (BUILT_IN.has(name))
+  for (const name of [
+    ...Object.keys(options.control?.views ?? {}),
+    ...Object.keys(options.control?.actions ?? {}),
+  ]) {
+    if (BUILT_IN.has(name.split('/')[0]!))
       throw new RangeError(`control view name "${name}" clashes with a built-in control endpoint`);
   }
   const app = Fastify({
@@ -176,6 +194,16 @@ export function buildSimulatorHost(options: SimulatorHostOptions): {
             return reply.code(204).send();
           });
         }
+      }
+      for (const [name, action] of Object.entries(options.control?.actions ?? {})) {
+        control.post(`/${name}`, async (request, reply) => {
+          try {
+            return reply.code(200).send(action.run(request.body ?? null));
+          } catch (error) {
+            if (!(error instanceof CallstormError)) throw error;
+            return reply.code(ACTION_ERROR_STATUS[error.code] ?? 400).send(errorBody(error));
+          }
+        });
       }
       control.all('/*', async (request, reply) =>
         reply.code(404).send({

@@ -15,6 +15,7 @@ import { GroundTruth, type PlanResolver } from './dependencies/ground-truth.ts';
 import { LlmConversationModel } from './dependencies/llm-conversation-model.ts';
 import { LoadLatency } from './dependencies/load-latency.ts';
 import { TtsSynthesiser } from './dependencies/tts-synthesiser.ts';
+import type { SimulatorAddress, SimulatorEndpoints } from './simulator-endpoints.ts';
 
 /** The LLM endpoints a run offers by default: two in the EU, one in the US. */
 export const DEFAULT_LLM_ENDPOINTS = [
@@ -45,16 +46,11 @@ export interface SimulatorSuiteOptions {
   readonly host?: string;
 }
 
-export interface SimulatorEndpoint {
-  readonly name: string;
-  readonly kind: SimulatorKind;
-  readonly url: string;
-  readonly controlUrl: string;
+export interface SimulatorEndpoint extends SimulatorAddress {
   readonly faults: FaultSet;
-  readonly region?: string;
 }
 
-export interface SimulatorSuite {
+export interface SimulatorSuite extends SimulatorEndpoints {
   readonly asr: SimulatorEndpoint;
   readonly tts: SimulatorEndpoint;
   readonly crm: SimulatorEndpoint & { readonly service: CrmService };
@@ -127,6 +123,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       seed,
       groundTruth,
       population: scenario.population,
+      ...(options.asrWordErrorFactor !== undefined ? { wordErrorFactor: options.asrWordErrorFactor } : {}),
       ...(zero ? { latency: false as const } : {}),
     });
     const asr = await start(
@@ -157,7 +154,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
         seed,
         latency: zero ? LoadLatency.zero() : new LoadLatency(),
       }),
-      crmControl(service),
+      crmControl(service, groundTruth),
     );
 
     const conversation = new LlmConversationModel({ seed, groundTruth, scenario });

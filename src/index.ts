@@ -16,6 +16,8 @@ export { decodeUtteranceId, encodeUtteranceAudio } from '../simulators/callers/u
 export { writePlansJsonl } from '../simulators/callers/write-plans-jsonl.ts';
 export { faultRegistry } from '../simulators/dependencies/faults/fault-registry.ts';
 export type { FaultSpec } from '../simulators/dependencies/faults/fault-set.ts';
+export type { LedgerReport, WriteTotals } from '../simulators/dependencies/ledger-report.ts';
+export type { SimulatorAddress, SimulatorEndpoints } from '../simulators/simulator-endpoints.ts';
 export {
   type SimulatorSuite,
   type SimulatorSuiteOptions,
@@ -27,6 +29,12 @@ export type { AgentAdapter } from './driver/agent-adapter.ts';
 export { agentTargets, startAgentTarget } from './driver/agent-targets.ts';
 export { executeRun, type RunRequest, type RunResult } from './driver/execute-run.ts';
 export { createHttpAgentAdapter } from './driver/http-agent-adapter.ts';
+export type { SimulatorsMode } from './driver/run-simulators.ts';
+export {
+  type SimulatorsProcess,
+  type SimulatorsProcessOptions,
+  startSimulatorsProcess,
+} from './driver/simulator-process.ts';
 export { CallstormError, isCallstormError } from './errors/callstorm-error.ts';
 export type { ErrorCode } from './errors/catalogue.ts';
 export { writeCompareReport } from './report/write-compare-report.ts';

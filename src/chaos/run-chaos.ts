@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
+import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { DependencyUrls } from '../driver/agent-targets.ts';
 import type { RunChaos } from '../driver/execute-run.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
@@ -17,14 +17,15 @@ export async function createRunChaos(options: {
   drill: Drill;
   runId: string;
   runDir: string;
-  suite: SimulatorSuite;
+  /** The run's simulators (in-process or in a child: chaos reaches them by URL only). */
+  simulators: SimulatorEndpoints;
   seed: number;
 }): Promise<RunChaos> {
-  const { drill, suite } = options;
+  const { drill, simulators } = options;
   const chaos = await ChaosOrchestrator.create({
     runId: options.runId,
     drill,
-    endpoints: suite.endpoints,
+    endpoints: simulators.endpoints,
     faultsLogPath: join(options.runDir, 'faults.jsonl'),
     toxiproxy: { seed: options.seed },
   });
@@ -37,7 +38,8 @@ export async function createRunChaos(options: {
   chaos.on('abort', (trigger) => {
     for (const listener of abortListeners) listener(trigger.reason);
   });
-  const url = (name: string) => chaos.endpointUrls[name] ?? suite.endpoints.find((e) => e.name === name)!.url;
+  const url = (name: string) =>
+    chaos.endpointUrls[name] ?? simulators.endpoints.find((e) => e.name === name)!.url;
   const stale = chaos.staleProxiesRemoved;
   const detail =
     chaos.mode === 'toxiproxy'
@@ -51,7 +53,7 @@ export async function createRunChaos(options: {
         asr: url('asr'),
         tts: url('tts'),
         crm: url('crm'),
-        llm: Object.values(suite.llm).map((e) => ({ name: e.name, url: url(e.name), region: e.region })),
+        llm: Object.values(simulators.llm).map((e) => ({ name: e.name, url: url(e.name), region: e.region })),
       };
     },
     start: (clock) => chaos.start(clock),

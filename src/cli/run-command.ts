@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadDrill } from '../chaos/drill-schema.ts';
 import { createRunChaos } from '../chaos/run-chaos.ts';
 import { executeRun } from '../driver/execute-run.ts';
+import { SIMULATORS_MODES, type SimulatorsMode } from '../driver/run-simulators.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { parseSeed } from './parse-options.ts';
 import { runAction } from './run-action.ts';
@@ -17,6 +18,7 @@ interface RunOptions {
   drill?: string;
   out?: string;
   latency: string;
+  simulators: string;
   progress: boolean;
 }
 
@@ -55,6 +57,11 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed of the calls and the simulators', '1')
     .option('--out <dir>', 'artefact folder (default reports/<run-id>)')
     .option('--latency <mode>', 'simulator latency: realistic | zero', 'realistic')
+    .option(
+      '--simulators <mode>',
+      'process: the simulators in a child process of their own; in-process: inside the driver (competes for its CPU)',
+      'process',
+    )
     .option('--no-progress', 'no live progress on stderr')
     .action(
       runAction(async (opts: RunOptions) => {
@@ -63,6 +70,13 @@ export function registerRun(program: Command): void {
             option: '--latency',
             reason: `"${opts.latency}"`,
             fix: 'use realistic or zero',
+          });
+        }
+        if (!(SIMULATORS_MODES as readonly string[]).includes(opts.simulators)) {
+          throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+            option: '--simulators',
+            reason: `"${opts.simulators}"`,
+            fix: `use ${SIMULATORS_MODES.join(' or ')}`,
           });
         }
         const drill = opts.drill ? loadDrill(opts.drill) : null;
@@ -83,6 +97,7 @@ export function registerRun(program: Command): void {
             ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
             ...(opts.out ? { out: opts.out } : {}),
             latency: opts.latency,
+            simulators: opts.simulators as SimulatorsMode,
             signal: controller.signal,
             ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
           });

@@ -11,6 +11,20 @@ interface SimulatorsOptions {
   window: string;
   seed: string;
   latency: string;
+  asrWordErrorFactor?: string;
+  exitWithStdin?: boolean;
+}
+
+function parseFactor(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+      option: '--asr-word-error-factor',
+      reason: `"${text}" is not a non-negative number`,
+      fix: 'pass e.g. --asr-word-error-factor 0.5 (the default; 0 = no word errors)',
+    });
+  }
+  return n;
 }
 
 export function registerSimulators(program: Command): void {
@@ -24,6 +38,30 @@ export function registerSimulators(program: Command): void {
     .option('--window <window>', 'window the calls come from (as given to generate/run)', 'month')
     .option('--seed <n>', 'run seed (as given to generate/run)', '1')
     .option('--latency <mode>', 'realistic | zero', 'realistic')
+    .option(
+      '--asr-word-error-factor <x>',
+      'multiplies the ASR word-error rate (default 0.5; 0 = the ASR never mishears)',
+    )
+    .option(
+      '--exit-with-stdin',
+      'stop when standard input closes, and leave SIGINT to the parent (how `callstorm run` ties its simulators to itself)',
+    )
+    .addHelpText(
+      'after',
+      `
+Calls are recognised by id (cs-<seed>-<index>): the simulators regenerate each call's plan from
+--vertical, --stage, --window and --seed, so give them the values the calls were generated with.
+
+Every simulator has a control API at its controlUrl (loopback clients only): health, counters,
+faults; the CRM's also has the write ledger and its reconciliation against the calls' plans:
+  GET  <crm controlUrl>/ledger                  every accepted write
+  POST <crm controlUrl>/ledger/reconcile-call   {"callId":"cs-42-7"} → that call's write totals
+  POST <crm controlUrl>/ledger/reconcile        {"callIds":[…]} → totals, lost, duplicate, unexpected
+See docs/simulators.md.
+
+Example:
+  callstorm simulators --vertical collections --stage scale --window peak-hour --seed 42`,
+    )
     .action(
       runAction(async (opts: SimulatorsOptions) => {
         if (opts.latency !== 'realistic' && opts.latency !== 'zero') {
@@ -35,7 +73,15 @@ export function registerSimulators(program: Command): void {
         }
         const scenario = loadScenario({ vertical: opts.vertical, stage: opts.stage });
         const seed = parseSeed(opts.seed);
-        const suite = await startSimulators({ scenario, seed, window: opts.window, latency: opts.latency });
+        const asrWordErrorFactor =
+          opts.asrWordErrorFactor === undefined ? undefined : parseFactor(opts.asrWordErrorFactor);
+        const suite = await startSimulators({
+          scenario,
+          seed,
+          window: opts.window,
+          latency: opts.latency,
+          ...(asrWordErrorFactor !== undefined ? { asrWordErrorFactor } : {}),
+        });
         const line = {
           seed,
           vertical: scenario.vertical.name,
@@ -56,8 +102,17 @@ export function registerSimulators(program: Command): void {
         process.stdout.write(`${JSON.stringify(line)}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
-          process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
+          if (opts.exitWithStdin) {
+            // The parent owns the lifetime: a Ctrl-C in a terminal reaches the whole process group,
+            // and the run still needs the simulators while it winds down (ledger.json).
+            process.on('SIGINT', () => {});
+            process.stdin.once('end', stop);
+            process.stdin.once('close', stop);
+            process.stdin.resume();
+          } else {
+            process.once('SIGINT', stop);
+          }
         });
         await suite.close();
         process.stderr.write('simulators stopped\n');

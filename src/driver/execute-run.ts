@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
+import type { LedgerReport } from '../../simulators/dependencies/ledger-report.ts';
+import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
+import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import {
@@ -17,6 +19,7 @@ import { type AgentTarget, type DependencyUrls, startAgentTarget } from './agent
 import { HumanQueue } from './human-queue.ts';
 import { type DriverSummary, OpenModelDriver } from './open-model-driver.ts';
 import { createRunClock, type RunClock } from './run-clock.ts';
+import { type RunSimulators, type SimulatorsMode, startRunSimulators } from './run-simulators.ts';
 
 const VERSION = '0.1.0';
 
@@ -25,7 +28,7 @@ export interface RunChaos {
   readonly drill: string | null;
   readonly network: RunManifest['network'];
   /** The URLs the agent should use for its dependencies (Toxiproxy proxies when there are any). */
-  dependencyUrls(suite: SimulatorSuite): DependencyUrls;
+  dependencyUrls(simulators: SimulatorEndpoints): DependencyUrls;
   start(clock: RunClock): void;
   observe(record: CallRecord): void;
   faultsDuring(fromMs: number, toMs: number): readonly string[];
@@ -39,12 +42,12 @@ export interface RunChaos {
   verdict(records: readonly CallRecord[]): unknown;
 }
 
-export function directDependencyUrls(suite: SimulatorSuite): DependencyUrls {
+export function directDependencyUrls(simulators: SimulatorEndpoints): DependencyUrls {
   return {
-    asr: suite.asr.url,
-    tts: suite.tts.url,
-    crm: suite.crm.url,
-    llm: Object.values(suite.llm).map((e) => ({ name: e.name, url: e.url, region: e.region })),
+    asr: simulators.asr.url,
+    tts: simulators.tts.url,
+    crm: simulators.crm.url,
+    llm: Object.values(simulators.llm).map((e) => ({ name: e.name, url: e.url, region: e.region })),
   };
 }
 
@@ -75,8 +78,22 @@ export interface RunRequest {
   /** Name of the drill (for the run id); the drill itself comes through `chaos`. */
   readonly drill?: string;
   readonly latency?: 'realistic' | 'zero';
-  /** Chaos for this run (a drill); default none. Built by the caller from `--drill`. */
-  readonly chaos?: (ctx: { runId: string; runDir: string; suite: SimulatorSuite }) => Promise<RunChaos>;
+  /**
+   * Where the simulators run: `process` (default) in a child of their own (`callstorm simulators`),
+   * so their CPU does not delay the driver; `in-process` in this process, their state readable
+   * through the `suite` the chaos factory receives.
+   */
+  readonly simulators?: SimulatorsMode;
+  /**
+   * Chaos for this run (a drill); default none. Built by the caller from `--drill`. `suite` is the
+   * in-process simulator suite (null when the simulators run in a child process).
+   */
+  readonly chaos?: (ctx: {
+    runId: string;
+    runDir: string;
+    simulators: SimulatorEndpoints;
+    suite: SimulatorSuite | null;
+  }) => Promise<RunChaos>;
   /** Stops the run early (Ctrl-C): callers hang up, rollbacks run, the manifest says interrupted. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
@@ -144,6 +161,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     },
     drill: null,
     agent: request.agent,
+    simulators: { mode: request.simulators ?? 'process', pid: null },
     network: noChaos.network,
     versions: { callstorm: VERSION, node: process.version },
     startedAt: new Date().toISOString(),
@@ -169,28 +187,33 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (request.signal?.aborted) onOuterAbort();
 
-  let suite: SimulatorSuite | null = null;
+  let sims: RunSimulators | null = null;
   let chaos: RunChaos = noChaos;
   let agent: AgentTarget | null = null;
   let summary: DriverSummary | null = null;
   let progressTimer: NodeJS.Timeout | null = null;
   const finishedIds = new Set<string>();
   try {
-    suite = await startSimulators({
+    sims = await startRunSimulators(request.simulators ?? 'process', {
       scenario,
+      vertical: request.vertical,
+      stage: request.stage,
       seed: request.seed,
       window: request.window,
       latency: request.latency ?? 'realistic',
     });
-    chaos = request.chaos ? await request.chaos({ runId, runDir: dir, suite }) : noChaos;
+    manifest = { ...manifest, simulators: { mode: sims.mode, pid: sims.pid } };
+    chaos = request.chaos
+      ? await request.chaos({ runId, runDir: dir, simulators: sims, suite: sims.suite })
+      : noChaos;
     manifest = { ...manifest, drill: chaos.drill, network: chaos.network };
     writeManifest(manifestPath, manifest);
     chaos.onAbort((why) => stop('aborted', `stop condition: ${why}`));
-    agent = await startAgentTarget(request.agent, { dependencies: chaos.dependencyUrls(suite), runDir: dir });
+    agent = await startAgentTarget(request.agent, { dependencies: chaos.dependencyUrls(sims), runDir: dir });
 
     const clock = createRunClock(request.speed, performance.now() + 250);
     const hq = scenario.stage.humanQueue;
-    const liveSuite = suite;
+    const liveSims = sims;
     const driver = new OpenModelDriver({
       runId,
       plans: generator.plans(),
@@ -204,13 +227,21 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
         seed: request.seed,
       }),
       hooks: {
-        writesOf: (plan: CallPlan) => liveSuite.crm.service.ledger.reconcileCall(plan),
+        writesOf: async (plan: CallPlan) => {
+          try {
+            return await liveSims.writesOf(plan);
+          } catch (error) {
+            // Without the ledger no call can be judged: stop rather than record guesses.
+            stop('failed', error instanceof Error ? error.message : String(error));
+            throw error;
+          }
+        },
         faultsDuring: (from, to) => chaos.faultsDuring(from, to),
       },
       signal: controller.signal,
     });
     driver.on('call-started', (plan) => {
-      liveSuite.groundTruth.register([plan]);
+      liveSims.callStarted(plan);
       recorder.count('call.started');
     });
     driver.on('call-finished', (record) => {
@@ -249,7 +280,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     request.signal?.removeEventListener('abort', onOuterAbort);
     await chaos.finish();
     let deadLetters: Record<string, number> | null = null;
-    if (agent?.deadLetters && suite) {
+    if (agent?.deadLetters && sims) {
       // Faults are gone: give the production agent's dead-letter queue its chance to land.
       try {
         const pendingBefore = await agent.deadLetters.pending();
@@ -263,9 +294,16 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
         deadLetters = null;
       }
     }
-    if (suite) writeLedger(join(dir, 'ledger.json'), suite, generator.plans(), finishedIds, deadLetters);
+    if (sims) {
+      try {
+        await writeLedger(join(dir, 'ledger.json'), sims, generator.plans(), finishedIds, deadLetters);
+      } catch (error) {
+        if (status === 'complete' || status === 'running') status = 'failed';
+        reason = `${reason ? `${reason}; ` : ''}ledger.json not written: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
     await agent?.close();
-    await suite?.close();
+    await sims?.close();
     recorder.close();
     if (chaos.drill) {
       try {
@@ -300,29 +338,24 @@ export function readCalls(path: string): CallRecord[] {
 }
 
 /** `ledger.json`: the CRM's writes reconciled against the calls that ran. */
-function writeLedger(
+async function writeLedger(
   path: string,
-  suite: SimulatorSuite,
+  sims: RunSimulators,
   plans: Iterable<CallPlan>,
   ran: ReadonlySet<string>,
   deadLetters: Record<string, number> | null,
-): void {
-  const ledger = suite.crm.service.ledger;
+): Promise<void> {
   function* ranPlans() {
     for (const p of plans) if (ran.has(p.id)) yield p;
   }
-  const r = ledger.reconcile(ranPlans());
+  const r: LedgerReport = await sims.ledgerReport(ranPlans());
   writeJsonAtomic(path, {
     schema: 'callstorm.ledger/v1',
     totals: r.totals,
-    ledgerSize: ledger.size,
+    ledgerSize: r.ledgerSize,
     deadLetters,
-    lost: r.writes
-      .filter((w) => w.status === 'lost')
-      .map((w) => ({ callId: w.callId, op: w.expected.op, args: w.expected.args })),
-    duplicate: r.writes
-      .filter((w) => w.status === 'duplicate')
-      .map((w) => ({ callId: w.callId, op: w.expected.op, count: w.count, args: w.expected.args })),
+    lost: r.lost,
+    duplicate: r.duplicate,
     unexpected: r.unexpected,
   });
 }

@@ -8,11 +8,20 @@ import type { HumanQueue } from './human-queue.ts';
 import { judgeCall } from './judge-call.ts';
 import type { RunClock } from './run-clock.ts';
 
+export interface CallWrites {
+  readonly expected: number;
+  readonly landed: number;
+  readonly lost: number;
+  readonly duplicate: number;
+  readonly unexpected: number;
+}
+
 export interface DriverHooks {
-  /** This call's writes from the CRM ledger (null: no ledger, writes not judged). */
-  writesOf(
-    plan: CallPlan,
-  ): { expected: number; landed: number; lost: number; duplicate: number; unexpected: number } | null;
+  /**
+   * This call's writes from the CRM ledger (null: no ledger, writes not judged); may answer later
+   * (a CRM in another process). A rejection drops the call's record (it counts as interrupted).
+   */
+  writesOf(plan: CallPlan): CallWrites | null | Promise<CallWrites | null>;
   /** Ids of faults active at any time in [fromMs, toMs] of scenario time. */
   faultsDuring(fromMs: number, toMs: number): readonly string[];
 }
@@ -188,7 +197,7 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
     }
     const endedAtMs = clock.scenarioAt(observation.endedWallMs);
     const humanQueueResult = observation.ending.by === 'agent-transfer' ? humanQueue.join(endedAtMs) : null;
-    const writes = hooks.writesOf(plan) ?? {
+    const writes = (await hooks.writesOf(plan)) ?? {
       expected: plan.expectedWrites.length,
       landed: 0,
       lost: 0,

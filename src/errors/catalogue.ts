@@ -65,6 +65,16 @@ export const catalogue = {
     message: 'no active fault "{id}" on simulator {simulator}',
     hint: 'GET /__callstorm/faults lists the active faults and their ids',
   },
+  CS_ERR_UNKNOWN_CALL: {
+    exit: 2,
+    message: 'unknown call id {ids}: {reason}',
+    hint: 'pass ids of calls in the window the simulators were started for (`cs-<seed>-<index>`, with the same --vertical, --stage, --window and --seed as the run); `callstorm generate` lists them',
+  },
+  CS_ERR_SIMULATORS_PROCESS: {
+    exit: 1,
+    message: 'the simulators process {reason}',
+    hint: "run `callstorm simulators {args}` on its own to see it start and fail; programmatic runs can pass `simulators: 'in-process'` (CLI: `callstorm run --simulators in-process`) to run them inside the run's process",
+  },
   CS_ERR_AGENT_CONFIG_INVALID: {
     exit: 2,
     message: 'invalid agent configuration:\n{issues}',

@@ -5,6 +5,7 @@ import { SLOT_MS } from '../../simulators/callers/rate-calendar.ts';
 import { loadDrill } from '../chaos/drill-schema.ts';
 import { createRunChaos } from '../chaos/run-chaos.ts';
 import { executeRun, type RunProgress, type RunResult } from '../driver/execute-run.ts';
+import type { SimulatorsMode } from '../driver/run-simulators.ts';
 import { writeCompareReport } from '../report/write-compare-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
@@ -102,6 +103,8 @@ export interface ReviewOptions {
   readonly onRunStart?: (run: ReviewRun, index: number, total: number) => void;
   readonly onRunEnd?: (run: ReviewRun, result: RunResult) => void;
   readonly onProgress?: (progress: RunProgress) => void;
+  /** Where each run's simulators run (default `process`: a child process per run). */
+  readonly simulators?: SimulatorsMode;
 }
 
 export interface ReviewVerdict {
@@ -144,6 +147,7 @@ export async function runPromotionReview(options: ReviewOptions): Promise<Review
       agent: run.agent,
       out: join(outDir, 'runs', run.label),
       ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
+      ...(options.simulators ? { simulators: options.simulators } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress, progressEveryMs: 5_000 } : {}),
     });

@@ -27,6 +27,11 @@ export interface RunManifest {
   };
   readonly drill: string | null;
   readonly agent: string;
+  /**
+   * Where the dependency simulators ran: in a child process (its pid) or in the run's own process.
+   * Absent in manifests written before callstorm 0.1.0 recorded it.
+   */
+  readonly simulators?: { readonly mode: 'process' | 'in-process'; readonly pid: number | null };
   /** How network faults were injected: a real Toxiproxy, emulated inside the simulators, or none needed. */
   readonly network: { readonly mode: 'toxiproxy' | 'emulated' | 'none'; readonly detail: string };
   readonly versions: { readonly callstorm: string; readonly node: string };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { callRecordSchema } from '../../src/telemetry/call-record.ts';
+import { processAlive } from '../helpers/process-alive.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/callstorm.js', import.meta.url));
@@ -107,17 +108,34 @@ test('a run killed with SIGKILL leaves valid JSONL and a manifest that says inco
   const until = Date.now() + 10_000;
   while (agentAlive() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
   expect(agentAlive()).toBe(false);
+  // Nor do the simulators it started in a child process (their pid is in the manifest).
+  expect(manifest.simulators.mode).toBe('process');
+  const simulatorsPid = manifest.simulators.pid as number;
+  expect(simulatorsPid).toBeGreaterThan(0);
+  while (processAlive(simulatorsPid) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  expect(processAlive(simulatorsPid)).toBe(false);
+});
+
+test('--simulators takes process or in-process', () => {
+  const r = runCli([...RUN, '--simulators', 'elsewhere']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('CS_ERR_BAD_ARGUMENT: bad value for --simulators: "elsewhere"');
+  expect(r.stderr).toContain('use process or in-process');
 });
 
 test('Ctrl-C stops the run: callers hang up, the manifest says interrupted, exit 130', async () => {
   const out = mkdtempSync(join(tmpdir(), 'callstorm-int-'));
-  const child = spawn(process.execPath, [BIN, ...RUN, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, signalled as a whole, as a terminal's Ctrl-C does.
+  const child = spawn(process.execPath, [BIN, ...RUN, '--out', out], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   child.stdout.on('data', (d) => {
     stdout += String(d);
   });
   await waitForCalls(out, 3, 60_000);
-  child.kill('SIGINT');
+  process.kill(-child.pid!, 'SIGINT');
   const [code] = (await once(child, 'exit')) as [number];
   expect(code).toBe(130);
   expect(stdout).toMatch(/^interrupted: /);
@@ -125,4 +143,8 @@ test('Ctrl-C stops the run: callers hang up, the manifest says interrupted, exit
   expect(manifest).toMatchObject({ status: 'interrupted', complete: false });
   expect(manifest.driver.stopped).toBe(true);
   expect(readCalls(out).length).toBe(manifest.counts['call.finished']);
+  // The simulators (in the same process group) outlived the Ctrl-C long enough to reconcile.
+  const ledger = JSON.parse(readFileSync(join(out, 'ledger.json'), 'utf8'));
+  expect(ledger.totals.expected).toBe(readCalls(out).reduce((a, c) => a + c.writes.expected, 0));
+  expect(manifest.reason).not.toContain('ledger.json not written');
 });

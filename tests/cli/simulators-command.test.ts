@@ -100,3 +100,44 @@ test('`callstorm simulators` serves a separate agent: URLs on one line, ground t
     expect(stderr).toContain('simulators stopped');
   }
 });
+
+test('`callstorm simulators --exit-with-stdin` stops when its stdin closes (how a run ties them to itself)', async () => {
+  const stage = fileURLToPath(new URL('../../scenarios/stages/pilot.yaml', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'simulators',
+      '--vertical',
+      'claims',
+      '--stage',
+      stage,
+      '--window',
+      'peak-hour',
+      '--exit-with-stdin',
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const line = JSON.parse(first) as Line & { stage: string };
+  expect(line.stage).toBe('pilot');
+  expect((await fetch(`${line.simulators.crm!.controlUrl}/health`)).status).toBe(200);
+  child.stdin.end();
+  const [code] = (await once(child, 'exit')) as [number];
+  expect(code).toBe(0);
+});
+
+test('`callstorm simulators --asr-word-error-factor` rejects what is not a non-negative number', async () => {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'simulators', '--vertical', 'claims', '--stage', 'pilot', '--asr-word-error-factor', '-1'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += String(d);
+  });
+  const [code] = (await once(child, 'exit')) as [number];
+  expect(code).toBe(2);
+  expect(stderr).toContain('bad value for --asr-word-error-factor: "-1" is not a non-negative number');
+});

@@ -4,7 +4,7 @@ import { createCallGenerator } from '../../simulators/callers/call-generator.ts'
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { createHttpAgentAdapter } from '../../src/driver/http-agent-adapter.ts';
 import { HumanQueue } from '../../src/driver/human-queue.ts';
-import { OpenModelDriver } from '../../src/driver/open-model-driver.ts';
+import { type DriverHooks, OpenModelDriver } from '../../src/driver/open-model-driver.ts';
 import { createRunClock } from '../../src/driver/run-clock.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import type { CallRecord } from '../../src/telemetry/call-record.ts';
@@ -21,7 +21,13 @@ function firstPlans(n: number, seed = 5): CallPlan[] {
   return out;
 }
 
-async function drive(plans: CallPlan[], url: string, speed: number, lateAfterMs?: number) {
+async function drive(
+  plans: CallPlan[],
+  url: string,
+  speed: number,
+  lateAfterMs?: number,
+  writesOf: DriverHooks['writesOf'] = () => null,
+) {
   const adapter = createHttpAgentAdapter({ url });
   const records: CallRecord[] = [];
   const driver = new OpenModelDriver({
@@ -35,7 +41,7 @@ async function drive(plans: CallPlan[], url: string, speed: number, lateAfterMs?
       meanPatienceMs: 120_000,
       seed: 1,
     }),
-    hooks: { writesOf: () => null, faultsDuring: () => [] },
+    hooks: { writesOf, faultsDuring: () => [] },
     signal: new AbortController().signal,
     ...(lateAfterMs === undefined ? {} : { lateAfterMs }),
   });
@@ -130,6 +136,25 @@ test('hanging up reaches the agent (a DELETE with no JSON content-type)', async 
     expect(agent.hangUps()).toBe(1);
   } finally {
     await adapter.close();
+    await agent.close();
+  }
+});
+
+test('a call is judged with the writes its hook answers later (a CRM in another process)', async () => {
+  const agent = await startNullAgent();
+  try {
+    const plans = firstPlans(6, 9);
+    const asked: string[] = [];
+    const { summary, records } = await drive(plans, agent.url, 2_000, undefined, async (plan) => {
+      asked.push(plan.id);
+      await new Promise((r) => setTimeout(r, 30));
+      return { expected: 3, landed: 1, lost: 1, duplicate: 1, unexpected: 2 };
+    });
+    expect(summary.finished).toBe(6);
+    expect(asked.sort()).toEqual(plans.map((p) => p.id).sort());
+    for (const r of records)
+      expect(r.writes).toMatchObject({ expected: 3, landed: 1, lost: 1, duplicate: 1, unexpected: 2 });
+  } finally {
     await agent.close();
   }
 });

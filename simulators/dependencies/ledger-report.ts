@@ -1,0 +1,44 @@
+import type { CallPlan } from '../callers/call-plan.ts';
+import type { LedgerEntry, Reconciliation, WriteLedger } from './write-ledger.ts';
+
+/** Expected, landed, lost, duplicate and unexpected writes: of one call or of a whole run. */
+export type WriteTotals = Reconciliation['totals'];
+
+/**
+ * A run's writes reconciled, in the shape `ledger.json` keeps: totals, the ledger's size, and the
+ * writes that went wrong (lost, duplicated, unexpected). The same whether the CRM simulator runs
+ * in the run's process or answers `POST /__callstorm/ledger/reconcile` from another.
+ */
+export interface LedgerReport {
+  readonly totals: WriteTotals;
+  /** Every write the CRM accepted during the run, reconciled or not. */
+  readonly ledgerSize: number;
+  readonly lost: readonly {
+    readonly callId: string;
+    readonly op: string;
+    readonly args: Readonly<Record<string, string>>;
+  }[];
+  readonly duplicate: readonly {
+    readonly callId: string;
+    readonly op: string;
+    readonly count: number;
+    readonly args: Readonly<Record<string, string>>;
+  }[];
+  readonly unexpected: readonly LedgerEntry[];
+}
+
+/** Reconciles the ledger against the plans of the calls that ran. */
+export function ledgerReport(ledger: WriteLedger, plans: Iterable<CallPlan>): LedgerReport {
+  const r = ledger.reconcile(plans);
+  return {
+    totals: r.totals,
+    ledgerSize: ledger.size,
+    lost: r.writes
+      .filter((w) => w.status === 'lost')
+      .map((w) => ({ callId: w.callId, op: w.expected.op, args: w.expected.args })),
+    duplicate: r.writes
+      .filter((w) => w.status === 'duplicate')
+      .map((w) => ({ callId: w.callId, op: w.expected.op, count: w.count, args: w.expected.args })),
+    unexpected: r.unexpected,
+  };
+}
