@@ -59,7 +59,7 @@ export function registerAgent(program: Command): void {
     .option('--log', 'log every request (pino JSON on stdout)')
     .option(
       '--exit-with-stdin',
-      'stop when standard input closes (how `callstorm run` ties the agent to itself)',
+      'stop when standard input closes, and leave SIGINT to the parent (how `callstorm run` ties the agent to itself)',
     )
     .addHelpText(
       'after',
@@ -84,19 +84,25 @@ export function registerAgent(program: Command): void {
           ...(opts.log ? { logger: true } : {}),
         };
         const agent = await startAgent(input as AgentConfigInput);
-        process.stdout.write(
-          `${JSON.stringify({ agent: agent.url, profile: agent.config.profile, llm: agent.config.llm.map((e) => `${e.name}@${e.region}`) })}\n`,
-        );
-        await new Promise<void>((resolve) => {
+        // Listening for the end before the URLs go out: a parent may signal as soon as it has them.
+        const stopped = new Promise<void>((resolve) => {
           const stop = () => resolve();
-          process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
           if (opts.exitWithStdin) {
+            // The parent owns the lifetime: a Ctrl-C in a terminal reaches the whole process group,
+            // and the run still needs the agent while it winds down (its dead-letter replay).
+            process.on('SIGINT', () => {});
             process.stdin.once('end', stop);
             process.stdin.once('close', stop);
             process.stdin.resume();
+          } else {
+            process.once('SIGINT', stop);
           }
         });
+        process.stdout.write(
+          `${JSON.stringify({ agent: agent.url, profile: agent.config.profile, llm: agent.config.llm.map((e) => `${e.name}@${e.region}`) })}\n`,
+        );
+        await stopped;
         await agent.close();
         return 0;
       }),

@@ -99,8 +99,8 @@ Example:
             ]),
           ),
         };
-        process.stdout.write(`${JSON.stringify(line)}\n`);
-        await new Promise<void>((resolve) => {
+        // Listening for the end before the URLs go out: a parent may signal as soon as it has them.
+        const stopped = new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGTERM', stop);
           if (opts.exitWithStdin) {
@@ -114,6 +114,8 @@ Example:
             process.once('SIGINT', stop);
           }
         });
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+        await stopped;
         await suite.close();
         process.stderr.write('simulators stopped\n');
         return 0;

@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { afterEach, expect, test, vi } from 'vitest';
 import { registerAgent } from '../../src/cli/agent-command.ts';
+import { BIN } from '../helpers/run-cli.ts';
 import { plansOf, simulatorsFor } from './agent-harness.ts';
 
 afterEach(() => {
@@ -69,6 +73,36 @@ test('callstorm agent --profile production serves the protocol until SIGINT', as
     await running;
     expect(process.exitCode).toBe(0);
   } finally {
+    await suite.close();
+  }
+});
+
+test('with --exit-with-stdin the agent outlives a Ctrl-C to its process group and ends when its stdin closes', async () => {
+  const suite = await simulatorsFor('collections', 3, plansOf('collections', { seed: 3, count: 1 }));
+  const llm = Object.values(suite.llm).flatMap((e) => ['--llm', `${e.name}=${e.url}@${e.region}`]);
+  // Its own process group, signalled as a whole, as a terminal's Ctrl-C does to a run and its children.
+  const child = spawn(
+    process.execPath,
+    [BIN, 'agent', '--profile', 'pilot', '--asr-url', suite.asr.url, '--tts-url', suite.tts.url].concat([
+      '--crm-url',
+      suite.crm.url,
+      ...llm,
+      '--exit-with-stdin',
+    ]),
+    { stdio: ['pipe', 'pipe', 'inherit'], detached: true },
+  );
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const { agent } = JSON.parse(line) as { agent: string };
+    process.kill(-child.pid!, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(child.exitCode).toBe(null);
+    expect((await fetch(`${agent}/health`)).status).toBe(200);
+    child.stdin.end(); // what the run's death does to the pipe
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
     await suite.close();
   }
 });
