@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { createCallGenerator, loadScenario, startSimulators } from '../src/index.ts';
+import { createCallGenerator, loadScenario, startSimulators, startSimulatorsProcess } from '../src/index.ts';
 
 test('the README programmatic example works: plans, simulators, a fault, reconciliation', async () => {
   const scenario = loadScenario({ vertical: 'claims', stage: 'scale' });
@@ -30,4 +30,29 @@ test('the README programmatic example works: plans, simulators, a fault, reconci
   } finally {
     await sims.close();
   }
+});
+
+test('the README programmatic example works: the same simulators in a child process, writes reconciled by call id', async () => {
+  const scenario = loadScenario({ vertical: 'claims', stage: 'scale' });
+  const generator = createCallGenerator(scenario, { seed: 7, window: 'peak-hour' });
+  const child = await startSimulatorsProcess({
+    vertical: 'claims',
+    stage: 'scale',
+    window: 'peak-hour',
+    seed: 7,
+    latency: 'zero',
+  });
+  try {
+    expect(child.pid).toBeGreaterThan(0);
+    const health = await fetch(`${child.llm['llm-primary-eu']!.url}/__callstorm/health`);
+    expect(health.status).toBe(200);
+    // Nobody wrote anything: every expected write of the window is lost, as in-process.
+    const childLedger = await child.reconcile(generator.plans());
+    const expectedWrites = [...generator.plans()].reduce((a, p) => a + p.expectedWrites.length, 0);
+    expect(childLedger.totals).toMatchObject({ expected: expectedWrites, lost: expectedWrites, landed: 0 });
+    expect(childLedger.lost.length).toBe(expectedWrites);
+  } finally {
+    await child.close();
+  }
+  expect(() => process.kill(child.pid, 0)).toThrow();
 });
