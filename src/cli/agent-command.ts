@@ -3,6 +3,7 @@ import { type AgentConfigInput, agentConfigFromEnv, parseLlmEndpoint } from '../
 import { startAgent } from '../../agent/start-agent.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { runAction } from './run-action.ts';
+import { stopSignal } from './stop-signal.ts';
 
 interface AgentOptions {
   profile?: string;
@@ -84,21 +85,7 @@ export function registerAgent(program: Command): void {
           ...(opts.log ? { logger: true } : {}),
         };
         const agent = await startAgent(input as AgentConfigInput);
-        // Listening for the end before the URLs go out: a parent may signal as soon as it has them.
-        const stopped = new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGTERM', stop);
-          if (opts.exitWithStdin) {
-            // The parent owns the lifetime: a Ctrl-C in a terminal reaches the whole process group,
-            // and the run still needs the agent while it winds down (its dead-letter replay).
-            process.on('SIGINT', () => {});
-            process.stdin.once('end', stop);
-            process.stdin.once('close', stop);
-            process.stdin.resume();
-          } else {
-            process.once('SIGINT', stop);
-          }
-        });
+        const stopped = stopSignal({ exitWithStdin: opts.exitWithStdin });
         process.stdout.write(
           `${JSON.stringify({ agent: agent.url, profile: agent.config.profile, llm: agent.config.llm.map((e) => `${e.name}@${e.region}`) })}\n`,
         );

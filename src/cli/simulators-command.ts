@@ -4,6 +4,7 @@ import { CallstormError } from '../errors/callstorm-error.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { parseSeed } from './parse-options.ts';
 import { runAction } from './run-action.ts';
+import { stopSignal } from './stop-signal.ts';
 
 interface SimulatorsOptions {
   vertical: string;
@@ -99,21 +100,7 @@ Example:
             ]),
           ),
         };
-        // Listening for the end before the URLs go out: a parent may signal as soon as it has them.
-        const stopped = new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGTERM', stop);
-          if (opts.exitWithStdin) {
-            // The parent owns the lifetime: a Ctrl-C in a terminal reaches the whole process group,
-            // and the run still needs the simulators while it winds down (ledger.json).
-            process.on('SIGINT', () => {});
-            process.stdin.once('end', stop);
-            process.stdin.once('close', stop);
-            process.stdin.resume();
-          } else {
-            process.once('SIGINT', stop);
-          }
-        });
+        const stopped = stopSignal({ exitWithStdin: opts.exitWithStdin });
         process.stdout.write(`${JSON.stringify(line)}\n`);
         await stopped;
         await suite.close();
