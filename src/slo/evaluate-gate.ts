@@ -77,36 +77,38 @@ function drillWords(v: DrillVerdict): string {
 
 function integrityReasons(gate: Gate, e: RunEvaluation): GateReason[] {
   const i = e.integrity;
+  // One reason per rule the gate turns on: it holds when nothing of its kind was counted.
+  const rule = (subject: string, count: number, detail: string): GateReason => ({
+    kind: 'integrity',
+    name: `${subject.replaceAll('-', ' ')} in ${e.runId}`,
+    runId: e.runId,
+    subject,
+    passed: count === 0,
+    detail,
+  });
   const out: GateReason[] = [];
   if (gate.integrity.noDuplicateWrites) {
-    out.push({
-      kind: 'integrity',
-      name: `no duplicate writes in ${e.runId}`,
-      runId: e.runId,
-      subject: 'no-duplicate-writes',
-      passed: i.duplicate === 0,
-      detail: `${i.duplicate} of ${i.expectedWrites} expected writes landed more than once`,
-    });
+    out.push(
+      rule(
+        'no-duplicate-writes',
+        i.duplicate,
+        `${i.duplicate} of ${i.expectedWrites} expected writes landed more than once`,
+      ),
+    );
   }
   if (gate.integrity.noLostWrites) {
-    out.push({
-      kind: 'integrity',
-      name: `no lost writes in ${e.runId}`,
-      runId: e.runId,
-      subject: 'no-lost-writes',
-      passed: i.lost === 0,
-      detail: `${i.lost} writes of calls the agent ended as done never landed`,
-    });
+    out.push(
+      rule('no-lost-writes', i.lost, `${i.lost} writes of calls the agent ended as done never landed`),
+    );
   }
   if (gate.integrity.noResidencyViolations) {
-    out.push({
-      kind: 'integrity',
-      name: `no residency violations in ${e.runId}`,
-      runId: e.runId,
-      subject: 'no-residency-violations',
-      passed: i.residencyViolations === 0,
-      detail: `${i.residencyViolations} of ${e.calls} calls sent caller data to a region not permitted for them`,
-    });
+    out.push(
+      rule(
+        'no-residency-violations',
+        i.residencyViolations,
+        `${i.residencyViolations} of ${e.calls} calls sent caller data to a region not permitted for them`,
+      ),
+    );
   }
   return out;
 }
