@@ -1,0 +1,45 @@
+/**
+ * The one abortable wait. Two flavours, because callers want two things from an abort:
+ * - `sleep` never rejects: a simulator that stops waiting when its client goes away, a loop that
+ *   checks `signal.aborted` itself. It resolves `true` when the full time passed, `false` when
+ *   the signal cut it short (or was already aborted).
+ * - `sleepOrThrow` rejects with `signal.reason`: a caller whose work must stop at the abort.
+ * A non-positive or non-finite `ms` does not wait at all (still reporting an aborted signal).
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  if (!(ms > 0) || !Number.isFinite(ms)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Waits `ms`; rejects with the signal's reason if it aborts first (or already has). */
+export function sleepOrThrow(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (!(ms > 0) || !Number.isFinite(ms)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Waits until `performance.now()` reaches `wallMs`; rejects on abort like `sleepOrThrow`. */
+export function sleepUntil(wallMs: number, signal?: AbortSignal): Promise<void> {
+  return sleepOrThrow(wallMs - performance.now(), signal);
+}
