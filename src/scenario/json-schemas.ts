@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { drillSchema } from '../chaos/drill-schema.ts';
+import { protocolSchemaSources } from '../protocol/protocol-json-schemas.ts';
 import { gateSchema } from '../slo/gate-schema.ts';
 import { sliDocumentSchema, sloDocumentSchema } from '../slo/openslo-schema.ts';
 import { priceListSchema } from '../slo/price-list.ts';
@@ -17,6 +18,8 @@ export const schemaSources = {
   slo: z.union([sloDocumentSchema, sliDocumentSchema]),
   gate: gateSchema,
   'price-list': priceListSchema,
+  /** The HTTP agent protocol v1 messages, for agents in other languages (docs/agent-protocol.md). */
+  ...protocolSchemaSources,
 } as const;
 
 /** JSON Schema text for each kind, as checked into `schemas/<kind>.schema.json`. */
