@@ -9,6 +9,11 @@ export const catalogue = {
     message: 'cannot read {path}: {reason}',
     hint: 'check the path; scenario files live under scenarios/ (try `callstorm validate scenarios/stages/pilot.yaml`)',
   },
+  CS_ERR_INPUT_FILE: {
+    exit: 2,
+    message: 'cannot use {path} as {what}: {reason}',
+    hint: 'pass a regular file of at most {max} (not a pipe, a device or a directory)',
+  },
   CS_ERR_YAML_SYNTAX: {
     exit: 2,
     message: '{path}: YAML syntax error: {reason}',

@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { deepFreeze } from './deep-freeze.ts';
+import { readInputFile } from './read-input-file.ts';
+
+/** Aliases a YAML file may expand (the shipped files use none; billion-laughs files use millions). */
+export const MAX_YAML_ALIASES = 100;
+/** Keys a YAML file may hold in all (the shipped files hold < 2,000). */
+export const MAX_YAML_KEYS = 200_000;
 
 /** Turns a zod issue path into `stage.population.dialects` / `vertical.flows[2].turns`. */
 export function formatPath(root: string, path: readonly PropertyKey[]): string {
@@ -51,29 +56,76 @@ export function validate<S extends z.ZodType>(
   return deepFreeze(result.data);
 }
 
-/** Reads and parses a YAML file; syntax errors carry line and column. */
+/** Reads and parses a YAML file (bounded: see readInputFile); syntax errors carry line and column. */
 export function readYaml(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
-    throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path, reason });
-  }
-  return parseYaml(text, path);
+  return parseYaml(readInputFile(path, 'a YAML file').toString('utf8'), path);
 }
 
+function syntaxError(source: string, reason: string): CallstormError {
+  return new CallstormError('CS_ERR_YAML_SYNTAX', { path: source, reason });
+}
+
+/**
+ * Parses YAML with limits a hostile file cannot get past: at most MAX_YAML_ALIASES alias
+ * expansions and MAX_YAML_KEYS keys, nesting bounded by the stack, and a duplicate-key check that
+ * is linear in the number of keys (the yaml library's own is quadratic).
+ */
 export function parseYaml(text: string, source: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
+  } catch (error) {
+    throw syntaxError(source, deepOrMessage(error));
+  }
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-    throw new CallstormError('CS_ERR_YAML_SYNTAX', {
-      path: source,
-      reason: `${where}${first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
-    });
+    throw syntaxError(
+      source,
+      `${where}${first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
   }
-  return doc.toJS();
+  let keys = 0;
+  let problem: string | null = null;
+  try {
+    visit(doc, {
+      Map(_, map) {
+        if (!isMap(map)) return;
+        const seen = new Set<string>();
+        for (const pair of map.items) {
+          keys++;
+          const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key ?? null);
+          if (seen.has(key)) {
+            const at = isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]) : null;
+            problem = `${at ? `line ${at.line}, column ${at.col}: ` : ''}map keys must be unique ("${key}" appears twice)`;
+            return visit.BREAK;
+          }
+          seen.add(key);
+        }
+        if (keys > MAX_YAML_KEYS) {
+          problem = `more than ${MAX_YAML_KEYS} keys`;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+  } catch (error) {
+    throw syntaxError(source, deepOrMessage(error));
+  }
+  if (problem) throw syntaxError(source, problem);
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/alias/i.test(message))
+      throw syntaxError(source, `aliases expand too far (more than ${MAX_YAML_ALIASES} expansions)`);
+    throw syntaxError(source, deepOrMessage(error));
+  }
+}
+
+function deepOrMessage(error: unknown): string {
+  if (error instanceof RangeError) return 'nested too deeply';
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }

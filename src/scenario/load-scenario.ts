@@ -59,11 +59,12 @@ export function loadDocument(
   const data = readYaml(path);
   const kind =
     data && typeof data === 'object' && 'kind' in data ? String((data as { kind: unknown }).kind) : undefined;
-  if (kind && kind in KINDS) {
+  if (kind !== undefined && Object.hasOwn(KINDS, kind)) {
     const k = KINDS[kind as keyof typeof KINDS];
     return { kind, value: validate(k.schema, data, k.root, path) };
   }
-  if (kind && kind in extraKinds) return { kind, value: extraKinds[kind]!(data, path) };
+  if (kind !== undefined && Object.hasOwn(extraKinds, kind))
+    return { kind, value: extraKinds[kind]!(data, path) };
   const valid = [...Object.keys(KINDS), ...Object.keys(extraKinds)].join(', ');
   throw new CallstormError('CS_ERR_SCENARIO_INVALID', {
     path,
