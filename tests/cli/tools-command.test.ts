@@ -6,7 +6,7 @@ import { agentTools } from '../../agent/agent-tools.ts';
 import { toolsDocument } from '../../src/cli/tools-command.ts';
 import { crmOperations } from '../../src/scenario/crm-operations.ts';
 import { loadVertical } from '../../src/scenario/load-scenario.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { ROOT, runCli } from '../helpers/run-cli.ts';
 
 const names = (tools: { type: string; function?: { name: string } }[]) =>
   tools.map((t) => (t.type === 'function' ? t.function!.name : t.type));
@@ -32,6 +32,13 @@ describe('callstorm tools', () => {
       names(agentTools()).filter((n) => used.has(n) || doc.control.includes(n)),
     );
     expect(doc.vertical).toBe('collections');
+  });
+
+  test('examples/python-agent/tools.json is current (regenerate: callstorm tools --out examples/python-agent/tools.json)', () => {
+    const committed: unknown = JSON.parse(
+      readFileSync(join(ROOT, 'examples/python-agent/tools.json'), 'utf8'),
+    );
+    expect(committed).toEqual(JSON.parse(JSON.stringify(toolsDocument())));
   });
 
   test('the CLI writes the document to --out, prints the bare OpenAI array with --format openai, refuses a bad format', () => {
