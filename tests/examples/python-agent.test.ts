@@ -75,6 +75,9 @@ describeWithVenv('the Python example agent (examples/python-agent)', () => {
         }
       });
       agent.on('exit', (code) => reject(new Error(`the agent exited (${code}):\n${log}`)));
+      agent.on('error', (e) =>
+        reject(new Error(`cannot start ${PYTHON} (run scripts/setup-python.sh): ${e.message}`)),
+      );
     });
   });
 
