@@ -11,6 +11,7 @@ import { registerReview } from './review-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerShowcase } from './showcase-command.ts';
 import { registerSimulators } from './simulators-command.ts';
+import { registerTools } from './tools-command.ts';
 import { registerValidate } from './validate-command.ts';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerShowcase(program);
   registerExport(program);
   registerIngest(program);
+  registerTools(program);
   return program;
 }
 
