@@ -38,21 +38,23 @@ export class FaultActions {
       if (ctx.stopped()) return;
       if (state.unsupported) {
         state.status = 'skipped';
-        this.#entry('skipped', state, f.at, { error: state.unsupported });
+        this.#entry('skipped', state, f.at, ctx.now(), { error: state.unsupported });
         return;
       }
       const started = performance.now();
       try {
         const detail = await ctx.applier.apply(f, state.emulated, ctx.timeoutMs, ctx.speed());
+        const at = ctx.now();
         state.status = 'active';
-        state.appliedAtMs = ctx.now();
-        this.#entry('applied', state, f.at, { detail, ...this.#timing(f.at, started) });
+        state.appliedAtMs = at;
+        this.#entry('applied', state, f.at, at, { detail, ...this.#timing(f.at, at, started) });
       } catch (error) {
+        const at = ctx.now();
         state.status = 'failed';
-        this.#entry('failed', state, f.at, {
+        this.#entry('failed', state, f.at, at, {
           error: describeError(error),
           detail: { action: 'apply' },
-          ...this.#timing(f.at, started),
+          ...this.#timing(f.at, at, started),
         });
       }
     });
@@ -65,18 +67,21 @@ export class FaultActions {
     state.op = state.op.then(async () => {
       if (state.status !== 'active') return;
       const started = performance.now();
-      const timing = () => (by === 'timeline' ? this.#timing(end, started) : this.#took(started));
+      const timing = (at: number) =>
+        by === 'timeline' ? this.#timing(end, at, started) : this.#took(started);
       try {
         const detail = await this.#ctx.applier.remove(f, timeoutMs);
+        const at = this.#ctx.now();
         state.status = 'removed';
-        state.removedAtMs = this.#ctx.now();
+        state.removedAtMs = at;
         state.removedBy = by;
-        this.#entry('removed', state, end, { detail: { ...detail, by }, ...timing() });
+        this.#entry('removed', state, end, at, { detail: { ...detail, by }, ...timing(at) });
       } catch (error) {
-        this.#entry('failed', state, end, {
+        const at = this.#ctx.now();
+        this.#entry('failed', state, end, at, {
           error: describeError(error),
           detail: { action: 'remove', by },
-          ...timing(),
+          ...timing(at),
         });
       }
     });
@@ -84,8 +89,8 @@ export class FaultActions {
   }
 
   /** Lag against the plan (scenario and wall ms) and the request's own wall time. */
-  #timing(plannedMs: number, started: number) {
-    const lagScenarioMs = Math.max(0, this.#ctx.now() - plannedMs);
+  #timing(plannedMs: number, atMs: number, started: number) {
+    const lagScenarioMs = Math.max(0, atMs - plannedMs);
     return { lagScenarioMs, lagWallMs: wallLag(lagScenarioMs, this.#ctx.speed()), ...this.#took(started) };
   }
 
@@ -97,6 +102,7 @@ export class FaultActions {
     event: 'applied' | 'removed' | 'failed' | 'skipped',
     state: FaultState,
     plannedMs: number,
+    scenarioMs: number,
     extra: Partial<FaultEventEntry>,
   ): void {
     const f = state.fault;
@@ -106,7 +112,7 @@ export class FaultActions {
       target: f.target,
       via: state.via,
       type: f.network?.toxic ?? f.simulator?.type ?? null,
-      scenarioMs: this.#ctx.now(),
+      scenarioMs,
       plannedMs,
       ...extra,
     });
