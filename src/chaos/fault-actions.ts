@@ -67,8 +67,9 @@ export class FaultActions {
     state.op = state.op.then(async () => {
       if (state.status !== 'active') return;
       const started = performance.now();
+      // A rollback after the planned end comes late too; one before it is early, not late.
       const timing = (at: number) =>
-        by === 'timeline' ? this.#timing(end, at, started) : this.#took(started);
+        by === 'timeline' || at > end ? this.#timing(end, at, started) : this.#took(started);
       try {
         const detail = await this.#ctx.applier.remove(f, timeoutMs);
         const at = this.#ctx.now();

@@ -33,7 +33,8 @@ export interface FaultLogEntry {
   readonly error?: string;
   /**
    * How late against `plannedMs` it happened, in scenario ms and in wall ms (scenario ÷ speed):
-   * on `applied`, `removed` and `failed` lines the timeline caused (not on rollback removals).
+   * on `applied`, `removed` and `failed` lines the timeline caused, and on a rollback's removal
+   * after the planned end (one before it is early, not late).
    */
   readonly lagScenarioMs?: number;
   readonly lagWallMs?: number;
