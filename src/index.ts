@@ -25,6 +25,7 @@ export {
 } from '../simulators/start-simulators.ts';
 export { type Drill, loadDrill } from './chaos/drill-schema.ts';
 export { createRunChaos } from './chaos/run-chaos.ts';
+export { toxicRegistry } from './chaos/toxics/toxic-registry.ts';
 export type { AgentAdapter } from './driver/agent-adapter.ts';
 export { agentTargets, startAgentTarget } from './driver/agent-targets.ts';
 export { executeRun, type RunRequest, type RunResult } from './driver/execute-run.ts';

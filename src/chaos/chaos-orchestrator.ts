@@ -1,29 +1,29 @@
 import { EventEmitter } from 'node:events';
 import type { RunClock } from '../driver/run-clock.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
-import {
-  createDependencyProxies,
-  type DependencyProxies,
-  removeStaleProxies,
-  withTimeout,
-} from './dependency-proxies.ts';
-import type { Drill, DrillFault, RollbackAction } from './drill-schema.ts';
+import { DEFAULT_ROLLBACKS, type RollbackReport, rollbackFaults } from './chaos-rollback.ts';
+import { createDependencyProxies, type DependencyProxies } from './dependency-proxies.ts';
+import type { Drill } from './drill-schema.ts';
+import { FaultActions, type FaultEventEntry } from './fault-actions.ts';
 import { type ChaosEndpoint, checkDrillTargets, FaultApplier } from './fault-applier.ts';
-import { FaultLog, type FaultLogEntry, type FaultVia } from './fault-log.ts';
-import { type EmulatedFault, emulateNetworkFault } from './network-emulation.ts';
+import { type FaultLagSummary, LATE_FAULT_AFTER_WALL_MS, summarizeFaultLag } from './fault-lag.ts';
+import { FaultLog, type FaultLogEntry } from './fault-log.ts';
+import { type EmulationNote, FaultStates, type FaultWindow } from './fault-states.ts';
+import { FaultTimeline } from './fault-timeline.ts';
+import { RunLease } from './run-lease.ts';
+import { removeStaleProxies } from './stale-proxies.ts';
 import { StopConditionMonitor, type StopTrigger } from './stop-condition-monitor.ts';
 import { ToxicSwitchboard } from './toxic-switchboard.ts';
 import {
-  describeError,
   type ProvisionOptions,
   provisionToxiproxy,
   type ToxiproxyProvision,
 } from './toxiproxy-provisioner.ts';
 
-export type { ChaosEndpoint };
+export type { ChaosEndpoint, EmulationNote, FaultWindow, RollbackReport };
 
 export interface ChaosOrchestratorOptions {
-  /** Proxy names and fault log lines carry it; parallel runs sharing a Toxiproxy must differ. */
+  /** Proxy names and fault log lines carry it; a second live run with the same id is refused. */
   readonly runId: string;
   /** Without a drill: proxies only, no faults. */
   readonly drill?: Drill | null;
@@ -39,48 +39,18 @@ export interface ChaosOrchestratorOptions {
 }
 
 export interface ChaosEvents {
-  /** Every line written to faults.jsonl. */
+  /** Every line written to faults.jsonl (count `applied` and `removed` for the run's counters). */
   fault: [entry: FaultLogEntry];
   /** A stop condition fired; the orchestrator has started rolling back. Stop the driver. */
   abort: [trigger: StopTrigger];
 }
 
-export interface EmulationNote {
-  readonly faultId: string;
-  readonly toxic: string;
-  /** The simulator fault that stands in (`network-outage refuse`), or null when none can. */
-  readonly as: string | null;
-  readonly note: string;
+interface Provisioned {
+  readonly provision: ToxiproxyProvision;
+  readonly lease: RunLease | null;
+  readonly proxies: DependencyProxies | null;
+  readonly stale: readonly string[];
 }
-
-export interface RollbackReport {
-  readonly complete: boolean;
-  /** What may still be active (empty when complete). */
-  readonly leftovers: readonly string[];
-}
-
-export interface FaultWindow {
-  readonly id: string;
-  readonly target: string;
-  readonly via: FaultVia;
-  readonly status: 'pending' | 'active' | 'removed' | 'failed' | 'skipped';
-  readonly plannedAtMs: number;
-  readonly plannedEndMs: number;
-  readonly appliedAtMs: number | null;
-  readonly removedAtMs: number | null;
-}
-
-interface FaultState extends Omit<FaultWindow, 'id' | 'target' | 'plannedAtMs' | 'plannedEndMs'> {
-  readonly fault: DrillFault;
-  readonly emulated: EmulatedFault | null;
-  readonly unsupported: string | null;
-  status: FaultWindow['status'];
-  appliedAtMs: number | null;
-  removedAtMs: number | null;
-  op: Promise<void>;
-}
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Runs a drill's timeline against a run's simulators: network faults on Toxiproxy proxies in
@@ -101,16 +71,17 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
   readonly proxies: DependencyProxies | null;
   /** Proxies of killed runs found on a shared Toxiproxy at start and deleted (with their toxics). */
   readonly staleProxiesRemoved: readonly string[];
+  readonly #lease: RunLease | null;
   readonly #applier: FaultApplier;
   readonly #log: FaultLog;
-  readonly #states: FaultState[];
+  readonly #states: FaultStates;
+  readonly #actions: FaultActions;
   readonly #monitor: StopConditionMonitor;
   readonly #switchboard: ToxicSwitchboard | null;
   readonly #timeoutMs: number;
   readonly #rollbackTimeoutMs: number;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  #clock: RunClock | null = null;
-  #stopped = false;
+  #timeline: FaultTimeline | null = null;
+  #stoppedAtMs: number | null = null;
   #rollback: Promise<RollbackReport> | null = null;
   #finish: Promise<RollbackReport> | null = null;
 
@@ -119,40 +90,37 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
     checkDrillTargets(options.drill ?? null, options.endpoints);
     const timeoutMs = options.requestTimeoutMs ?? 3000;
     const provision = await provisionToxiproxy(options.toxiproxy);
-    let proxies: DependencyProxies | null = null;
-    let stale: string[] = [];
+    const client = provision.client;
+    if (!client) return new ChaosOrchestrator(options, { provision, lease: null, proxies: null, stale: [] });
+    let lease: RunLease | null = null;
     try {
-      // A shared server may hold what a killed run left; a server callstorm just started holds nothing.
-      if (provision.client && provision.mode === 'external') {
-        stale = await removeStaleProxies(provision.client, timeoutMs).catch(() => []);
-      }
-      if (provision.client) {
-        proxies = await createDependencyProxies(
-          provision.client,
-          options.endpoints,
-          options.runId,
-          timeoutMs,
-        );
-      }
+      const swept: string[] = [];
+      const sweep = async () => {
+        swept.push(...(await removeStaleProxies(client, timeoutMs).catch(() => [])));
+      };
+      // The lease comes first: from now on, every other run sees that this run's proxies are live.
+      lease = await RunLease.acquire(client, options.runId, timeoutMs, sweep);
+      // A shared server may hold what killed runs left; a server callstorm just started holds nothing.
+      if (provision.mode === 'external') await sweep();
+      const proxies = await createDependencyProxies(client, options.endpoints, options.runId, timeoutMs);
+      const stale = [...new Set([...swept, ...proxies.replaced])].sort();
+      return new ChaosOrchestrator(options, { provision, lease, proxies, stale });
     } catch (error) {
+      await lease?.release(timeoutMs);
       await provision.stop();
       throw error;
     }
-    return new ChaosOrchestrator(options, provision, proxies, stale);
   }
 
-  private constructor(
-    options: ChaosOrchestratorOptions,
-    provision: ToxiproxyProvision,
-    proxies: DependencyProxies | null,
-    stale: readonly string[],
-  ) {
+  private constructor(options: ChaosOrchestratorOptions, p: Provisioned) {
     super();
-    this.staleProxiesRemoved = stale;
+    const { provision, proxies } = p;
+    this.staleProxiesRemoved = p.stale;
     this.runId = options.runId;
     this.drill = options.drill ?? null;
     this.toxiproxy = provision;
     this.proxies = proxies;
+    this.#lease = p.lease;
     this.mode = proxies ? 'toxiproxy' : 'emulated';
     this.#timeoutMs = options.requestTimeoutMs ?? 3000;
     this.#rollbackTimeoutMs = options.rollbackTimeoutMs ?? 1500;
@@ -163,56 +131,35 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
     this.#applier = new FaultApplier(options.endpoints, this.#switchboard, () => provision.gone);
     this.#log = new FaultLog(options.faultsLogPath ?? null);
     this.#monitor = new StopConditionMonitor(this.drill?.stopConditions ?? []);
-    const emulation: EmulationNote[] = [];
-    this.#states = (this.drill?.method ?? []).map((fault) => {
-      let emulated: EmulatedFault | null = null;
-      let unsupported: string | null = null;
-      if (fault.network && !proxies) {
-        const e = emulateNetworkFault(fault.network);
-        if ('emulated' in e) emulated = e.emulated;
-        else unsupported = e.unsupported;
-        emulation.push({
-          faultId: fault.id,
-          toxic: fault.network.toxic,
-          as: emulated
-            ? `${emulated.type}${emulated.type === 'network-outage' ? ` ${emulated.params['mode']}` : ''}`
-            : null,
-          note: emulated?.note ?? unsupported ?? '',
-        });
-      }
-      const via: FaultVia = fault.simulator ? 'simulator' : proxies ? 'toxiproxy' : 'emulated';
-      return {
-        fault,
-        via,
-        emulated,
-        unsupported,
-        status: 'pending',
-        appliedAtMs: null,
-        removedAtMs: null,
-        op: Promise.resolve(),
-      };
+    this.#states = new FaultStates(this.drill?.method ?? [], proxies !== null);
+    this.emulation = this.#states.emulation;
+    this.#actions = new FaultActions({
+      applier: this.#applier,
+      append: (entry) => this.#append(entry),
+      now: () => this.#now(),
+      speed: () => this.#timeline?.clock.speed ?? 1,
+      stopped: () => this.#stoppedAtMs !== null,
+      timeoutMs: this.#timeoutMs,
     });
-    this.emulation = emulation;
   }
 
   /** Schedules every fault's apply and remove at its scenario time on `clock`. */
   start(clock: RunClock): void {
-    if (this.#clock) throw new Error('ChaosOrchestrator.start() was already called');
-    this.#clock = clock;
-    if (this.#stopped) return;
-    for (const state of this.#states) {
-      this.#at(state.fault.at, () => this.#apply(state));
-      this.#at(
-        state.fault.at + state.fault.duration,
-        () => void this.#remove(state, this.#timeoutMs, 'timeline'),
-      );
+    if (this.#timeline) throw new Error('ChaosOrchestrator.start() was already called');
+    const timeline = new FaultTimeline(clock);
+    this.#timeline = timeline;
+    if (this.#stoppedAtMs !== null) return;
+    for (const state of this.#states.all) {
+      const { at, duration } = state.fault;
+      timeline.at(at, () => void this.#actions.apply(state));
+      timeline.at(at + duration, () => void this.#actions.remove(state, this.#timeoutMs, 'timeline'));
     }
   }
 
   /** Feeds a finished call to the stop conditions; an exceeded one emits `abort` and rolls back. */
   observe(record: CallRecord): void {
     const trigger = this.#monitor.observe(record);
-    if (!trigger || this.#stopped) return;
+    if (!trigger || this.#stoppedAtMs !== null) return;
     this.#append({ event: 'abort', scenarioMs: trigger.scenarioMs, detail: { ...trigger } });
     this.emit('abort', trigger);
     void this.rollback();
@@ -228,55 +175,74 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
   }
 
   /** Ids of the faults active at a scenario instant (default: now): what a call record's `faults` lists. */
-  activeFaultIds(scenarioMs = this.#clock?.now() ?? 0): string[] {
+  activeFaultIds(scenarioMs = this.#timeline?.clock.now() ?? 0): string[] {
     return this.faultIdsBetween(scenarioMs, scenarioMs);
   }
 
   /** Ids of the faults active at any time in [fromMs, toMs] of scenario time. */
   faultIdsBetween(fromMs: number, toMs: number): string[] {
-    return this.faultWindows()
-      .filter((w) => w.status !== 'failed' && w.status !== 'skipped')
-      .filter((w) => w.plannedAtMs <= toMs && fromMs < (w.removedAtMs ?? w.plannedEndMs))
-      .map((w) => w.id);
+    return this.#states.idsBetween(fromMs, toMs);
   }
 
   faultWindows(): FaultWindow[] {
-    return this.#states.map((s) => ({
-      id: s.fault.id,
-      target: s.fault.target,
-      via: s.via,
-      status: s.status,
-      plannedAtMs: s.fault.at,
-      plannedEndMs: s.fault.at + s.fault.duration,
-      appliedAtMs: s.appliedAtMs,
-      removedAtMs: s.removedAtMs,
-    }));
+    return this.#states.windows();
+  }
+
+  /**
+   * How late against the timeline each fault was applied and removed, so far (or up to the
+   * rollback): the worst lag and the faults later than `lateAfterWallMs` wall ms.
+   */
+  applyLag(lateAfterWallMs = LATE_FAULT_AFTER_WALL_MS): FaultLagSummary {
+    const speed = this.#timeline?.clock.speed ?? 1;
+    const cutoff = this.#timeline ? (this.#stoppedAtMs ?? this.#now()) : 0;
+    return summarizeFaultLag(this.#states.all, speed, cutoff, lateAfterWallMs);
   }
 
   /** What may still be active right now (for a rollback that gives up). */
   leftovers(): string[] {
-    const faults = this.#states
-      .filter((s) => s.status === 'active')
-      .map((s) => `fault ${s.fault.id} on ${s.fault.target}`);
     const proxies = this.toxiproxy.gone
       ? []
       : [...(this.proxies?.byEndpoint.values() ?? [])].map((p) => `proxy ${p.proxyName}`);
-    return [...faults, ...proxies];
+    const lease = this.#lease?.held && !this.toxiproxy.gone ? [`proxy ${this.#lease.proxyName}`] : [];
+    return [...this.#states.stillActive(), ...proxies, ...lease];
   }
 
   /** Cancels the timeline and removes every fault (the drill's and, per `rollbacks`, any other). */
   rollback(): Promise<RollbackReport> {
-    this.#rollback ??= this.#doRollback();
+    this.#rollback ??= (async () => {
+      this.#stoppedAtMs = this.#now();
+      this.#timeline?.cancel();
+      const rollbacks = this.drill?.rollbacks ?? DEFAULT_ROLLBACKS;
+      const report = await rollbackFaults({
+        states: this.#states,
+        actions: this.#actions,
+        applier: this.#applier,
+        switchboard: this.#switchboard,
+        rollbacks,
+        toxiproxyGone: this.toxiproxy.gone,
+        timeoutMs: this.#rollbackTimeoutMs,
+      });
+      this.#append({
+        event: 'rollback',
+        scenarioMs: this.#now(),
+        detail: { step: 'faults', actions: rollbacks, ...report },
+      });
+      return report;
+    })();
     return this.#rollback;
   }
 
-  /** Rollback, then deletes the proxies and stops a Toxiproxy it started. Idempotent. */
+  /** Rollback, then deletes the proxies and the lease, and stops a Toxiproxy it started. Idempotent. */
   finish(): Promise<RollbackReport> {
     this.#finish ??= (async () => {
       const report = await this.rollback();
       const leftovers = [...report.leftovers];
       if (this.proxies && !this.toxiproxy.gone)
         leftovers.push(...(await this.proxies.remove(this.#rollbackTimeoutMs)));
+      // The lease goes last, and only once the proxies are gone: until then they are live.
+      if (this.#lease && !this.toxiproxy.gone && (this.proxies?.byEndpoint.size ?? 0) === 0)
+        leftovers.push(...(await this.#lease.release(this.#rollbackTimeoutMs)));
+      else this.#lease?.close();
       await this.toxiproxy.stop();
       this.#append({
         event: 'rollback',
@@ -289,132 +255,11 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
     return this.#finish;
   }
 
-  async #doRollback(): Promise<RollbackReport> {
-    this.#stopped = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    const t = this.#rollbackTimeoutMs;
-    await Promise.all(
-      this.#states.map((s) =>
-        withTimeout(this.#remove(s, t, 'rollback'), t * 2, `remove ${s.fault.id}`).catch(() => {}),
-      ),
-    );
-    const leftovers = this.#states
-      .filter((s) => s.status === 'active')
-      .map((s) => `fault ${s.fault.id} on ${s.fault.target}`);
-    const actions: readonly RollbackAction[] = this.drill?.rollbacks ?? [
-      'clear-simulator-faults',
-      'reset-proxies',
-    ];
-    if (actions.includes('reset-proxies') && this.#switchboard && !this.toxiproxy.gone) {
-      leftovers.push(...(await this.#switchboard.reset(t)));
-    }
-    if (actions.includes('clear-simulator-faults')) {
-      await Promise.all(
-        this.#applier.endpoints.map((e) =>
-          this.#applier
-            .control(e.name, t)
-            .clearFaults()
-            .catch((error) => {
-              leftovers.push(`simulator faults on ${e.name} (${describeError(error)})`);
-            }),
-        ),
-      );
-    }
-    this.#append({
-      event: 'rollback',
-      scenarioMs: this.#now(),
-      detail: { step: 'faults', actions, complete: leftovers.length === 0, leftovers },
-    });
-    return { complete: leftovers.length === 0, leftovers };
-  }
-
-  #apply(state: FaultState): void {
-    const f = state.fault;
-    state.op = state.op.then(async () => {
-      if (this.#stopped) return;
-      if (state.unsupported) {
-        state.status = 'skipped';
-        this.#faultEntry('skipped', state, f.at, { error: state.unsupported });
-        return;
-      }
-      try {
-        const detail = await this.#applier.apply(f, state.emulated, this.#timeoutMs, this.#clock?.speed ?? 1);
-        state.status = 'active';
-        state.appliedAtMs = this.#now();
-        this.#faultEntry('applied', state, f.at, { detail });
-      } catch (error) {
-        state.status = 'failed';
-        this.#faultEntry('failed', state, f.at, { error: describeError(error), detail: { action: 'apply' } });
-      }
-    });
-  }
-
-  #remove(state: FaultState, timeoutMs: number, by: 'timeline' | 'rollback'): Promise<void> {
-    const f = state.fault;
-    state.op = state.op.then(async () => {
-      if (state.status !== 'active') return;
-      try {
-        const detail = await this.#applier.remove(f, timeoutMs);
-        state.status = 'removed';
-        state.removedAtMs = this.#now();
-        this.#faultEntry('removed', state, f.at + f.duration, { detail: { ...detail, by } });
-      } catch (error) {
-        this.#faultEntry('failed', state, f.at + f.duration, {
-          error: describeError(error),
-          detail: { action: 'remove', by },
-        });
-      }
-    });
-    return state.op;
-  }
-
-  /** Runs `fn` at a scenario instant (timers unref'd: the run's lifetime belongs to the driver). */
-  #at(scenarioMs: number, fn: () => void): void {
-    const clock = this.#clock!;
-    const arm = () => {
-      const wait = Math.max(0, clock.wallUntil(scenarioMs));
-      const timer = setTimeout(
-        () => {
-          this.#timers.delete(timer);
-          if (wait > MAX_TIMER_MS) arm();
-          else fn();
-        },
-        Math.min(wait, MAX_TIMER_MS),
-      );
-      timer.unref();
-      this.#timers.add(timer);
-    };
-    arm();
-  }
-
   #now(): number {
-    return Math.max(0, Math.round(this.#clock?.now() ?? 0));
+    return Math.max(0, Math.round(this.#timeline?.clock.now() ?? 0));
   }
 
-  #faultEntry(
-    event: 'applied' | 'removed' | 'failed' | 'skipped',
-    state: FaultState,
-    plannedMs: number,
-    extra: { detail?: Record<string, unknown>; error?: string },
-  ): void {
-    const f = state.fault;
-    this.#append({
-      event,
-      faultId: f.id,
-      target: f.target,
-      via: state.via,
-      type: f.network?.toxic ?? f.simulator?.type ?? null,
-      scenarioMs: this.#now(),
-      plannedMs,
-      ...extra,
-    });
-  }
-
-  #append(
-    entry: Partial<Omit<FaultLogEntry, 'schema' | 'runId' | 'drill'>> &
-      Pick<FaultLogEntry, 'event' | 'scenarioMs'>,
-  ): void {
+  #append(entry: FaultEventEntry): void {
     const full = this.#log.append({
       runId: this.runId,
       drill: this.drill?.name ?? null,

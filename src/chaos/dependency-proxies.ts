@@ -1,7 +1,8 @@
-import { connect } from 'node:net';
 import type { Toxiproxy, Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { requireLoopbackUrl } from './loopback-url.ts';
+import { leaseNameFor, proxyNameFor } from './proxy-names.ts';
+import { judgeProxy, listProxies } from './stale-proxies.ts';
 
 /** One Toxiproxy proxy in front of one simulator endpoint. */
 export interface DependencyProxy {
@@ -25,17 +26,11 @@ export interface DependencyProxies {
   get(endpoint: string): DependencyProxy;
   /** Deletes every proxy (their toxics go with them). Returns the names it could not delete. */
   remove(timeoutMs?: number): Promise<string[]>;
+  /** Proxies of dead runs that had this run's names, deleted to make way. */
+  readonly replaced: readonly string[];
 }
 
-/** Toxiproxy names travel in URL paths: keep them to safe characters. */
-export function proxyNameFor(runId: string, endpoint: string): string {
-  return `callstorm-${runId}-${endpoint}`.replace(/[^A-Za-z0-9_.-]/g, '_');
-}
-
-/** The prefix every proxy of a run shares (to find leftovers of that run). */
-export function proxyPrefixFor(runId: string): string {
-  return proxyNameFor(runId, '');
-}
+export { proxyNameFor, proxyPrefixFor } from './proxy-names.ts';
 
 /** Rejects after `ms` (the client has no timeouts of its own). */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -50,6 +45,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 /**
  * Creates one proxy per simulator endpoint, listening on a free loopback port chosen by
  * Toxiproxy (`127.0.0.1:0`), named after the run so parallel runs sharing a server don't collide.
+ * A proxy of that name that is already there is replaced only when it is provably dead (see
+ * `judgeProxy`); else creation stops with CS_ERR_TOXIPROXY_IN_USE and touches nothing of it.
+ * Take the run's lease (run-lease.ts) first.
  */
 export async function createDependencyProxies(
   client: Toxiproxy,
@@ -58,6 +56,7 @@ export async function createDependencyProxies(
   timeoutMs = 5000,
 ): Promise<DependencyProxies> {
   const byEndpoint = new Map<string, DependencyProxy>();
+  const replaced: string[] = [];
   const remove = async (ms = timeoutMs): Promise<string[]> => {
     const left: string[] = [];
     await Promise.all(
@@ -81,13 +80,9 @@ export async function createDependencyProxies(
       let proxy: ToxiproxyProxy;
       try {
         proxy = await withTimeout(client.createProxy(body), timeoutMs, `create proxy ${proxyName}`);
-      } catch {
-        // A leftover of an earlier run with the same id: replace it.
-        await withTimeout(
-          client.get(proxyName).then((old) => old.remove()),
-          timeoutMs,
-          `replace proxy ${proxyName}`,
-        );
+      } catch (error) {
+        if (!(await replaceIfDead(client, proxyName, runId, timeoutMs, error))) throw error;
+        replaced.push(proxyName);
         proxy = await withTimeout(client.createProxy(body), timeoutMs, `create proxy ${proxyName}`);
       }
       const url = new URL(endpoint.url);
@@ -121,7 +116,37 @@ export async function createDependencyProxies(
     }
     return p;
   };
-  return { byEndpoint, get, urlFor: (endpoint) => get(endpoint).url, remove };
+  return { byEndpoint, get, urlFor: (endpoint) => get(endpoint).url, remove, replaced };
+}
+
+/**
+ * After a failed create: false when no proxy of that name exists (the failure was something
+ * else); true when one existed, was provably dead and is deleted; else CS_ERR_TOXIPROXY_IN_USE.
+ */
+async function replaceIfDead(
+  client: Toxiproxy,
+  name: string,
+  runId: string,
+  timeoutMs: number,
+  cause: unknown,
+): Promise<boolean> {
+  const all = await listProxies(client, timeoutMs);
+  if (!Object.hasOwn(all, name)) return false;
+  // This run's own lease covers the name, but says nothing of who made the proxy already there.
+  const judged = await judgeProxy(name, all, Math.min(timeoutMs, 1000), { ignoreLease: leaseNameFor(runId) });
+  if (judged.liveness !== 'dead') {
+    throw new CallstormError(
+      'CS_ERR_TOXIPROXY_IN_USE',
+      { url: client.host, name, reason: judged.why },
+      { cause },
+    );
+  }
+  const res = await fetch(`${client.host}/proxies/${encodeURIComponent(name)}`, {
+    method: 'DELETE',
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`DELETE /proxies/${name} answered ${res.status}`);
+  return true;
 }
 
 async function isGone(client: Toxiproxy, name: string, ms: number): Promise<boolean> {
@@ -131,49 +156,4 @@ async function isGone(client: Toxiproxy, name: string, ms: number): Promise<bool
   } catch {
     return false;
   }
-}
-
-/**
- * Deletes what runs killed without clean-up (SIGKILL, a power cut) left on a shared Toxiproxy:
- * proxies named `callstorm-…` whose upstream, a loopback port of that run's simulators, refuses
- * connections. A live run's simulators listen until its proxies are gone, so runs sharing the
- * server are left alone; a proxy whose upstream cannot be judged (a timeout, not loopback) stays.
- * The proxies' toxics go with them. Returns the names it deleted.
- */
-export async function removeStaleProxies(client: Toxiproxy, timeoutMs = 3000): Promise<string[]> {
-  const res = await fetch(`${client.host}/proxies`, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!res.ok) throw new Error(`GET /proxies answered ${res.status}`);
-  const all = (await res.json()) as Record<string, { upstream?: string }>;
-  const removed: string[] = [];
-  await Promise.all(
-    Object.entries(all).map(async ([name, proxy]) => {
-      if (!name.startsWith('callstorm-') || !proxy.upstream) return;
-      if ((await probe(proxy.upstream, Math.min(timeoutMs, 1000))) !== 'refused') return;
-      const del = await fetch(`${client.host}/proxies/${encodeURIComponent(name)}`, {
-        method: 'DELETE',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (del.ok || del.status === 404) removed.push(name);
-    }),
-  );
-  return removed.sort();
-}
-
-/** Whether a loopback `host:port` accepts a TCP connection; `unknown` for anything else. */
-function probe(upstream: string, timeoutMs: number): Promise<'open' | 'refused' | 'unknown'> {
-  const m = /^(127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(upstream);
-  if (!m) return Promise.resolve('unknown');
-  const host = m[1] === '[::1]' ? '::1' : m[1]!;
-  return new Promise((resolve) => {
-    const socket = connect({ host, port: Number(m[2]) });
-    const done = (result: 'open' | 'refused' | 'unknown') => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(timeoutMs, () => done('unknown'));
-    socket.once('connect', () => done('open'));
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      done(error.code === 'ECONNREFUSED' ? 'refused' : 'unknown'),
-    );
-  });
 }

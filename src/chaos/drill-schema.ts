@@ -6,6 +6,7 @@ import { resolveScenarioFile } from '../scenario/scenario-files.ts';
 import { identifier, probability } from '../scenario/schema-helpers.ts';
 import { CALL_OUTCOMES } from '../telemetry/call-record.ts';
 import { scenarioDuration } from './scenario-duration.ts';
+import { networkFaultSchema } from './toxics/toxic-registry.ts';
 
 /**
  * A drill: a chaos experiment in Chaos Toolkit's shape (steady-state hypothesis, method,
@@ -16,63 +17,14 @@ import { scenarioDuration } from './scenario-duration.ts';
 
 const faultId = identifier.max(64, 'a fault id is at most 64 characters');
 const name = z.string().min(1);
-const nonNegativeInt = z.number().int().min(0);
-const toxicity = probability.default(1);
-const stream = z.enum(['upstream', 'downstream']).default('downstream');
 
-/** Toxiproxy toxics, with the attributes Toxiproxy's README documents for each. */
-export const networkFaultSchema = z.discriminatedUnion('toxic', [
-  z.strictObject({
-    toxic: z.literal('latency'),
-    attributes: z.strictObject({ latency: nonNegativeInt, jitter: nonNegativeInt.default(0) }),
-    toxicity,
-    stream,
-  }),
-  z.strictObject({
-    toxic: z.literal('timeout'),
-    attributes: z.strictObject({ timeout: nonNegativeInt }),
-    toxicity,
-    stream,
-  }),
-  z.strictObject({
-    toxic: z.literal('reset_peer'),
-    attributes: z.strictObject({ timeout: nonNegativeInt.default(0) }).prefault({}),
-    toxicity,
-    stream,
-  }),
-  z.strictObject({
-    toxic: z.literal('bandwidth'),
-    attributes: z.strictObject({ rate: nonNegativeInt }),
-    toxicity,
-    stream,
-  }),
-  z.strictObject({
-    toxic: z.literal('slicer'),
-    attributes: z
-      .strictObject({
-        average_size: z.number().int().positive(),
-        size_variation: nonNegativeInt.default(0),
-        delay: nonNegativeInt.default(0),
-      })
-      .refine((a) => a.size_variation < a.average_size, {
-        message: 'size_variation must be smaller than average_size',
-        path: ['size_variation'],
-      }),
-    toxicity,
-    stream,
-  }),
-  z.strictObject({
-    toxic: z.literal('limit_data'),
-    attributes: z.strictObject({ bytes: z.number().int().positive() }),
-    toxicity,
-    stream,
-  }),
-  /** Not a toxic in Toxiproxy: the proxy is disabled (connections refused) for the duration. */
-  z.strictObject({ toxic: z.literal('down'), attributes: z.strictObject({}).default({}) }),
-]);
-export type NetworkFault = z.infer<typeof networkFaultSchema>;
-export type ToxicName = NetworkFault['toxic'];
-export const TOXIC_NAMES = networkFaultSchema.options.map((o) => o.shape.toxic.value) as ToxicName[];
+// The `network:` of a fault is one of the toxics in src/chaos/toxics/ (one file each).
+export {
+  type NetworkFault,
+  networkFaultSchema,
+  TOXIC_NAMES,
+  type ToxicName,
+} from './toxics/toxic-registry.ts';
 
 const simulatorFaultTypes = Object.keys(faultRegistry);
 

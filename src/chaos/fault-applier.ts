@@ -1,9 +1,11 @@
+import type { z } from 'zod';
 import { faultRegistry } from '../../simulators/dependencies/faults/fault-registry.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
+import { type ScaledParam, toWallTime } from '../scenario/speed-scaling.ts';
 import type { Drill, DrillFault } from './drill-schema.ts';
-import type { EmulatedFault } from './network-emulation.ts';
 import { type ControlFaultSpec, SimulatorControlClient } from './simulator-control-client.ts';
 import type { ToxicSwitchboard } from './toxic-switchboard.ts';
+import type { EmulatedFault } from './toxics/toxic-type.ts';
 
 /** A simulator endpoint as `startSimulators` describes it (only what chaos needs). */
 export interface ChaosEndpoint {
@@ -40,13 +42,14 @@ export class FaultApplier {
     speed = 1,
   ): Promise<Record<string, unknown>> {
     if (fault.network && this.#switchboard)
-      return this.#switchboard.apply(fault.id, fault.target, fault.network);
-    const spec = inWallTime(controlSpec(fault, emulated), speed);
+      return this.#switchboard.apply(fault.id, fault.target, fault.network, speed);
+    const { spec, scaled } = scaleForSpeed(controlSpec(fault, emulated), speed);
     const client = this.control(fault.target, timeoutMs);
     await client.putFault(fault.id, spec);
     return {
       controlUrl: client.controlUrl,
       spec,
+      ...(Object.keys(scaled).length > 0 ? { speed, scaled } : {}),
       ...(emulated ? { emulates: fault.network?.toxic, note: emulated.note } : {}),
     };
   }
@@ -71,16 +74,29 @@ export class FaultApplier {
 }
 
 /**
- * A drill states rates in scenario time ("the CRM takes 5 requests a second"); the simulators
- * count real seconds. At `--speed` N the scenario's traffic arrives N times faster in wall time,
- * so a rate limit admits N times more per wall second. Latencies stay as they are: agent and
- * dependency latencies are real at any speed.
+ * A drill states its faults in scenario time; the simulators count real seconds. Converts the
+ * parameters the fault type declares in `scalesWithSpeed` (rate-limit's `rps`: per scenario
+ * second, so N times as many per wall second at `--speed` N); the rest — latencies above all —
+ * are real time at any speed and stay as they are.
  */
 export function inWallTime(spec: ControlFaultSpec, speed: number): ControlFaultSpec {
-  if (spec.type !== 'rate-limit' || speed === 1) return spec;
-  const params = spec.params as Record<string, unknown> | undefined;
-  if (typeof params?.rps !== 'number') return spec;
-  return { ...spec, params: { ...params, rps: params.rps * speed } };
+  return scaleForSpeed(spec, speed).spec;
+}
+
+function scaleForSpeed(
+  spec: ControlFaultSpec,
+  speed: number,
+): { spec: ControlFaultSpec; scaled: Record<string, ScaledParam> } {
+  const type = Object.hasOwn(faultRegistry, spec.type)
+    ? faultRegistry[spec.type as keyof typeof faultRegistry]
+    : undefined;
+  const scaling = type?.scalesWithSpeed as Record<string, 'rate' | 'duration'> | undefined;
+  if (!type || !scaling || Object.keys(scaling).length === 0 || speed === 1) return { spec, scaled: {} };
+  // Defaults stated in scenario time scale too: take them from the type's schema.
+  const parsed = (type.params as z.ZodType).safeParse(spec.params);
+  const defaults = parsed.success ? (parsed.data as Record<string, unknown>) : {};
+  const { params, scaled } = toWallTime(spec.params, scaling, speed, defaults);
+  return { spec: { ...spec, params }, scaled };
 }
 
 function controlSpec(fault: DrillFault, emulated: EmulatedFault | null): ControlFaultSpec {

@@ -31,6 +31,15 @@ export interface FaultLogEntry {
   readonly at: string;
   readonly detail?: Readonly<Record<string, unknown>>;
   readonly error?: string;
+  /**
+   * How late against `plannedMs` it happened, in scenario ms and in wall ms (scenario ÷ speed):
+   * on `applied`, `removed` and `failed` lines the timeline caused, and on a rollback's removal
+   * after the planned end (one before it is early, not late).
+   */
+  readonly lagScenarioMs?: number;
+  readonly lagWallMs?: number;
+  /** Wall ms the request to Toxiproxy or the simulator took (part of the lag). */
+  readonly requestWallMs?: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import { ChaosOrchestrator } from './chaos-orchestrator.ts';
 import type { Drill } from './drill-schema.ts';
 import { drillVerdict } from './drill-verdict.ts';
 import { installRollbackGuard } from './rollback-guard.ts';
+import type { ProvisionOptions } from './toxiproxy-provisioner.ts';
 
 /**
  * A drill as `callstorm run` uses it: Toxiproxy (or emulation) in front of every simulator, the
@@ -20,6 +21,8 @@ export async function createRunChaos(options: {
   /** The run's simulators (in-process or in a child: chaos reaches them by URL only). */
   simulators: SimulatorEndpoints;
   seed: number;
+  /** Where Toxiproxy comes from; default TOXIPROXY_URL, else `.tools/toxiproxy-server`, else emulated. */
+  toxiproxy?: Omit<ProvisionOptions, 'seed'>;
 }): Promise<RunChaos> {
   const { drill, simulators } = options;
   const chaos = await ChaosOrchestrator.create({
@@ -27,7 +30,7 @@ export async function createRunChaos(options: {
     drill,
     endpoints: simulators.endpoints,
     faultsLogPath: join(options.runDir, 'faults.jsonl'),
-    toxiproxy: { seed: options.seed },
+    toxiproxy: { ...options.toxiproxy, seed: options.seed },
   });
   const guard = installRollbackGuard({
     rollback: () => chaos.finish(),
@@ -68,5 +71,9 @@ export async function createRunChaos(options: {
       guard.dispose();
     },
     verdict: (records: readonly CallRecord[]) => drillVerdict(drill, records, chaos.log),
+    onFault: (listener) => {
+      chaos.on('fault', listener);
+    },
+    applyLag: () => chaos.applyLag(),
   };
 }

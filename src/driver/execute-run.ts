@@ -5,6 +5,8 @@ import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import type { LedgerReport } from '../../simulators/dependencies/ledger-report.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
+import { type FaultLagSummary, NO_FAULT_LAG } from '../chaos/fault-lag.ts';
+import type { FaultLogEntry } from '../chaos/fault-log.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import {
@@ -40,6 +42,10 @@ export interface RunChaos {
   finish(): Promise<void>;
   /** The drill's verdict over the run's calls, written as drill.json (null without a drill). */
   verdict(records: readonly CallRecord[]): unknown;
+  /** Every faults.jsonl line as it is written: count `applied` / `removed` for `fault.*` counters. */
+  onFault(listener: (entry: FaultLogEntry) => void): void;
+  /** How late against the drill's timeline faults were applied and removed (harness health). */
+  applyLag(): FaultLagSummary;
 }
 
 export function directDependencyUrls(simulators: SimulatorEndpoints): DependencyUrls {
@@ -62,6 +68,8 @@ export const noChaos: RunChaos = {
   onAbort() {},
   async finish() {},
   verdict: () => null,
+  onFault() {},
+  applyLag: () => NO_FAULT_LAG,
 };
 
 export interface RunRequest {

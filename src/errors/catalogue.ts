@@ -95,6 +95,12 @@ export const catalogue = {
     message: 'cannot use Toxiproxy at {url}: {reason}',
     hint: 'start it (`.tools/toxiproxy-server -host 127.0.0.1 -port 8474`), fix or unset TOXIPROXY_URL, or run `npm run setup:toxiproxy` so callstorm starts its own',
   },
+  CS_ERR_TOXIPROXY_IN_USE: {
+    exit: 2,
+    message:
+      'Toxiproxy at {url} already has a proxy {name}, and it may belong to a run that is still going: {reason}',
+    hint: 'callstorm never replaces a proxy it cannot prove dead. Wait for that run to end, or, if no such run is going, delete the proxy: `curl -X DELETE {url}/proxies/{name}`',
+  },
   CS_ERR_ROLLBACK_INCOMPLETE: {
     exit: 1,
     message: 'rollback gave up after {ms} ms: {reason}',

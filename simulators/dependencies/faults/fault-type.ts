@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SpeedScaling } from '../../../src/scenario/speed-scaling.ts';
 import type { Random } from '../../seeded-random.ts';
 import type { FaultEffects, RequestContext, SimulatorKind } from './fault-effects.ts';
 
@@ -21,6 +22,12 @@ export interface FaultType<P = unknown, S = undefined> {
   readonly appliesTo: readonly SimulatorKind[];
   /** Validates and defaults the fault's attributes. */
   readonly params: z.ZodType<P>;
+  /**
+   * Which parameters a drill states in scenario time, and so scale with `--speed` when the chaos
+   * orchestrator sets the fault (`{ rps: 'rate' }`: per scenario second). Absent or `{}`: none —
+   * latencies are real time at any speed. The control API takes wall-time values as they are.
+   */
+  readonly scalesWithSpeed?: SpeedScaling<P>;
   /** State that lives as long as the fault is active (e.g. a token bucket). */
   initState?(params: P, clock: Clock): S;
   /** Adds this fault's effect on one request to `effects`. */

@@ -10,6 +10,8 @@ export const latency = defineFault({
     ms: z.number().min(0).max(600_000),
     jitter: z.number().min(0).max(600_000).default(0),
   }),
+  // ms and jitter are real time: a dependency is as slow at any --speed.
+  scalesWithSpeed: {},
   apply(params, _ctx, effects, rng) {
     const jitter = params.jitter > 0 ? (rng() * 2 - 1) * params.jitter : 0;
     effects.addedLatencyMs += Math.max(0, params.ms + jitter);

@@ -7,6 +7,8 @@ export const llmSlowFirstToken = defineFault({
   description: 'Delays the first token of LLM answers',
   appliesTo: ['llm'],
   params: z.strictObject({ ms: z.number().min(0).max(600_000) }),
+  // ms is real time: a slow model is as slow at any --speed.
+  scalesWithSpeed: {},
   apply(params, _ctx, effects) {
     effects.llm.firstTokenDelayMs += params.ms;
   },

@@ -10,5 +10,8 @@ export const noop = defineFault({
   description: 'Does nothing; counts the requests it would have touched',
   appliesTo: ALL_SIMULATORS,
   params: z.strictObject({}),
+  // Name here each parameter a drill states in scenario time: `{ rps: 'rate' }` (per scenario
+  // second) or `{ holdMs: 'duration' }` (scenario ms). Latencies are real time and do not scale.
+  scalesWithSpeed: {},
   apply() {},
 });

@@ -14,6 +14,9 @@ export const rateLimit = defineFault({
     rps: z.number().positive().max(100_000),
     burst: z.int().min(1).max(100_000).optional(),
   }),
+  // A drill's rps is per scenario second: at --speed N the scenario's traffic arrives N times
+  // faster, so the bucket refills N times faster in wall time. burst is a count, not a rate.
+  scalesWithSpeed: { rps: 'rate' },
   initState(params, clock) {
     return new TokenBucket({
       ratePerSecond: params.rps,
