@@ -7,7 +7,7 @@ import { createCallGenerator } from '../../simulators/callers/call-generator.ts'
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
 import type { GroundTruth } from '../../simulators/dependencies/ground-truth.ts';
-import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
+import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import {
   CALL_HEADER,
   CALLS_PATH,

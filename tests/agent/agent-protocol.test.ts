@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningAgent } from '../../agent/start-agent.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
-import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
+import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import {
   CALLS_PATH,
   callPath,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
+import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import type { TurnResponse } from '../../src/protocol/agent-protocol.ts';
 import { driveAll, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
 

@@ -1,21 +1,21 @@
 import type { RequestHandler } from 'msw';
-import { createAsrHandlers } from '../mocks/asr-handlers.ts';
-import { crmControl, crmHandlers } from '../mocks/crm-handlers.ts';
-import { createLlmHandlers } from '../mocks/llm-handlers.ts';
-import { type SimulatorControl, type SimulatorHost, startSimulatorHost } from '../mocks/simulator-host.ts';
-import { createTtsHandlers } from '../mocks/tts-handlers.ts';
-import type { Scenario } from '../src/scenario/compose-scenario.ts';
-import { createCallGenerator } from './callers/call-generator.ts';
-import type { CallPlan } from './callers/call-plan.ts';
-import { AsrRecogniser } from './dependencies/asr-recogniser.ts';
-import { CrmService } from './dependencies/crm-service.ts';
-import type { SimulatorKind } from './dependencies/faults/fault-effects.ts';
-import { FaultSet } from './dependencies/faults/fault-set.ts';
-import { GroundTruth, type PlanResolver } from './dependencies/ground-truth.ts';
-import { LlmConversationModel } from './dependencies/llm-conversation-model.ts';
-import { LoadLatency } from './dependencies/load-latency.ts';
-import { TtsSynthesiser } from './dependencies/tts-synthesiser.ts';
-import type { SimulatorAddress, SimulatorEndpoints } from './simulator-endpoints.ts';
+import { createAsrHandlers } from '../../mocks/asr-handlers.ts';
+import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
+import { createLlmHandlers } from '../../mocks/llm-handlers.ts';
+import { type SimulatorControl, type SimulatorHost, startSimulatorHost } from '../../mocks/simulator-host.ts';
+import { createTtsHandlers } from '../../mocks/tts-handlers.ts';
+import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
+import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import { AsrRecogniser } from '../../simulators/dependencies/asr-recogniser.ts';
+import { CrmService } from '../../simulators/dependencies/crm-service.ts';
+import type { SimulatorKind } from '../../simulators/dependencies/faults/fault-effects.ts';
+import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
+import { GroundTruth, type PlanResolver } from '../../simulators/dependencies/ground-truth.ts';
+import { LlmConversationModel } from '../../simulators/dependencies/llm-conversation-model.ts';
+import { LoadLatency } from '../../simulators/dependencies/load-latency.ts';
+import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
+import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
+import type { Scenario } from '../scenario/compose-scenario.ts';
 
 /** The LLM endpoints a run offers by default: two in the EU, one in the US. */
 export const DEFAULT_LLM_ENDPOINTS = [
