@@ -8,8 +8,8 @@ import { LoadLatency } from '../simulators/dependencies/load-latency.ts';
 import { CallstormError } from '../src/errors/callstorm-error.ts';
 import { type CrmOperationName, crmOperationNames, crmOperations } from '../src/scenario/crm-operations.ts';
 import { sleep } from '../src/util/abortable-sleep.ts';
+import type { ControlAction, SimulatorControl } from './control-api.ts';
 import { faultGate } from './fault-gate.ts';
-import type { SimulatorControl } from './simulator-host.ts';
 
 export interface CrmHandlerOptions {
   readonly service: CrmService;
@@ -155,39 +155,28 @@ export function crmControl(
     }
     return found;
   };
+  const reconcileCall: ControlAction<z.infer<typeof reconcileCallBody>> = {
+    body: reconcileCallBody,
+    shape: '{"callId": "cs-<seed>-<index>"}',
+    run({ callId }) {
+      const [plan] = resolve([callId]);
+      return { callId, ...service.ledger.reconcileCall(plan!) };
+    },
+  };
+  const reconcile: ControlAction<z.infer<typeof reconcileBody>> = {
+    body: reconcileBody,
+    shape: '{"callIds": ["cs-<seed>-<index>", …]}',
+    run: ({ callIds }) => ledgerReport(service.ledger, resolve(callIds)),
+  };
   return {
     views: { ledger },
-    actions: {
-      'ledger/reconcile-call': {
-        run(body) {
-          const { callId } = parseBody(reconcileCallBody, body, '{"callId": "cs-<seed>-<index>"}');
-          const [plan] = resolve([callId]);
-          return { callId, ...service.ledger.reconcileCall(plan!) };
-        },
-      },
-      'ledger/reconcile': {
-        run(body) {
-          const { callIds } = parseBody(reconcileBody, body, '{"callIds": ["cs-<seed>-<index>", …]}');
-          return ledgerReport(service.ledger, resolve(callIds));
-        },
-      },
-    },
+    actions: { 'ledger/reconcile-call': reconcileCall, 'ledger/reconcile': reconcile },
   };
 }
 
 const callIdSchema = z.string().min(1).max(200);
 const reconcileCallBody = z.strictObject({ callId: callIdSchema });
 const reconcileBody = z.strictObject({ callIds: z.array(callIdSchema).max(1_000_000) });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, shape: string): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-    option: 'the request body',
-    reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-    fix: `send JSON of the shape ${shape}`,
-  });
-}
 
 /** The CRM's error body for an injected status: `{error:{type, code, message}}`. */
 function crmErrorBody(status: number, message: string) {
