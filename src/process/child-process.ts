@@ -134,6 +134,12 @@ export async function startChild<T>(options: ChildOptions<T>): Promise<RunningCh
   if (group && pgid !== undefined) {
     reaper = startReaper({ group: pgid }, graceMs);
     process.on('exit', killGroupOnExit);
+    // A group that ended on its own needs no more watching: its id may be given to another group.
+    void exited.then(() => {
+      if (groupMembers(pgid).length > 0) return;
+      reaper?.cancel();
+      process.off('exit', killGroupOnExit);
+    });
   }
 
   const stop = async (grace: number): Promise<void> => {
