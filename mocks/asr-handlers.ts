@@ -3,9 +3,9 @@ import { audioDurationMs, decodeUtteranceId } from '../simulators/callers/uttera
 import type { AsrRecogniser, Recognition } from '../simulators/dependencies/asr-recogniser.ts';
 import { callIdOfUtterance } from '../simulators/dependencies/ground-truth.ts';
 import { hash32, seeded } from '../simulators/seeded-random.ts';
-import { abortableSleep } from './abortable-sleep.ts';
+import { sleep } from '../src/util/abortable-sleep.ts';
+import { faultGate } from './fault-gate.ts';
 import { type FaultSource, noFaults } from './fault-source.ts';
-import { genericFaultResponse } from './generic-fault-response.ts';
 
 export interface AsrHandlerOptions {
   recogniser: AsrRecogniser;
@@ -18,8 +18,6 @@ export interface AsrHandlerOptions {
   seed?: string | number;
   /** Wall clock for `metadata.created` (default Date.now). */
   now?: () => number;
-  /** Apply reject/network/addedLatency here (default true); false if the host already does. */
-  applyGenericFaults?: boolean;
 }
 
 /** Deepgram pre-recorded response (`POST /v1/listen`), the fields callstorm fills. */
@@ -100,6 +98,15 @@ export function listenBody(
   };
 }
 
+/** Deepgram's error body for an injected fault status. */
+function deepgramErrorBody(status: number, message: string, requestId: string) {
+  return {
+    err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request',
+    err_msg: message,
+    request_id: requestId,
+  };
+}
+
 function deepgramError(status: number, message: string, requestId: string): Response {
   const code = status === 429 ? 'TOO_MANY_REQUESTS' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request';
   return HttpResponse.json({ err_code: code, err_msg: message, request_id: requestId }, { status });
@@ -135,9 +142,10 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
 
       const ref = recogniser.lookup(utteranceId);
       const callId = utteranceId === null ? undefined : callIdOfUtterance(utteranceId);
-      const rng = seeded(seed, 'asr-faults', endpoint, utteranceId ?? `anonymous-${attempt}`, attempt);
-      const effects = faults.effectsFor(
-        {
+      const gate = await faultGate({
+        faults,
+        signal: request.signal,
+        context: {
           simulator: 'asr',
           endpoint,
           method: 'POST',
@@ -145,20 +153,11 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
           ...(ref ? { cohort: ref.plan.cohort } : {}),
           ...(callId ? { callId } : {}),
         },
-        rng,
-      );
-      if (options.applyGenericFaults !== false) {
-        const faulted = await genericFaultResponse(effects, {
-          signal: request.signal,
-          faults,
-          errorBody: (status, message) => ({
-            err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request',
-            err_msg: message,
-            request_id: requestId,
-          }),
-        });
-        if (faulted) return faulted;
-      }
+        rngKey: [seed, 'asr-faults', endpoint, utteranceId ?? `anonymous-${attempt}`, attempt],
+        errorBody: (status, message) => deepgramErrorBody(status, message, requestId),
+      });
+      if (gate.response) return gate.response;
+      const { effects, rng } = gate;
       if (effects.asr.errorRate > 0 && rng() < effects.asr.errorRate) {
         return deepgramError(503, 'simulated recogniser failure', requestId);
       }
@@ -168,7 +167,7 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
         attempt,
         ...(effects.asr.confidenceMean === undefined ? {} : { faultMean: effects.asr.confidenceMean }),
       });
-      await abortableSleep(recognition.latencyMs, request.signal);
+      await sleep(recognition.latencyMs, request.signal);
       return HttpResponse.json(listenBody(recognition, requestId, model, new Date(now()).toISOString()), {
         headers: { 'dg-request-id': requestId, 'x-callstorm-endpoint': endpoint },
       });

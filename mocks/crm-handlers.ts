@@ -2,14 +2,14 @@ import { type HttpHandler, HttpResponse, http } from 'msw';
 import { z } from 'zod';
 import type { CallPlan } from '../simulators/callers/call-plan.ts';
 import { type CrmResult, type CrmService, crmError } from '../simulators/dependencies/crm-service.ts';
-import type { FaultEffects, RequestContext } from '../simulators/dependencies/faults/fault-effects.ts';
 import { FaultSet } from '../simulators/dependencies/faults/fault-set.ts';
 import { ledgerReport } from '../simulators/dependencies/ledger-report.ts';
 import { LoadLatency } from '../simulators/dependencies/load-latency.ts';
-import { seeded } from '../simulators/seeded-random.ts';
 import { CallstormError } from '../src/errors/callstorm-error.ts';
 import { type CrmOperationName, crmOperationNames, crmOperations } from '../src/scenario/crm-operations.ts';
-import type { SimulatorControl } from './simulator-host.ts';
+import { sleep } from '../src/util/abortable-sleep.ts';
+import type { ControlAction, SimulatorControl } from './control-api.ts';
+import { faultGate } from './fault-gate.ts';
 
 export interface CrmHandlerOptions {
   readonly service: CrmService;
@@ -52,20 +52,24 @@ export function crmHandlers(options: CrmHandlerOptions): HttpHandler[] {
     const identity = `${callId ?? '-'} ${request.method} ${url.pathname}${url.search} ${request.headers.get('idempotency-key') ?? ''}`;
     const attempt = (attempts.get(identity) ?? 0) + 1;
     attempts.set(identity, attempt);
-    const rng = seeded('crm', seed, identity, attempt);
     const cohort = request.headers.get('x-callstorm-cohort') ?? undefined;
-    const ctx: RequestContext = {
-      simulator: 'crm',
-      endpoint,
-      method: request.method,
-      path: url.pathname,
-      ...(callId !== undefined ? { callId } : {}),
-      ...(cohort !== undefined ? { cohort } : {}),
-    };
-    const effects = faults.effectsFor(ctx, rng);
-    const refused = await networkFault(faults, effects, request.signal);
-    if (refused) return refused;
-    if (effects.reject) return rejection(effects.reject);
+    const gate = await faultGate({
+      faults,
+      signal: request.signal,
+      context: {
+        simulator: 'crm',
+        endpoint,
+        method: request.method,
+        path: url.pathname,
+        ...(callId !== undefined ? { callId } : {}),
+        ...(cohort !== undefined ? { cohort } : {}),
+      },
+      rngKey: ['crm', seed, identity, attempt],
+      errorBody: crmErrorBody,
+      addedLatency: 'handler',
+    });
+    if (gate.response) return gate.response;
+    const { effects, rng } = gate;
 
     const args: Record<string, string> = { ...params };
     for (const name of crmOperations[op].args) {
@@ -151,23 +155,22 @@ export function crmControl(
     }
     return found;
   };
+  const reconcileCall: ControlAction<z.infer<typeof reconcileCallBody>> = {
+    body: reconcileCallBody,
+    shape: '{"callId": "cs-<seed>-<index>"}',
+    run({ callId }) {
+      const [plan] = resolve([callId]);
+      return { callId, ...service.ledger.reconcileCall(plan!) };
+    },
+  };
+  const reconcile: ControlAction<z.infer<typeof reconcileBody>> = {
+    body: reconcileBody,
+    shape: '{"callIds": ["cs-<seed>-<index>", …]}',
+    run: ({ callIds }) => ledgerReport(service.ledger, resolve(callIds)),
+  };
   return {
     views: { ledger },
-    actions: {
-      'ledger/reconcile-call': {
-        run(body) {
-          const { callId } = parseBody(reconcileCallBody, body, '{"callId": "cs-<seed>-<index>"}');
-          const [plan] = resolve([callId]);
-          return { callId, ...service.ledger.reconcileCall(plan!) };
-        },
-      },
-      'ledger/reconcile': {
-        run(body) {
-          const { callIds } = parseBody(reconcileBody, body, '{"callIds": ["cs-<seed>-<index>", …]}');
-          return ledgerReport(service.ledger, resolve(callIds));
-        },
-      },
-    },
+    actions: { 'ledger/reconcile-call': reconcileCall, 'ledger/reconcile': reconcile },
   };
 }
 
@@ -175,62 +178,15 @@ const callIdSchema = z.string().min(1).max(200);
 const reconcileCallBody = z.strictObject({ callId: callIdSchema });
 const reconcileBody = z.strictObject({ callIds: z.array(callIdSchema).max(1_000_000) });
 
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, shape: string): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-    option: 'the request body',
-    reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-    fix: `send JSON of the shape ${shape}`,
-  });
+/** The CRM's error body for an injected status: `{error:{type, code, message}}`. */
+function crmErrorBody(status: number, message: string) {
+  const type = status === 429 ? 'rate_limit_error' : 'api_error';
+  const code = status === 429 ? 'rate_limited' : 'server_error';
+  return { error: { type, code, message } };
 }
 
 function respond(result: CrmResult, delayMs: number): Response {
   const headers: Record<string, string> = { 'server-timing': `sim;dur=${delayMs.toFixed(1)}` };
   if (result.replayed) headers['idempotent-replayed'] = 'true';
   return HttpResponse.json(result.body as Record<string, unknown>, { status: result.status, headers });
-}
-
-function rejection(reject: NonNullable<FaultEffects['reject']>): Response {
-  const headers: Record<string, string> = {};
-  if (reject.retryAfterSeconds !== undefined) headers['retry-after'] = String(reject.retryAfterSeconds);
-  const type = reject.status === 429 ? 'rate_limit_error' : 'api_error';
-  const code = reject.status === 429 ? 'rate_limited' : 'server_error';
-  return HttpResponse.json(
-    { error: { type, code, message: reject.message } },
-    { status: reject.status, headers },
-  );
-}
-
-/**
- * Emulated network outage. `refuse` → a network error (the host resets the socket). `hang` →
- * no answer until the fault is cleared (then the request carries on) or the request is aborted
- * (then a network error; the host closes the socket). Undefined: carry on.
- */
-async function networkFault(
-  faults: FaultSet,
-  effects: FaultEffects,
-  signal: AbortSignal,
-): Promise<Response | undefined> {
-  if (effects.network === 'refuse') return HttpResponse.error();
-  if (effects.network !== 'hang') return undefined;
-  try {
-    await faults.hangUntilCleared(effects, signal);
-    return undefined;
-  } catch {
-    return HttpResponse.error();
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (!(ms > 0) || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

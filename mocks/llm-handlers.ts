@@ -2,9 +2,9 @@ import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { LlmConversationModel } from '../simulators/dependencies/llm-conversation-model.ts';
 import { LlmLatencyModel, type LlmLatencyOptions } from '../simulators/dependencies/llm-latency-model.ts';
 import { hash32, seeded } from '../simulators/seeded-random.ts';
-import { abortableSleep } from './abortable-sleep.ts';
+import { sleep } from '../src/util/abortable-sleep.ts';
+import { faultGate } from './fault-gate.ts';
 import { type FaultSource, noFaults } from './fault-source.ts';
-import { genericFaultResponse } from './generic-fault-response.ts';
 import {
   type CompletionMeta,
   completionBody,
@@ -32,8 +32,6 @@ export interface LlmHandlerOptions {
   baseUrl?: string;
   /** Wall clock for `created` (default Date.now). */
   now?: () => number;
-  /** Apply reject/network/addedLatency here (default true); false if the host already does. */
-  applyGenericFaults?: boolean;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -95,26 +93,22 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
       const req = parsed.request;
 
       const known = conversation.resolve(req.messages);
-      const rng = seeded(seed, 'llm-faults', endpoint, bodyHash, n);
-      const effects = faults.effectsFor(
-        {
+      const gate = await faultGate({
+        faults,
+        signal: request.signal,
+        context: {
           simulator: 'llm',
           endpoint,
           method: 'POST',
           path: '/v1/chat/completions',
           ...(known ? { cohort: known.plan.cohort, callId: known.plan.id } : {}),
         },
-        rng,
-      );
-      if (options.applyGenericFaults !== false) {
-        const faulted = await genericFaultResponse(effects, {
-          signal: request.signal,
-          faults,
-          headers,
-          errorBody: (status, message) => openAiError(status, message),
-        });
-        if (faulted) return faulted;
-      }
+        rngKey: [seed, 'llm-faults', endpoint, bodyHash, n],
+        headers,
+        errorBody: (status, message) => openAiError(status, message),
+      });
+      if (gate.response) return gate.response;
+      const { effects } = gate;
 
       const answer = conversation.respond(
         { messages: req.messages, tools: req.tools, wrongIntentRate: effects.llm.wrongIntentRate },
@@ -134,7 +128,7 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
       });
 
       if (!req.stream) {
-        await abortableSleep(timing.totalMs, request.signal);
+        await sleep(timing.totalMs, request.signal);
         return HttpResponse.json(completionBody(meta, wire), { headers });
       }
 
@@ -143,7 +137,7 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
       const signal = request.signal;
       const emit = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
         const started = performance.now();
-        await abortableSleep(timing.firstTokenMs, signal);
+        await sleep(timing.firstTokenMs, signal);
         let tokens = 0;
         let chars = 0;
         for (const piece of pieces) {
@@ -151,7 +145,7 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
           tokens += piece.tokens;
           const due = timing.firstTokenMs + Math.max(0, tokens - 1) * timing.perTokenMs;
           const wait = due - (performance.now() - started);
-          if (wait > 4) await abortableSleep(wait, signal);
+          if (wait > 4) await sleep(wait, signal);
           if (truncateAt !== undefined && chars + piece.chars > truncateAt) {
             // The connection drops mid-answer: no finish_reason, no usage, no [DONE].
             const keep = truncateAt - chars;

@@ -1,10 +1,10 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { TtsSynthesiser } from '../simulators/dependencies/tts-synthesiser.ts';
-import { hash32, seeded } from '../simulators/seeded-random.ts';
-import { abortableSleep } from './abortable-sleep.ts';
+import { hash32 } from '../simulators/seeded-random.ts';
+import { sleep } from '../src/util/abortable-sleep.ts';
 import { stableUuid } from './asr-handlers.ts';
+import { faultGate } from './fault-gate.ts';
 import { type FaultSource, noFaults } from './fault-source.ts';
-import { genericFaultResponse } from './generic-fault-response.ts';
 
 export interface TtsHandlerOptions {
   synthesiser: TtsSynthesiser;
@@ -14,22 +14,19 @@ export interface TtsHandlerOptions {
   /** Prefix of the handler paths: `*` (default) matches any origin. */
   baseUrl?: string;
   seed?: string | number;
-  /** Apply reject/network/addedLatency here (default true). */
-  applyGenericFaults?: boolean;
 }
 
 /** Deepgram's limit on the text of one request. */
 export const MAX_TEXT_CHARS = 2000;
 
+const deepgramErrorBody = (status: number, message: string, requestId: string) => ({
+  err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request',
+  err_msg: message,
+  request_id: requestId,
+});
+
 const deepgramError = (status: number, message: string, requestId: string) =>
-  HttpResponse.json(
-    {
-      err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request',
-      err_msg: message,
-      request_id: requestId,
-    },
-    { status },
-  );
+  HttpResponse.json(deepgramErrorBody(status, message, requestId), { status });
 
 /** Deepgram-style `POST /v1/speak` → μ-law 8 kHz audio streamed in chunks. */
 export function createTtsHandlers(options: TtsHandlerOptions): HttpHandler[] {
@@ -67,31 +64,22 @@ export function createTtsHandlers(options: TtsHandlerOptions): HttpHandler[] {
       if (text.length > MAX_TEXT_CHARS)
         return deepgramError(413, `text is longer than ${MAX_TEXT_CHARS} characters`, requestId);
 
-      const rng = seeded(seed, 'tts-faults', endpoint, textHash, n);
-      const effects = faults.effectsFor(
-        { simulator: 'tts', endpoint, method: 'POST', path: '/v1/speak' },
-        rng,
-      );
-      if (options.applyGenericFaults !== false) {
-        const faulted = await genericFaultResponse(effects, {
-          signal: request.signal,
-          faults,
-          errorBody: (status, message) => ({
-            err_code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request',
-            err_msg: message,
-            request_id: requestId,
-          }),
-        });
-        if (faulted) return faulted;
-      }
+      const gate = await faultGate({
+        faults,
+        signal: request.signal,
+        context: { simulator: 'tts', endpoint, method: 'POST', path: '/v1/speak' },
+        rngKey: [seed, 'tts-faults', endpoint, textHash, n],
+        errorBody: (status, message) => deepgramErrorBody(status, message, requestId),
+      });
+      if (gate.response) return gate.response;
 
       const synthesis = synthesiser.synthesise(text, `${textHash}:${n}`);
       const signal = request.signal;
       const emit = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-        await abortableSleep(synthesis.ttfbMs, signal);
+        await sleep(synthesis.ttfbMs, signal);
         for (const [i, size] of synthesis.chunks.entries()) {
           if (signal.aborted) return;
-          if (i > 0) await abortableSleep(synthesis.chunkIntervalMs, signal);
+          if (i > 0) await sleep(synthesis.chunkIntervalMs, signal);
           controller.enqueue(TtsSynthesiser.chunkBytes(size));
         }
         controller.close();

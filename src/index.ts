@@ -16,13 +16,9 @@ export { decodeUtteranceId, encodeUtteranceAudio } from '../simulators/callers/u
 export { writePlansJsonl } from '../simulators/callers/write-plans-jsonl.ts';
 export { faultRegistry } from '../simulators/dependencies/faults/fault-registry.ts';
 export type { FaultSpec } from '../simulators/dependencies/faults/fault-set.ts';
-export type { LedgerReport, WriteTotals } from '../simulators/dependencies/ledger-report.ts';
+export type { LedgerReport } from '../simulators/dependencies/ledger-report.ts';
+export type { WriteTotals } from '../simulators/dependencies/write-totals.ts';
 export type { SimulatorAddress, SimulatorEndpoints } from '../simulators/simulator-endpoints.ts';
-export {
-  type SimulatorSuite,
-  type SimulatorSuiteOptions,
-  startSimulators,
-} from '../simulators/start-simulators.ts';
 export { type Drill, loadDrill } from './chaos/drill-schema.ts';
 export { createRunChaos } from './chaos/run-chaos.ts';
 export { toxicRegistry } from './chaos/toxics/toxic-registry.ts';
@@ -31,11 +27,6 @@ export { agentTargets, startAgentTarget } from './driver/agent-targets.ts';
 export { executeRun, type RunRequest, type RunResult } from './driver/execute-run.ts';
 export { createHttpAgentAdapter } from './driver/http-agent-adapter.ts';
 export type { SimulatorsMode } from './driver/run-simulators.ts';
-export {
-  type SimulatorsProcess,
-  type SimulatorsProcessOptions,
-  startSimulatorsProcess,
-} from './driver/simulator-process.ts';
 export { CallstormError, isCallstormError } from './errors/callstorm-error.ts';
 export type { ErrorCode } from './errors/catalogue.ts';
 export { writeCompareReport } from './report/write-compare-report.ts';
@@ -53,6 +44,16 @@ export {
 export type { Cohort, Population } from './scenario/population-schema.ts';
 export type { Behaviour, Stage } from './scenario/stage-schema.ts';
 export type { Flow, Slot, Vertical } from './scenario/vertical-schema.ts';
+export {
+  type SimulatorsProcess,
+  type SimulatorsProcessOptions,
+  startSimulatorsProcess,
+} from './simulation/simulator-process.ts';
+export {
+  type SimulatorSuite,
+  type SimulatorSuiteOptions,
+  startSimulators,
+} from './simulation/start-simulators.ts';
 export { evaluateGate } from './slo/evaluate-gate.ts';
 export { evaluateRun } from './slo/evaluate-run.ts';
 export { loadGate } from './slo/gate-schema.ts';

@@ -1,8 +1,6 @@
 import type { CallPlan } from '../callers/call-plan.ts';
-import type { LedgerEntry, Reconciliation, WriteLedger } from './write-ledger.ts';
-
-/** Expected, landed, lost, duplicate and unexpected writes: of one call or of a whole run. */
-export type WriteTotals = Reconciliation['totals'];
+import type { LedgerEntry, WriteLedger } from './write-ledger.ts';
+import type { WriteTotals } from './write-totals.ts';
 
 /**
  * A run's writes reconciled, in the shape `ledger.json` keeps: totals, the ledger's size, and the

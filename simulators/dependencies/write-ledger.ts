@@ -1,6 +1,7 @@
 import type { CrmOperationName } from '../../src/scenario/crm-operations.ts';
 import type { CallPlan, ExpectedWrite } from '../callers/call-plan.ts';
 import { canonicalJson } from './idempotency-store.ts';
+import type { WriteTotals } from './write-totals.ts';
 
 /** One accepted write, as the CRM committed it. */
 export interface LedgerEntry {
@@ -35,13 +36,7 @@ export interface Reconciliation {
   readonly writes: readonly ReconciledWrite[];
   /** Writes no plan asked for (wrong values, wrong operation, invented). */
   readonly unexpected: readonly LedgerEntry[];
-  readonly totals: {
-    readonly expected: number;
-    readonly landed: number;
-    readonly lost: number;
-    readonly duplicate: number;
-    readonly unexpected: number;
-  };
+  readonly totals: WriteTotals;
 }
 
 export type LedgerWrite = Omit<LedgerEntry, 'seq' | 'at'> & { readonly at?: string };
@@ -76,7 +71,7 @@ export class WriteLedger {
    * call), so a driver can reconcile each call as it ends. Writes that did not name their call
    * are reconciled by `reconcile` over the whole run.
    */
-  reconcileCall(plan: CallPlan): Reconciliation['totals'] {
+  reconcileCall(plan: CallPlan): WriteTotals {
     const own = this.entriesForCall(plan.id);
     const used = new Set<number>();
     let landed = 0;

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { CallstormError } from '../errors/callstorm-error.ts';
+import { startReaper } from '../process/reaper.ts';
 import { requireLoopbackUrl } from './loopback-url.ts';
 
 /** Where `npm run setup:toxiproxy` installs the server. */
@@ -135,9 +136,11 @@ async function spawnToxiproxy(
     });
     const ready = await waitForVersion(url, timeoutMs, () => gone);
     if (ready === null) {
+      // The 'exit' hook covers a normal end and Ctrl-C; the reaper a SIGKILL, after which the server,
+      // its proxies and their toxics would outlive the run (toxiproxy-server exits on SIGTERM).
       const killOnExit = () => child.kill('SIGKILL');
       process.once('exit', killOnExit);
-      const reaper = child.pid === undefined ? null : startReaper(child.pid);
+      const reaper = child.pid === undefined ? null : startReaper({ pid: child.pid });
       child.unref();
       (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
       return {
@@ -151,7 +154,7 @@ async function spawnToxiproxy(
         },
         stop: once(async () => {
           process.removeListener('exit', killOnExit);
-          reaper?.kill('SIGKILL');
+          reaper?.cancel();
           await stopChild(child, exited, () => gone);
         }),
       };
@@ -160,31 +163,6 @@ async function spawnToxiproxy(
     await stopChild(child, exited, () => gone);
   }
   throw new CallstormError('CS_ERR_TOXIPROXY_UNAVAILABLE', { url: serverPath, reason: lastError });
-}
-
-/**
- * A process that stops the server when this one dies, however it dies. The 'exit' hook covers a
- * normal end and Ctrl-C; a SIGKILL runs no code here, and the server, its proxies and their
- * toxics would outlive the run. The reaper, a shell, reads a pipe from this process with its
- * built-in `read` (no child of its own to leave behind) until end of file, which the kernel gives
- * it when this process goes; then it sends the server SIGTERM, on which toxiproxy-server exits.
- * stop() kills the reaper first, so it never signals a pid the server no longer holds.
- */
-function startReaper(serverPid: number): ChildProcess | null {
-  try {
-    const reaper = spawn(
-      '/bin/sh',
-      ['-c', 'while read -r _; do :; done; kill -TERM "$1" 2>/dev/null', 'reaper', String(serverPid)],
-      { stdio: ['pipe', 'ignore', 'ignore'] },
-    );
-    reaper.once('error', () => {});
-    reaper.unref();
-    (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    return reaper;
-  } catch {
-    // No /bin/sh (not a POSIX system): the 'exit' hook is all there is.
-    return null;
-  }
 }
 
 /** null when ready, else why not. */

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { startSimulators } from '../../simulators/start-simulators.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
+import { simulatorsLine } from '../simulation/simulators-line.ts';
+import { startSimulators } from '../simulation/start-simulators.ts';
 import { parseSeed } from './parse-options.ts';
 import { runAction } from './run-action.ts';
 import { stopSignal } from './stop-signal.ts';
@@ -83,23 +84,12 @@ Example:
           latency: opts.latency,
           ...(asrWordErrorFactor !== undefined ? { asrWordErrorFactor } : {}),
         });
-        const line = {
+        const line = simulatorsLine(suite, {
           seed,
           vertical: scenario.vertical.name,
           stage: scenario.stage.name,
           window: opts.window,
-          simulators: Object.fromEntries(
-            suite.endpoints.map((e) => [
-              e.name,
-              {
-                kind: e.kind,
-                url: e.url,
-                controlUrl: e.controlUrl,
-                ...(e.region ? { region: e.region } : {}),
-              },
-            ]),
-          ),
-        };
+        });
         const stopped = stopSignal({ exitWithStdin: opts.exitWithStdin });
         process.stdout.write(`${JSON.stringify(line)}\n`);
         await stopped;

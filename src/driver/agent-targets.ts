@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { z } from 'zod';
 import { AGENT_PROFILES } from '../../agent/agent-config.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
+import { ChildStartError, type RunningChild, startChild } from '../process/child-process.ts';
+import { readyLine } from '../process/child-readiness.ts';
 import type { AgentAdapter } from './agent-adapter.ts';
 import { createHttpAgentAdapter } from './http-agent-adapter.ts';
 
@@ -79,6 +79,8 @@ export const agentTargets: Readonly<Record<string, { readonly usage: string; rea
 
 const BIN = fileURLToPath(new URL('../../bin/callstorm.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
+/** What `callstorm agent` prints when it listens. */
+const readyLineSchema = z.object({ agent: z.string().url() });
 
 /**
  * The reference agent in a process of its own (`callstorm agent`), as an agent under test would
@@ -105,33 +107,22 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
   ];
   // The child's stdin is a pipe from this process: if this process dies, even by SIGKILL, the
   // pipe closes and the agent exits instead of outliving the run.
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + String(chunk)).slice(-4_000);
-  });
-  const exited = once(child, 'exit');
-  let url: string;
+  let child: RunningChild<string>;
   try {
-    const line = await Promise.race([
-      once(createInterface({ input: child.stdout }), 'line').then(([l]) => String(l)),
-      exited.then(() => {
-        throw new Error(`it exited: ${stderr.trim() || 'no message'}`);
-      }),
-      new Promise<never>((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`no answer within ${START_TIMEOUT_MS / 1000} s`)),
-          START_TIMEOUT_MS,
-        ).unref(),
-      ),
-    ]);
-    url = (JSON.parse(line) as { agent: string }).agent;
+    child = await startChild({
+      command: process.execPath,
+      args,
+      lifetime: 'stdin',
+      readiness: readyLine((line) => readyLineSchema.parse(JSON.parse(line)).agent, 'printed no URL'),
+      readyTimeoutMs: START_TIMEOUT_MS,
+      stopGraceMs: 10_000,
+    });
   } catch (error) {
-    child.kill('SIGKILL');
     throw new CallstormError('CS_ERR_INTERNAL', {
-      reason: `the reference agent did not start: ${error instanceof Error ? error.message : String(error)}`,
+      reason: `the reference agent did not start: ${error instanceof ChildStartError ? error.message : String(error)}`,
     });
   }
+  const url = child.ready;
   const adapter = createHttpAgentAdapter({ url });
   const admin = async (method: 'GET' | 'POST', path: string): Promise<{ pending: number }> => {
     const res = await request(`${url}${path}`, { method });
@@ -146,12 +137,7 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
     },
     async close() {
       await adapter.close();
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await child.close();
     },
   };
 }

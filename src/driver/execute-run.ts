@@ -4,10 +4,10 @@ import { createCallGenerator } from '../../simulators/callers/call-generator.ts'
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import type { LedgerReport } from '../../simulators/dependencies/ledger-report.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
-import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
 import { type FaultLagSummary, NO_FAULT_LAG } from '../chaos/fault-lag.ts';
 import type { FaultLogEntry } from '../chaos/fault-log.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
+import type { SimulatorSuite } from '../simulation/start-simulators.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import {
   RUN_MANIFEST_SCHEMA,

@@ -1,4 +1,5 @@
 import type { PlannedTurn } from '../../simulators/callers/call-plan.ts';
+import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
 import { CALL_RECORD_SCHEMA, type CallOutcome, type CallRecord } from '../telemetry/call-record.ts';
 import type { CallObservation } from './caller-session.ts';
 import type { QueueResult } from './human-queue.ts';
@@ -11,7 +12,7 @@ export interface JudgeInput {
   readonly runId: string;
   readonly observation: CallObservation;
   /** This call's writes from the CRM ledger (`WriteLedger.reconcileCall`). */
-  readonly writes: { expected: number; landed: number; lost: number; duplicate: number; unexpected: number };
+  readonly writes: WriteTotals;
   /** Scenario ms at which the call ended. */
   readonly endedAtMs: number;
   readonly humanQueue: QueueResult | null;

@@ -1,13 +1,10 @@
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import {
-  type LedgerReport,
-  ledgerReport,
-  type WriteTotals,
-} from '../../simulators/dependencies/ledger-report.ts';
+import { type LedgerReport, ledgerReport } from '../../simulators/dependencies/ledger-report.ts';
+import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
-import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
-import { startSimulatorsProcess } from './simulator-process.ts';
+import { startSimulatorsProcess } from '../simulation/simulator-process.ts';
+import { type SimulatorSuite, startSimulators } from '../simulation/start-simulators.ts';
 
 /**
  * Where a run's simulators run: `process` (default) in a child of their own, so their CPU does not

@@ -3,6 +3,7 @@
  * pure functions) and the reporter (src/report/, which renders them, never recomputing). Charts,
  * verdicts, gates and summaries are all built from these values.
  */
+import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
 import type { DrillVerdict } from '../chaos/drill-verdict.ts';
 import type { FallbackTier } from '../protocol/agent-protocol.ts';
 import type { CallOutcome } from '../telemetry/call-record.ts';
@@ -158,13 +159,7 @@ export interface RunEvaluation {
      * calls escalated or abandoned before the write was decided; `lost` above counts only writes
      * of calls the agent ended as done.
      */
-    readonly ledger?: {
-      readonly expected: number;
-      readonly landed: number;
-      readonly lost: number;
-      readonly duplicate: number;
-      readonly unexpected: number;
-    } | null;
+    readonly ledger?: WriteTotals | null;
   };
   readonly drillVerdict: DrillVerdict | null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { writeTotalsSchema } from '../../simulators/dependencies/write-totals.ts';
 import { FALLBACK_TIERS } from '../protocol/agent-protocol.ts';
 
 /**
@@ -95,13 +96,7 @@ export const callRecordSchema = z.strictObject({
   /** Why the call is judged false containment (wrong intent, missing or duplicate write). */
   falseContainment: z.array(z.string()).nullable(),
   turns: z.array(turnRecordSchema),
-  writes: z.strictObject({
-    expected: z.number().int().min(0),
-    landed: z.number().int().min(0),
-    lost: z.number().int().min(0),
-    duplicate: z.number().int().min(0),
-    unexpected: z.number().int().min(0),
-  }),
+  writes: writeTotalsSchema,
   /** A caller's data went to a region not permitted for their residency. */
   residencyViolation: z.boolean(),
   /** Ids of faults active at any time during the call. */

@@ -7,7 +7,6 @@ import { createCallGenerator } from '../../simulators/callers/call-generator.ts'
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
 import type { GroundTruth } from '../../simulators/dependencies/ground-truth.ts';
-import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
 import {
   CALL_HEADER,
   CALLS_PATH,
@@ -20,6 +19,7 @@ import {
   turnsPath,
 } from '../../src/protocol/agent-protocol.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 
 /**
  * The ASR heard every value of the call right and the LLM classified every intent right (from the

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningAgent } from '../../agent/start-agent.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
-import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
 import {
   CALLS_PATH,
   callPath,
@@ -12,6 +11,7 @@ import {
   turnResponseSchema,
   turnsPath,
 } from '../../src/protocol/agent-protocol.ts';
+import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import { call, headersFor, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
 
 const SEED = 21;

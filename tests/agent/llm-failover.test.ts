@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
 import type { TurnResponse } from '../../src/protocol/agent-protocol.ts';
+import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import { driveAll, plansOf, simulatorsFor, startAgentFor } from './agent-harness.ts';
 
 const SEED = 8;

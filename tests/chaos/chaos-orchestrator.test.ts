@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
 import { ChaosOrchestrator } from '../../src/chaos/chaos-orchestrator.ts';
 import { proxyPrefixFor } from '../../src/chaos/dependency-proxies.ts';
 import { type Drill, parseDrill } from '../../src/chaos/drill-schema.ts';
@@ -11,6 +10,7 @@ import { freeLoopbackPort } from '../../src/chaos/toxiproxy-provisioner.ts';
 import { createRunClock } from '../../src/driver/run-clock.ts';
 import { isCallstormError } from '../../src/errors/callstorm-error.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import {
   describeWithToxiproxy,
   eventually,

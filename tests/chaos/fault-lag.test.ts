@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
+import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import { ChaosOrchestrator } from '../../src/chaos/chaos-orchestrator.ts';
 import { type Drill, parseDrill } from '../../src/chaos/drill-schema.ts';
 import { summarizeFaultLag } from '../../src/chaos/fault-lag.ts';

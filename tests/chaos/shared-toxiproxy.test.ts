@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type SimulatorSuite, startSimulators } from '../../simulators/start-simulators.ts';
+import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import { type ChaosEndpoint, ChaosOrchestrator } from '../../src/chaos/chaos-orchestrator.ts';
 import { proxyPrefixFor } from '../../src/chaos/dependency-proxies.ts';
 import { type Drill, parseDrill } from '../../src/chaos/drill-schema.ts';

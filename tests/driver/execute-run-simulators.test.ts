@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
 import { executeRun, noChaos, readCalls } from '../../src/driver/execute-run.ts';
+import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import type { RunManifest } from '../../src/telemetry/run-manifest.ts';
 import { processAlive } from '../helpers/process-alive.ts';
 

@@ -1,21 +1,23 @@
-import type { RequestHandler } from 'msw';
-import { createAsrHandlers } from '../mocks/asr-handlers.ts';
-import { crmControl, crmHandlers } from '../mocks/crm-handlers.ts';
-import { createLlmHandlers } from '../mocks/llm-handlers.ts';
-import { type SimulatorControl, type SimulatorHost, startSimulatorHost } from '../mocks/simulator-host.ts';
-import { createTtsHandlers } from '../mocks/tts-handlers.ts';
-import type { Scenario } from '../src/scenario/compose-scenario.ts';
-import { createCallGenerator } from './callers/call-generator.ts';
-import type { CallPlan } from './callers/call-plan.ts';
-import { AsrRecogniser } from './dependencies/asr-recogniser.ts';
-import { CrmService } from './dependencies/crm-service.ts';
-import type { SimulatorKind } from './dependencies/faults/fault-effects.ts';
-import { FaultSet } from './dependencies/faults/fault-set.ts';
-import { GroundTruth, type PlanResolver } from './dependencies/ground-truth.ts';
-import { LlmConversationModel } from './dependencies/llm-conversation-model.ts';
-import { LoadLatency } from './dependencies/load-latency.ts';
-import { TtsSynthesiser } from './dependencies/tts-synthesiser.ts';
-import type { SimulatorAddress, SimulatorEndpoints } from './simulator-endpoints.ts';
+import { createAsrHandlers } from '../../mocks/asr-handlers.ts';
+import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
+import { createLlmHandlers } from '../../mocks/llm-handlers.ts';
+import {
+  type SimulatorHost,
+  type SimulatorHostOptions,
+  startSimulatorHost,
+} from '../../mocks/simulator-host.ts';
+import { createTtsHandlers } from '../../mocks/tts-handlers.ts';
+import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
+import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import { AsrRecogniser } from '../../simulators/dependencies/asr-recogniser.ts';
+import { CrmService } from '../../simulators/dependencies/crm-service.ts';
+import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
+import { GroundTruth, type PlanResolver } from '../../simulators/dependencies/ground-truth.ts';
+import { LlmConversationModel } from '../../simulators/dependencies/llm-conversation-model.ts';
+import { LoadLatency } from '../../simulators/dependencies/load-latency.ts';
+import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
+import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
+import type { Scenario } from '../scenario/compose-scenario.ts';
 
 /** The LLM endpoints a run offers by default: two in the EU, one in the US. */
 export const DEFAULT_LLM_ENDPOINTS = [
@@ -88,29 +90,19 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
   const started: SimulatorHost[] = [];
   const endpoints: SimulatorEndpoint[] = [];
   const host = options.host ?? '127.0.0.1';
+  /** One simulator host on its own port, with its handlers, WebSocket routes and control API. */
   const start = async (
-    name: string,
-    kind: SimulatorKind,
-    faults: FaultSet,
-    handlers: RequestHandler[],
-    control?: SimulatorControl,
-    region?: string,
-  ) => {
-    const h = await startSimulatorHost({
-      name,
-      kind,
-      handlers,
-      faults,
-      host,
-      ...(control ? { control } : {}),
-    });
+    simulator: Omit<SimulatorHostOptions, 'host' | 'port' | 'bodyLimit'> & { readonly region?: string },
+  ): Promise<SimulatorEndpoint> => {
+    const { region, ...hostOptions } = simulator;
+    const h = await startSimulatorHost({ ...hostOptions, host });
     started.push(h);
     const endpoint: SimulatorEndpoint = {
-      name,
-      kind,
+      name: simulator.name,
+      kind: simulator.kind,
       url: h.url,
       controlUrl: h.controlUrl,
-      faults,
+      faults: simulator.faults,
       ...(region ? { region } : {}),
     };
     endpoints.push(endpoint);
@@ -126,36 +118,36 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       ...(options.asrWordErrorFactor !== undefined ? { wordErrorFactor: options.asrWordErrorFactor } : {}),
       ...(zero ? { latency: false as const } : {}),
     });
-    const asr = await start(
-      'asr',
-      'asr',
-      asrFaults,
-      createAsrHandlers({ recogniser, faults: asrFaults, seed }),
-    );
+    const asr = await start({
+      name: 'asr',
+      kind: 'asr',
+      faults: asrFaults,
+      handlers: createAsrHandlers({ recogniser, faults: asrFaults, seed }),
+    });
 
     const ttsFaults = new FaultSet({ kind: 'tts' });
     const synthesiser = new TtsSynthesiser({ seed, ...(zero ? { latency: false as const } : {}) });
-    const tts = await start(
-      'tts',
-      'tts',
-      ttsFaults,
-      createTtsHandlers({ synthesiser, faults: ttsFaults, seed }),
-    );
+    const tts = await start({
+      name: 'tts',
+      kind: 'tts',
+      faults: ttsFaults,
+      handlers: createTtsHandlers({ synthesiser, faults: ttsFaults, seed }),
+    });
 
     const crmFaults = new FaultSet({ kind: 'crm' });
     const service = new CrmService();
-    const crmEndpoint = await start(
-      'crm',
-      'crm',
-      crmFaults,
-      crmHandlers({
+    const crmEndpoint = await start({
+      name: 'crm',
+      kind: 'crm',
+      faults: crmFaults,
+      handlers: crmHandlers({
         service,
         faults: crmFaults,
         seed,
         latency: zero ? LoadLatency.zero() : new LoadLatency(),
       }),
-      crmControl(service, groundTruth),
-    );
+      control: crmControl(service, groundTruth),
+    });
 
     const conversation = new LlmConversationModel({ seed, groundTruth, scenario });
     const llm: Record<string, SimulatorEndpoint & { region: string }> = {};
@@ -170,7 +162,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
         ...(zero ? { latency: false as const } : {}),
       });
       llm[e.name] = {
-        ...(await start(e.name, 'llm', faults, handlers, undefined, e.region)),
+        ...(await start({ name: e.name, kind: 'llm', faults, handlers, region: e.region })),
         region: e.region,
       };
     }

@@ -1,16 +1,17 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import type { LedgerReport, WriteTotals } from '../../simulators/dependencies/ledger-report.ts';
-import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
+import type { LedgerReport } from '../../simulators/dependencies/ledger-report.ts';
+import { type WriteTotals, writeTotalsSchema } from '../../simulators/dependencies/write-totals.ts';
+import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
+import { ChildStartError, type RunningChild, startChild } from '../process/child-process.ts';
+import { readyLine } from '../process/child-readiness.ts';
 import { type CrmOperationName, crmOperations } from '../scenario/crm-operations.ts';
 import { isPath } from '../scenario/scenario-files.ts';
+import { endpointsOfLine } from './simulators-line.ts';
 
 export interface SimulatorsProcessOptions {
   /** Vertical and stage: names or file paths (a relative path is resolved against the cwd). */
@@ -38,31 +39,9 @@ export interface SimulatorsProcess extends SimulatorEndpoints {
 }
 
 const BIN = fileURLToPath(new URL('../../bin/callstorm.js', import.meta.url));
-const KINDS = ['asr', 'tts', 'crm', 'llm'] as const;
-
-const lineSchema = z.object({
-  simulators: z.record(
-    z.string(),
-    z.object({
-      kind: z.enum(KINDS),
-      url: z.string().url(),
-      controlUrl: z.string().url(),
-      region: z.string().optional(),
-    }),
-  ),
-});
-
-const totalsSchema = z.object({
-  expected: z.number(),
-  landed: z.number(),
-  lost: z.number(),
-  duplicate: z.number(),
-  unexpected: z.number(),
-});
-
 const argsSchema = z.record(z.string(), z.string());
 const reportSchema = z.object({
-  totals: totalsSchema,
+  totals: writeTotalsSchema,
   ledgerSize: z.number(),
   lost: z.array(z.object({ callId: z.string(), op: z.string(), args: argsSchema })),
   duplicate: z.array(z.object({ callId: z.string(), op: z.string(), count: z.number(), args: argsSchema })),
@@ -108,47 +87,21 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
   const failure = (reason: string) =>
     new CallstormError('CS_ERR_SIMULATORS_PROCESS', { reason, args: cliArgs.slice(1).join(' ') });
 
-  const child = spawn(process.execPath, [BIN, ...cliArgs, '--exit-with-stdin'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + String(chunk)).slice(-4_000);
-  });
-  // A closed pipe while the child is going away is expected; it must not crash the run.
-  child.stdin.on('error', () => {});
-  const exited = once(child, 'exit').then(() => undefined);
-  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
-  let endpoints: SimulatorEndpoints;
+  let child: RunningChild<SimulatorEndpoints>;
   try {
-    const lines = createInterface({ input: child.stdout });
-    let timer: NodeJS.Timeout | undefined;
-    const line = await Promise.race([
-      once(lines, 'line').then(([l]) => String(l)),
-      exited.then(() => {
-        throw new Error(
-          `exited (code ${child.exitCode ?? child.signalCode}): ${stderr.trim() || 'no message'}`,
-        );
-      }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `printed no URLs within ${startTimeoutMs / 1000} s${stderr.trim() ? `; its stderr: ${stderr.trim()}` : ''}`,
-              ),
-            ),
-          startTimeoutMs,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
-    lines.close();
-    endpoints = endpointsOf(lineSchema.parse(JSON.parse(line)).simulators);
+    child = await startChild({
+      command: process.execPath,
+      args: [BIN, ...cliArgs, '--exit-with-stdin'],
+      lifetime: 'stdin',
+      readiness: readyLine(endpointsOfLine, 'printed no URLs'),
+      readyTimeoutMs: options.startTimeoutMs ?? 30_000,
+      stopGraceMs: 5_000,
+    });
   } catch (error) {
-    child.kill('SIGKILL');
-    await exited;
-    throw failure(`did not start: ${error instanceof Error ? error.message : String(error)}`);
+    const reason = error instanceof ChildStartError ? error.message : String(error);
+    throw failure(`did not start: ${reason}`);
   }
+  const endpoints = child.ready;
 
   // One keep-alive connection pool to the CRM's control API, closed with the child.
   const dispatcher = new Agent({ connections: 8, keepAliveTimeout: 10_000 });
@@ -169,9 +122,8 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
       status = res.statusCode;
       text = await res.body.text();
     } catch (error) {
-      const gone = child.exitCode !== null || child.signalCode !== null;
       throw failure(
-        `did not answer POST ${path}: ${error instanceof Error ? error.message : String(error)}${gone ? ` (it exited: ${stderr.trim() || 'no message'})` : ''}`,
+        `did not answer POST ${path}: ${error instanceof Error ? error.message : String(error)}${child.hasExited ? ` (it exited: ${child.output() || 'no message'})` : ''}`,
       );
     }
     if (status !== 200) throw failure(`refused POST ${path}: ${status} ${text.slice(0, 500)}`);
@@ -181,12 +133,12 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
   let closing: Promise<void> | undefined;
   return {
     ...endpoints,
-    pid: child.pid ?? -1,
+    pid: child.pid,
     async reconcileCall(plan) {
       const { callId: _, ...totals } = await post(
         '/ledger/reconcile-call',
         { callId: plan.id },
-        totalsSchema.extend({ callId: z.string() }),
+        writeTotalsSchema.extend({ callId: z.string() }),
       );
       return totals;
     },
@@ -198,32 +150,9 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
     close() {
       closing ??= (async () => {
         await dispatcher.close().catch(() => {});
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.stdin.end();
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
+        await child.close();
       })();
       return closing;
     },
   };
-}
-
-function endpointsOf(simulators: z.infer<typeof lineSchema>['simulators']): SimulatorEndpoints {
-  const all: SimulatorAddress[] = Object.entries(simulators).map(([name, s]) => ({
-    name,
-    kind: s.kind,
-    url: s.url,
-    controlUrl: s.controlUrl,
-    ...(s.region !== undefined ? { region: s.region } : {}),
-  }));
-  const one = (name: string) => {
-    const found = all.find((e) => e.name === name);
-    if (!found) throw new Error(`its URLs have no "${name}" simulator`);
-    return found;
-  };
-  const llm: Record<string, SimulatorAddress & { region: string }> = {};
-  for (const e of all) if (e.kind === 'llm') llm[e.name] = { ...e, region: e.region ?? 'unknown' };
-  return { asr: one('asr'), tts: one('tts'), crm: one('crm'), llm, endpoints: all };
 }

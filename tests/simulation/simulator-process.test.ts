@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import { type SimulatorsProcess, startSimulatorsProcess } from '../../src/driver/simulator-process.ts';
 import { CallstormError } from '../../src/errors/callstorm-error.ts';
 import { crmOperations } from '../../src/scenario/crm-operations.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { type SimulatorsProcess, startSimulatorsProcess } from '../../src/simulation/simulator-process.ts';
 import { processAlive } from '../helpers/process-alive.ts';
 
 const options = {

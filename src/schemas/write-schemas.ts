@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUILTIN_SCENARIOS_DIR } from '../scenario/scenario-files.ts';
 import { renderJsonSchemas } from './json-schemas.ts';
-import { BUILTIN_SCENARIOS_DIR } from './scenario-files.ts';
 
 // `npm run schemas`: regenerates schemas/*.schema.json from the zod schemas.
 const dir = join(BUILTIN_SCENARIOS_DIR, '..', 'schemas');

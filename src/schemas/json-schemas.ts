@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { drillSchema } from '../chaos/drill-schema.ts';
 import { protocolSchemaSources } from '../protocol/protocol-json-schemas.ts';
+import { populationSchema } from '../scenario/population-schema.ts';
+import { stageSchema } from '../scenario/stage-schema.ts';
+import { verticalSchema } from '../scenario/vertical-schema.ts';
 import { gateSchema } from '../slo/gate-schema.ts';
 import { sliDocumentSchema, sloDocumentSchema } from '../slo/openslo-schema.ts';
 import { priceListSchema } from '../slo/price-list.ts';
-import { populationSchema } from './population-schema.ts';
-import { stageSchema } from './stage-schema.ts';
-import { verticalSchema } from './vertical-schema.ts';
 
-/** The scenario kinds with a JSON Schema in `schemas/` for editors. */
+/**
+ * The file kinds with a JSON Schema in `schemas/` for editors. It gathers the zod schemas of
+ * several layers (scenario, chaos, slo), so it sits above them rather than in `src/scenario`.
+ */
 export const schemaSources = {
   vertical: verticalSchema,
   stage: stageSchema,
