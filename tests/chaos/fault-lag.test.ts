@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import { ChaosOrchestrator } from '../../src/chaos/chaos-orchestrator.ts';
 import { type Drill, parseDrill } from '../../src/chaos/drill-schema.ts';
 import { summarizeFaultLag } from '../../src/chaos/fault-lag.ts';
@@ -12,6 +11,7 @@ import { createRunChaos } from '../../src/chaos/run-chaos.ts';
 import { noChaos } from '../../src/driver/execute-run.ts';
 import { createRunClock } from '../../src/driver/run-clock.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import { eventually } from './toxiproxy-for-tests.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'callstorm-lag-'));

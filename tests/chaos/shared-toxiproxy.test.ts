@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import { type ChaosEndpoint, ChaosOrchestrator } from '../../src/chaos/chaos-orchestrator.ts';
 import { proxyPrefixFor } from '../../src/chaos/dependency-proxies.ts';
 import { type Drill, parseDrill } from '../../src/chaos/drill-schema.ts';
@@ -12,6 +11,7 @@ import { freeLoopbackPort } from '../../src/chaos/toxiproxy-provisioner.ts';
 import { createRunClock } from '../../src/driver/run-clock.ts';
 import { isCallstormError } from '../../src/errors/callstorm-error.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';
 import {
   describeWithToxiproxy,
   eventually,

@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import { CALLS_PATH, turnsPath } from '../../src/protocol/agent-protocol.ts';
+import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import { call, driveCall, headersFor, heardRight, plansOf, simulatorsFor } from '../agent/agent-harness.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 

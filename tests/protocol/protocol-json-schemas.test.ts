@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RunningAgent } from '../../agent/start-agent.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
-import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import { CALLS_PATH, turnsPath } from '../../src/protocol/agent-protocol.ts';
 import { protocolSchemaSources } from '../../src/protocol/protocol-json-schemas.ts';
+import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import { call, headersFor, plansOf, simulatorsFor, startAgentFor } from '../agent/agent-harness.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type SimulatorSuite, startSimulators } from '../../../src/simulation/start-simulators.ts';
 import { ChaosOrchestrator } from '../../../src/chaos/chaos-orchestrator.ts';
 import { parseDrill } from '../../../src/chaos/drill-schema.ts';
 import {
@@ -14,6 +13,7 @@ import {
 import { createRunClock } from '../../../src/driver/run-clock.ts';
 import { isCallstormError } from '../../../src/errors/callstorm-error.ts';
 import { loadScenario } from '../../../src/scenario/load-scenario.ts';
+import { type SimulatorSuite, startSimulators } from '../../../src/simulation/start-simulators.ts';
 import { describeWithToxiproxy, eventually, proxyState, startTestToxiproxy } from '../toxiproxy-for-tests.ts';
 
 const OFFERED = ['latency', 'timeout', 'reset_peer', 'bandwidth', 'slicer', 'limit_data', 'down', 'noop'];
