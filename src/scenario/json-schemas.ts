@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { drillSchema } from '../chaos/drill-schema.ts';
+import { reviewPlanSchema } from '../review/review-plan-schema.ts';
 import { gateSchema } from '../slo/gate-schema.ts';
 import { sliDocumentSchema, sloDocumentSchema } from '../slo/openslo-schema.ts';
 import { priceListSchema } from '../slo/price-list.ts';
@@ -17,6 +18,7 @@ export const schemaSources = {
   slo: z.union([sloDocumentSchema, sliDocumentSchema]),
   gate: gateSchema,
   'price-list': priceListSchema,
+  review: reviewPlanSchema,
 } as const;
 
 /** JSON Schema text for each kind, as checked into `schemas/<kind>.schema.json`. */

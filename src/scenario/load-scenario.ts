@@ -31,12 +31,22 @@ export interface ScenarioRef {
   stage: string;
 }
 
+/** A stage and the population catalogue it names (a path in it is relative to the stage file). */
+export function loadStageAndPopulation(nameOrPath: string): {
+  path: string;
+  stage: Stage;
+  population: Population;
+} {
+  const { path, stage } = loadStageFile(nameOrPath);
+  const catalogue = stage.population.catalogue;
+  const population = loadPopulation(isPath(catalogue) ? resolve(dirname(path), catalogue) : catalogue);
+  return { path, stage, population };
+}
+
 /** Loads vertical × stage (and the stage's population catalogue) and checks they fit together. */
 export function loadScenario(ref: ScenarioRef): Scenario {
   const vertical = loadVertical(ref.vertical);
-  const { path: stagePath, stage } = loadStageFile(ref.stage);
-  const catalogue = stage.population.catalogue;
-  const population = loadPopulation(isPath(catalogue) ? resolve(dirname(stagePath), catalogue) : catalogue);
+  const { stage, population } = loadStageAndPopulation(ref.stage);
   return composeScenario(vertical, stage, population);
 }
 
@@ -59,11 +69,12 @@ export function loadDocument(
   const data = readYaml(path);
   const kind =
     data && typeof data === 'object' && 'kind' in data ? String((data as { kind: unknown }).kind) : undefined;
-  if (kind && kind in KINDS) {
+  // Own keys only: `kind: constructor` or `__proto__` must not reach Object.prototype.
+  if (kind && Object.hasOwn(KINDS, kind)) {
     const k = KINDS[kind as keyof typeof KINDS];
     return { kind, value: validate(k.schema, data, k.root, path) };
   }
-  if (kind && kind in extraKinds) return { kind, value: extraKinds[kind]!(data, path) };
+  if (kind && Object.hasOwn(extraKinds, kind)) return { kind, value: extraKinds[kind]!(data, path) };
   const valid = [...Object.keys(KINDS), ...Object.keys(extraKinds)].join(', ');
   throw new CallstormError('CS_ERR_SCENARIO_INVALID', {
     path,
