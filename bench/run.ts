@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildCli } from '../scripts/build.ts';
 import type { GeneratorFigure } from './generator-bench.ts';
 
 /**
@@ -45,7 +46,57 @@ interface ReportFigures {
   htmlKb: number;
 }
 
+const BIN = here('../bin/callstorm.js');
+
+/**
+ * Median wall time of each command's start, in ms. The commands take turns (one start of each per
+ * round), so a change in the machine's load falls on all of them alike.
+ */
+function medianStartsMs(
+  commands: readonly { args: string[]; env?: NodeJS.ProcessEnv }[],
+  rounds = 11,
+): number[] {
+  const times = commands.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, c] of commands.entries()) {
+      const started = performance.now();
+      const r = spawnSync(process.execPath, c.args, {
+        env: c.env ?? process.env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      times[i]!.push(performance.now() - started);
+      if (r.status !== 0) throw new Error(`${c.args.join(' ')} failed:\n${r.stderr}`);
+    }
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
+}
+
 const SECTIONS = {
+  async cli() {
+    const build = await buildCli({ ifStale: true });
+    console.log(
+      `CLI start-up, median of 11 starts each, taking turns (target: callstorm --version ≤ 300 ms); the build in dist/ ${build.built ? 'was rebuilt first' : 'was current'}`,
+    );
+    const names = [
+      'node -e 0',
+      'callstorm --version',
+      'callstorm simulators --help',
+      'callstorm --version from the sources (tsx)',
+    ];
+    const medians = medianStartsMs([
+      { args: ['-e', '0'] },
+      { args: [BIN, '--version'] },
+      { args: [BIN, 'simulators', '--help'] },
+      { args: [BIN, '--version'], env: { ...process.env, CALLSTORM_FROM_SOURCE: '1' } },
+    ]);
+    const node = medians[0]!;
+    const rows = names.map((name, i) => [name, medians[i]!] as const);
+    for (const [name, ms] of rows) {
+      console.log(
+        `  ${name.padEnd(44)} ${fmt(ms).padStart(5)} ms${name === 'node -e 0' ? '' : `  (node + ${fmt(ms - node)} ms)`}`,
+      );
+    }
+  },
   generator() {
     console.log(
       `generator: plans written as JSONL to /dev/null, ${TASKSET ? 'pinned to one CPU (taskset -c 0)' : 'not pinned (no taskset): may use a second core for GC'}`,
@@ -130,7 +181,7 @@ type Section = keyof typeof SECTIONS;
 
 // `npm run bench -- generator report` runs only those sections.
 const asked = process.argv.slice(2);
-const unknown = asked.filter((a) => !(a in SECTIONS));
+const unknown = asked.filter((a) => !Object.hasOwn(SECTIONS, a));
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}: choose from ${Object.keys(SECTIONS).join(', ')}`);
   process.exit(2);
@@ -140,5 +191,5 @@ console.log(`node ${process.version}, ${(await import('node:os')).cpus().length}
 const chosen = (asked.length > 0 ? asked : Object.keys(SECTIONS)) as Section[];
 for (const [i, name] of chosen.entries()) {
   if (i > 0) console.log('');
-  SECTIONS[name]();
+  await SECTIONS[name]();
 }

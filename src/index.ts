@@ -31,7 +31,13 @@ export { CallstormError, isCallstormError } from './errors/callstorm-error.ts';
 export type { ErrorCode } from './errors/catalogue.ts';
 export { writeCompareReport } from './report/write-compare-report.ts';
 export { writeRunReport } from './report/write-run-report.ts';
-export { promotionReviewPlan, runPromotionReview } from './review/promotion-review.ts';
+export {
+  promotionReviewPlan,
+  type ReviewRunExecutor,
+  runPromotionReview,
+  type SpeedOverrides,
+} from './review/promotion-review.ts';
+export { loadReviewPlan, type ReviewPlan } from './review/review-plan-schema.ts';
 export { composeScenario, type Scenario } from './scenario/compose-scenario.ts';
 export { type CrmOperationName, crmOperations } from './scenario/crm-operations.ts';
 export {

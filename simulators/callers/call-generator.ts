@@ -5,12 +5,9 @@ import type { CallPlan } from './call-plan.ts';
 import { type CallWindow, resolveWindow } from './call-window.ts';
 import { buildCallPlan } from './plan-builder.ts';
 import { buildRateCalendar, type CalendarSlot, SLOT_MS } from './rate-calendar.ts';
+import type { Shard } from './shard.ts';
 
-export interface Shard {
-  /** 1-based shard number. */
-  readonly k: number;
-  readonly n: number;
-}
+export { parseShard, type Shard } from './shard.ts';
 
 export interface GeneratorOptions {
   readonly seed: number;
@@ -27,20 +24,6 @@ export interface CallGenerator {
   plans(shard?: Shard): Generator<CallPlan>;
   /** Plan number `index` of the window, or undefined past the last arrival. */
   planAt(index: number): CallPlan | undefined;
-}
-
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const k = m ? Number(m[1]) : Number.NaN;
-  const n = m ? Number(m[2]) : Number.NaN;
-  if (!m || n < 1 || k < 1 || k > n) {
-    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-      option: '--shard',
-      reason: `"${text}" is not k/n with 1 ≤ k ≤ n`,
-      fix: 'write e.g. --shard 2/4 for the second of four disjoint parts',
-    });
-  }
-  return { k, n };
 }
 
 export function createCallGenerator(scenario: Scenario, options: GeneratorOptions): CallGenerator {

@@ -1,8 +1,8 @@
 import { CallstormError } from '../../src/errors/callstorm-error.ts';
 import { type CalendarSlot, localPartsFormatter, SLOT_MS } from './rate-calendar.ts';
+import { parseWindowSpec, utcOfFields, type WrittenInstant } from './window-spec.ts';
 
-export type WindowName = 'month' | 'week' | 'peak-day' | 'peak-hour';
-export const WINDOW_NAMES: readonly WindowName[] = ['month', 'week', 'peak-day', 'peak-hour'];
+export { WINDOW_NAMES, type WindowName } from './window-spec.ts';
 
 /** A stretch of scenario time to generate calls for. */
 export interface CallWindow {
@@ -42,27 +42,37 @@ function busiest<T>(items: readonly T[], score: (t: T) => number): T | undefined
   return best;
 }
 
-/** Parses `2026-03-02T09:00` (scenario local time) or an instant with Z/offset. */
-function parseInstant(text: string, timezone: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?$/.exec(text.trim());
-  if (!m) return null;
-  if (m[7]) {
-    const ms = Date.parse(text.trim());
-    return Number.isNaN(ms) ? null : ms;
-  }
-  const guess = Date.UTC(
-    Number(m[1]),
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4]),
-    Number(m[5]),
-    Number(m[6] ?? 0),
-  );
-  const local = localPartsFormatter(timezone)(guess);
-  const [y, mo, d] = local.date.split('-').map(Number) as [number, number, number];
-  const [h, mi] = local.time.split(':').map(Number) as [number, number];
-  const offset = Date.UTC(y, mo - 1, d, h, mi) - Math.floor(guess / 60_000) * 60_000;
-  return guess - offset;
+/**
+ * Epoch ms of a written instant: with Z or an offset as written; otherwise as local time in the
+ * scenario's timezone. A local time the clocks skip (a DST gap) does not exist and is refused; one
+ * they pass twice is the later of the two.
+ */
+function instantMs(i: WrittenInstant, timezone: string): number {
+  const fields = utcOfFields(i);
+  if (i.offsetMinutes !== null) return fields - i.offsetMinutes * 60_000;
+  const local = localPartsFormatter(timezone);
+  const wanted = `${i.text.slice(0, 10)} ${i.text.slice(11, 16)}`;
+  const offsetAt = (ms: number) => {
+    const p = local(ms);
+    const [y, mo, d] = p.date.split('-').map(Number) as [number, number, number];
+    const [h, mi] = p.time.split(':').map(Number) as [number, number];
+    return Date.UTC(y, mo - 1, d, h, mi) - Math.floor(ms / 60_000) * 60_000;
+  };
+  const isWanted = (ms: number) => {
+    const p = local(ms);
+    return `${p.date} ${p.time}` === wanted;
+  };
+  // The offset at the fields read as UTC is right except within hours of a change; then the
+  // offset at that first answer is.
+  const first = fields - offsetAt(fields);
+  if (isWanted(first)) return first;
+  const second = fields - offsetAt(first);
+  if (isWanted(second)) return second;
+  throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+    option: '--window',
+    reason: `"${i.text}" does not exist in ${timezone}: the clocks skip it (a daylight-saving change)`,
+    fix: 'choose a local time outside the skipped hour, or write the instant with Z or an offset',
+  });
 }
 
 export function resolveWindow(slots: readonly CalendarSlot[], spec: string, timezone: string): CallWindow {
@@ -102,21 +112,15 @@ export function resolveWindow(slots: readonly CalendarSlot[], spec: string, time
     const best = busiest(pairs, (p) => p.n)!;
     startMs = best.s.startMs;
     endMs = startMs + 2 * SLOT_MS;
-  } else if (spec.includes('/')) {
-    const [a, b] = spec.split('/') as [string, string];
-    const s = parseInstant(a, timezone);
-    const e = parseInstant(b, timezone);
-    if (s === null || e === null) {
-      throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-        option: '--window',
-        reason: `"${spec}" is not START/END in ISO 8601`,
-        fix: 'write e.g. 2026-03-02T09:00/2026-03-02T12:00 (scenario local time) or with Z / an offset',
-      });
-    }
+  } else {
+    const parsed = parseWindowSpec(spec);
+    if (parsed.kind !== 'range') throw new CallstormError('CS_ERR_INTERNAL', { reason: `window ${spec}` });
+    const s = instantMs(parsed.start, timezone);
+    const e = instantMs(parsed.end, timezone);
     if (e <= s)
       throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
         option: '--window',
-        reason: `end ${b} is not after start ${a}`,
+        reason: `end ${parsed.end.text} is not after start ${parsed.start.text}`,
         fix: 'put the earlier instant first',
       });
     if (e <= first.startMs || s >= monthEnd) {
@@ -127,12 +131,6 @@ export function resolveWindow(slots: readonly CalendarSlot[], spec: string, time
     }
     startMs = Math.max(s, first.startMs);
     endMs = Math.min(e, monthEnd);
-  } else {
-    throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
-      what: 'window',
-      name: spec,
-      valid: `${WINDOW_NAMES.join(', ')}, or START/END in ISO 8601`,
-    });
   }
   const expectedCalls = expectedBetween(slots, startMs, endMs);
   if (!(expectedCalls > 0))

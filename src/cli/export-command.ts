@@ -1,32 +1,21 @@
 import type { Command } from 'commander';
-import { CallstormError } from '../errors/callstorm-error.ts';
-import { exportK6 } from '../export/k6/export-k6.ts';
-import { parseSeed } from './parse-options.ts';
-import { runAction } from './run-action.ts';
+import { lazyAction } from './lazy-action.ts';
+import { OPTION_BOUNDS, parseInteger, parseSeed, parseSpeed, parseWindow } from './parse-options.ts';
 
-interface ExportK6Cli {
+export interface ExportK6Options {
   vertical: string;
   stage: string;
   window: string;
-  seed: string;
-  speed: string;
+  seed: number;
+  speed: number;
   drill?: string;
-  parallelism: string;
+  parallelism: number;
   agentUrl: string;
   out: string;
 }
 
-function positive(option: string, text: string, integer: boolean): number {
-  const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-      option,
-      reason: `"${text}" is not a positive ${integer ? 'integer' : 'number'}`,
-      fix: `e.g. ${option} ${integer ? '4' : '60'}`,
-    });
-  }
-  return n;
-}
+const parseParallelism = (text: string) =>
+  parseInteger('--parallelism', text, OPTION_BOUNDS.parallelism, '4');
 
 export function registerExport(program: Command): void {
   const group = program.command('export').description('export a scenario to another load tool');
@@ -38,31 +27,11 @@ export function registerExport(program: Command): void {
     .requiredOption('--vertical <name|file>', 'vertical: collections, appointments, claims, or a YAML file')
     .requiredOption('--stage <name|file>', 'stage: pilot, hardening, scale, or a YAML file')
     .requiredOption('--out <dir>', 'folder to write script.ts, plans/, testrun.yaml into')
-    .option('--window <window>', 'month | week | peak-day | peak-hour | START/END', 'peak-hour')
-    .option('--seed <n>', 'seed of the calls', '1')
-    .option('--speed <factor>', 'scenario time ÷ wall time', '1')
+    .option('--window <window>', 'month | week | peak-day | peak-hour | START/END', parseWindow, 'peak-hour')
+    .option('--seed <n>', 'seed of the calls (0–2^53)', parseSeed, 1)
+    .option('--speed <factor>', 'scenario time ÷ wall time, 0.1–10,000', parseSpeed, 1)
     .option('--drill <name|file>', 'drill whose stop conditions become abortOnFail thresholds')
-    .option('--parallelism <n>', 'k6 runners (execution segments, plan shards)', '1')
+    .option('--parallelism <n>', 'k6 runners (execution segments, plan shards), 1–1,000', parseParallelism, 1)
     .option('--agent-url <url>', 'agent base URL written into the TestRun', 'http://agent:8080')
-    .action(
-      runAction((opts: ExportK6Cli) => {
-        const m = exportK6({
-          vertical: opts.vertical,
-          stage: opts.stage,
-          window: opts.window,
-          seed: parseSeed(opts.seed),
-          speed: positive('--speed', opts.speed, false),
-          ...(opts.drill ? { drill: opts.drill } : {}),
-          parallelism: positive('--parallelism', opts.parallelism, true),
-          agentUrl: opts.agentUrl,
-          out: opts.out,
-        });
-        process.stdout.write(
-          `${m.planCount} calls in ${m.parallelism} shard(s), ${m.thresholds.length} threshold(s)` +
-            (m.sloNotInK6.length ? ` (judged after ingest: ${m.sloNotInK6.join(', ')})` : '') +
-            `\n→ ${opts.out}: k6 run --out json=out.json ${opts.out}/script.ts\n`,
-        );
-        return 0;
-      }),
-    );
+    .action(lazyAction(() => import('./actions/export-k6.ts')));
 }

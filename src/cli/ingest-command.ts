@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
-import { ingestK6 } from '../export/k6/ingest-k6.ts';
-import { parseSeed } from './parse-options.ts';
-import { runAction } from './run-action.ts';
+import { lazyAction } from './lazy-action.ts';
+import { parseSeed, parseWindow } from './parse-options.ts';
 
-interface IngestK6Cli {
+export interface IngestK6Options {
   out: string;
   from?: string;
   vertical?: string;
   stage?: string;
-  seed: string;
+  seed: number;
   window: string;
 }
 
@@ -26,24 +25,7 @@ export function registerIngest(program: Command): void {
     .option('--from <dir>', 'the `callstorm export k6` folder the runners ran (plans and scenario)')
     .option('--vertical <name|file>', 'without --from: the exported vertical')
     .option('--stage <name|file>', 'without --from: the exported stage')
-    .option('--seed <n>', 'without --from: the exported seed', '1')
-    .option('--window <window>', 'without --from: the exported window', 'peak-hour')
-    .action(
-      runAction((files: string[], opts: IngestK6Cli) => {
-        const { manifest: m, dir } = ingestK6({
-          files,
-          out: opts.out,
-          ...(opts.from ? { from: opts.from } : {}),
-          ...(opts.vertical ? { vertical: opts.vertical } : {}),
-          ...(opts.stage ? { stage: opts.stage } : {}),
-          seed: parseSeed(opts.seed),
-          window: opts.window,
-        });
-        const c = m.counts;
-        process.stdout.write(
-          `${m.status}${m.invalid ? ` (INVALID: ${m.invalid})` : ''}: ${c['call.finished'] ?? 0} calls from ${files.length} runner file(s) — resolved ${c['call.outcome.resolved'] ?? 0}, false containment ${c['call.outcome.false-containment'] ?? 0}, escalated ${c['call.outcome.escalated'] ?? 0}, abandoned ${c['call.outcome.abandoned'] ?? 0}, failed ${c['call.outcome.failed'] ?? 0}\n→ ${dir}\n`,
-        );
-        return 0;
-      }),
-    );
+    .option('--seed <n>', 'without --from: the exported seed', parseSeed, 1)
+    .option('--window <window>', 'without --from: the exported window', parseWindow, 'peak-hour')
+    .action(lazyAction(() => import('./actions/ingest-k6.ts')));
 }

@@ -1,85 +1,13 @@
 import type { Command } from 'commander';
-import {
-  ASSUMED_AGENT_TURN_MS,
-  type TrafficProfile,
-  trafficProfile,
-} from '../../simulators/callers/traffic-profile.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
-import { parseSeed } from './parse-options.ts';
-import { runAction } from './run-action.ts';
+import { lazyAction } from './lazy-action.ts';
+import { collect, parseSeed, parseWindow } from './parse-options.ts';
 
-interface InspectOptions {
+export interface InspectOptions {
   vertical: string;
   stage: string[];
   window: string;
-  seed: string;
+  seed: number;
   json?: boolean;
-}
-
-const pct = (x: number | undefined) => (x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r) =>
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-    )
-    .join('\n');
-}
-
-function mixRows(
-  title: string,
-  profiles: TrafficProfile[],
-  pickMix: (p: TrafficProfile) => Readonly<Record<string, number>>,
-): string[][] {
-  const keys = [...new Set(profiles.flatMap((p) => Object.keys(pickMix(p))))];
-  return [
-    [title, ...profiles.map(() => '')],
-    ...keys.map((k) => [`  ${k}`, ...profiles.map((p) => pct(pickMix(p)[k]))]),
-  ];
-}
-
-export function formatProfiles(profiles: TrafficProfile[]): string {
-  const head = ['', ...profiles.map((p) => p.stage)];
-  const rows: string[][] = [
-    head,
-    ['monthly volume', ...profiles.map((p) => p.monthlyVolume.toLocaleString('en-GB'))],
-    [
-      `calls in window`,
-      ...profiles.map((p) => `${p.expectedCalls.toFixed(0)} (${p.window}, ${p.windowHours.toFixed(0)} h)`),
-    ],
-    ['peak arrival rate', ...profiles.map((p) => `${p.peakCallsPerMinute.toFixed(2)}/min`)],
-    [
-      'mean call length',
-      ...profiles.map((p) => `${p.meanCallSeconds.toFixed(0)} s, ${p.meanTurns.toFixed(1)} turns`),
-    ],
-    ['peak concurrency', ...profiles.map((p) => p.peakConcurrency.toFixed(1))],
-    [
-      'patience median/p90',
-      ...profiles.map(
-        (p) => `${(p.patience.medianMs / 1000).toFixed(1)}/${(p.patience.p90Ms / 1000).toFixed(1)} s`,
-      ),
-    ],
-    ['barge-in per turn', ...profiles.map((p) => pct(p.bargeInPerTurn))],
-    ['asks for a human', ...profiles.map((p) => pct(p.askHumanPerCall))],
-    ...mixRows('flows', profiles, (p) => p.flows),
-    ...mixRows('dialect cohorts', profiles, (p) => p.cohorts),
-    ...mixRows('complexity', profiles, (p) => p.complexity),
-    ...mixRows('noise', profiles, (p) => p.noise),
-  ];
-  const uncovered =
-    profiles.length > 1
-      ? Object.keys(profiles[profiles.length - 1]!.cohorts).filter((c) => !(c in profiles[0]!.cohorts))
-      : [];
-  const notes = [
-    `peak concurrency = peak rate × mean call length (Little's law), assuming ${ASSUMED_AGENT_TURN_MS / 1000} s of agent time per turn`,
-    ...(uncovered.length
-      ? [
-          `cohorts in ${profiles[profiles.length - 1]!.stage} that ${profiles[0]!.stage} never sees: ${uncovered.join(', ')}`,
-        ]
-      : []),
-  ];
-  return `${table(rows)}\n\n${notes.map((n) => `note: ${n}`).join('\n')}\n`;
 }
 
 export function registerInspect(program: Command): void {
@@ -91,22 +19,12 @@ export function registerInspect(program: Command): void {
     .requiredOption('--vertical <name|file>', 'vertical: collections, appointments, claims, or a YAML file')
     .option(
       '--stage <name|file>',
-      'a stage to show (repeat: --stage pilot --stage scale)',
-      (v: string, acc: string[]) => [...acc, v],
+      'a stage to show (repeat: --stage pilot --stage scale; default pilot, hardening and scale)',
+      collect,
       [] as string[],
     )
-    .option('--window <window>', 'month | week | peak-day | peak-hour | START/END', 'month')
-    .option('--seed <n>', 'seed for the sampled call lengths', '1')
+    .option('--window <window>', 'month | week | peak-day | peak-hour | START/END', parseWindow, 'month')
+    .option('--seed <n>', 'seed for the sampled call lengths (0–2^53)', parseSeed, 1)
     .option('--json', 'print the profiles as JSON')
-    .action(
-      runAction((opts: InspectOptions) => {
-        const stages = opts.stage.length ? opts.stage : ['pilot', 'hardening', 'scale'];
-        const seed = parseSeed(opts.seed);
-        const profiles = stages.map((stage) =>
-          trafficProfile(loadScenario({ vertical: opts.vertical, stage }), opts.window, seed),
-        );
-        process.stdout.write(opts.json ? `${JSON.stringify(profiles, null, 2)}\n` : formatProfiles(profiles));
-        return 0;
-      }),
-    );
+    .action(lazyAction(() => import('./actions/inspect.ts')));
 }

@@ -1,40 +1,7 @@
-import { Command, CommanderError } from 'commander';
-import { registerAgent } from './agent-command.ts';
+import { CommanderError } from 'commander';
 import { toleratePipeClosing } from './broken-pipe.ts';
-import { registerExport } from './export-command.ts';
-import { registerGate } from './gate-command.ts';
-import { registerGenerate } from './generate-command.ts';
-import { registerIngest } from './ingest-command.ts';
-import { registerInspect } from './inspect-command.ts';
-import { registerReport } from './report-command.ts';
-import { registerReview } from './review-command.ts';
-import { registerRun } from './run-command.ts';
-import { registerShowcase } from './showcase-command.ts';
-import { registerSimulators } from './simulators-command.ts';
-import { registerTools } from './tools-command.ts';
-import { registerValidate } from './validate-command.ts';
-
-export function buildProgram(): Command {
-  const program = new Command('callstorm')
-    .description('load and degradation drills for voice-AI agents: pilot → hardening → scale, go or no-go')
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerValidate(program);
-  registerGenerate(program);
-  registerInspect(program);
-  registerRun(program);
-  registerReport(program);
-  registerGate(program);
-  registerReview(program);
-  registerSimulators(program);
-  registerAgent(program);
-  registerShowcase(program);
-  registerExport(program);
-  registerIngest(program);
-  registerTools(program);
-  return program;
-}
+import { buildProgram } from './program.ts';
+import { reportFailure } from './run-action.ts';
 
 toleratePipeClosing();
 try {
@@ -44,6 +11,7 @@ try {
     // Usage errors (unknown option, missing argument) exit 2 like every other bad input.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
-    throw error;
+    // A bad option value (its parser threw a CallstormError) exits 2 with the option named.
+    process.exitCode = reportFailure(error);
   }
 }

@@ -1,16 +1,35 @@
 import type { Command } from 'commander';
-import { runPromotionReview } from '../review/promotion-review.ts';
-import { parseSeed } from './parse-options.ts';
-import { runAction } from './run-action.ts';
-import { formatProgress } from './run-progress.ts';
+import { CallstormError } from '../errors/callstorm-error.ts';
+import { lazyAction } from './lazy-action.ts';
+import { OPTION_BOUNDS, parseNumber, parseSeed, parseSpeed } from './parse-options.ts';
 
-interface ReviewOptions {
+export interface ReviewOptions {
   vertical: string;
   out?: string;
-  seed: string;
+  seed: number;
+  plan: string;
+  speed?: ReadonlyMap<string, number>;
+  speedFactor?: number;
 }
 
-/** `callstorm review` (what `npm start` runs): the full promotion review against the reference agent. */
+/** `--speed <label>=<factor>`, repeatable: one run's speed. */
+export function parseRunSpeed(text: string, previous?: ReadonlyMap<string, number>): Map<string, number> {
+  const at = text.indexOf('=');
+  const label = text.slice(0, at).trim();
+  if (at < 1 || label === '') {
+    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+      option: '--speed',
+      reason: `"${text}" is not <run label>=<speed>`,
+      fix: 'write e.g. --speed pilot=600 (the labels are the runs of the plan: scenarios/reviews/<plan>.yaml)',
+    });
+  }
+  return new Map(previous).set(label, parseSpeed(text.slice(at + 1)));
+}
+
+const parseSpeedFactor = (text: string) =>
+  parseNumber('--speed-factor', text, OPTION_BOUNDS.speedFactor, '0.5 (every run at half its speed)');
+
+/** `callstorm review` (what `npm start` runs): a promotion review plan against the reference agent. */
 export function registerReview(program: Command): void {
   program
     .command('review')
@@ -18,53 +37,29 @@ export function registerReview(program: Command): void {
       'the full promotion review: pilot, hardening and scale runs plus the scale drills for both architectures, then gates and reports',
     )
     .option('--vertical <name>', 'vertical to review: collections, appointments, claims', 'collections')
+    .option(
+      '--plan <name|file>',
+      'review plan: a name under scenarios/reviews/ or a Review file',
+      'promotion',
+    )
     .option('--out <dir>', 'review folder (default reports/review-<time>)')
-    .option('--seed <n>', 'seed of every run', '1')
-    .action(
-      runAction(async (opts: ReviewOptions) => {
-        const stamp = new Date()
-          .toISOString()
-          .replace(/[-:]/g, '')
-          .replace(/\.\d+Z$/, 'Z');
-        const outDir = opts.out ?? `reports/review-${stamp}-${opts.vertical}`;
-        const controller = new AbortController();
-        const stop = () => controller.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        const started = performance.now();
-        try {
-          const result = await runPromotionReview({
-            vertical: opts.vertical,
-            outDir,
-            seed: parseSeed(opts.seed),
-            signal: controller.signal,
-            onRunStart: (run, i, total) =>
-              process.stdout.write(
-                `[${i + 1}/${total}] ${run.label}: ${run.stage}, ${run.window}, ×${run.speed}, ${run.agent}${run.drill ? `, drill ${run.drill}` : ''}\n`,
-              ),
-            onRunEnd: (_run, r) => {
-              const c = r.manifest.counts;
-              process.stdout.write(
-                `      ${r.manifest.status}: ${c['call.finished'] ?? 0} calls — resolved ${c['call.outcome.resolved'] ?? 0}, false containment ${c['call.outcome.false-containment'] ?? 0}, escalated ${c['call.outcome.escalated'] ?? 0}, abandoned ${c['call.outcome.abandoned'] ?? 0}, failed ${c['call.outcome.failed'] ?? 0}\n`,
-              );
-            },
-            onProgress: (p) => process.stderr.write(`      ${formatProgress(p)}\n`),
-          });
-          process.stdout.write(
-            `\nPromotion review of ${opts.vertical} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
-          );
-          for (const v of result.verdicts) {
-            const failed = v.gate.reasons.filter((r) => !r.passed);
-            process.stdout.write(
-              `  ${v.label.padEnd(32)} ${v.gate.go ? 'GO' : 'NO-GO'}${failed.length ? ` — ${failed.length} of ${v.gate.reasons.length} conditions failed, e.g. ${failed[0]!.detail}` : ''}\n`,
-            );
-          }
-          process.stdout.write(`\nReport: ${result.report}\n`);
-          return controller.signal.aborted ? 130 : 0;
-        } finally {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-        }
-      }),
-    );
+    .option('--seed <n>', 'seed of every run (0–2^53)', parseSeed, 1)
+    .option(
+      '--speed <label=factor>',
+      "one run's speed instead of the plan's, 0.1–10,000 (repeatable: --speed pilot=600 --speed scale=80)",
+      parseRunSpeed,
+    )
+    .option(
+      '--speed-factor <f>',
+      "multiplies the plan's speed of every run not given --speed, 0.001–100 (each result within 0.1–10,000)",
+      parseSpeedFactor,
+    )
+    .addHelpText(
+      'after',
+      '\nThe plan lists the runs (stage, window, speed, agent, drill) and the verdicts (a gate over some of the\n' +
+        'runs); the shipped one is scenarios/reviews/promotion.yaml. Exit status: 0 the review ran (whatever the\n' +
+        'verdicts), 130 on Ctrl-C, 2 for bad input.\n' +
+        'Example: callstorm review --vertical claims --speed-factor 0.5',
+    )
+    .action(lazyAction(() => import('./actions/review.ts')));
 }

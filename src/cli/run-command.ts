@@ -1,38 +1,24 @@
 import type { Command } from 'commander';
-import { loadDrill } from '../chaos/drill-schema.ts';
-import { createRunChaos } from '../chaos/run-chaos.ts';
-import { executeRun } from '../driver/execute-run.ts';
-import { SIMULATORS_MODES, type SimulatorsMode } from '../driver/run-simulators.ts';
-import { CallstormError } from '../errors/callstorm-error.ts';
-import { parseSeed } from './parse-options.ts';
-import { runAction } from './run-action.ts';
-import { progressPrinter } from './run-progress.ts';
+import type { SimulatorsMode } from '../driver/run-simulators.ts';
+import { lazyAction } from './lazy-action.ts';
+import { parseChoice, parseSeed, parseSpeed, parseWindow } from './parse-options.ts';
 
-interface RunOptions {
+export interface RunOptions {
   vertical: string;
   stage: string;
   window: string;
-  speed: string;
-  seed: string;
+  speed: number;
+  seed: number;
   agent: string;
   drill?: string;
   out?: string;
-  latency: string;
-  simulators: string;
+  latency: 'realistic' | 'zero';
+  simulators: SimulatorsMode;
   progress: boolean;
 }
 
-function parseSpeed(text: string): number {
-  const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n)) {
-    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-      option: '--speed',
-      reason: `"${text}" is not a positive number`,
-      fix: 'e.g. --speed 240 plays four scenario hours in a wall minute',
-    });
-  }
-  return n;
-}
+/** `--simulators` (the driver's SIMULATORS_MODES; a test keeps the two equal). */
+export const SIMULATORS_CHOICES: readonly SimulatorsMode[] = ['process', 'in-process'];
 
 export function registerRun(program: Command): void {
   program
@@ -48,70 +34,27 @@ export function registerRun(program: Command): void {
       'reference:production',
     )
     .option('--drill <name|file>', 'chaos drill from scenarios/drills/ (e.g. llm-regional-outage)')
-    .option('--window <window>', 'month | week | peak-day | peak-hour | START/END', 'peak-hour')
+    .option('--window <window>', 'month | week | peak-day | peak-hour | START/END', parseWindow, 'peak-hour')
     .option(
       '--speed <factor>',
-      'scenario time ÷ wall time (caller pauses compress; agent latency stays real)',
-      '120',
+      'scenario time ÷ wall time, 0.1–10,000 (caller pauses compress; agent latency stays real)',
+      parseSpeed,
+      120,
     )
-    .option('--seed <n>', 'seed of the calls and the simulators', '1')
+    .option('--seed <n>', 'seed of the calls and the simulators (0–2^53)', parseSeed, 1)
     .option('--out <dir>', 'artefact folder (default reports/<run-id>)')
-    .option('--latency <mode>', 'simulator latency: realistic | zero', 'realistic')
+    .option(
+      '--latency <mode>',
+      'simulator latency: realistic | zero',
+      parseChoice('--latency', ['realistic', 'zero'] as const),
+      'realistic',
+    )
     .option(
       '--simulators <mode>',
       'process: the simulators in a child process of their own; in-process: inside the driver (competes for its CPU)',
+      parseChoice('--simulators', SIMULATORS_CHOICES),
       'process',
     )
     .option('--no-progress', 'no live progress on stderr')
-    .action(
-      runAction(async (opts: RunOptions) => {
-        if (opts.latency !== 'realistic' && opts.latency !== 'zero') {
-          throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-            option: '--latency',
-            reason: `"${opts.latency}"`,
-            fix: 'use realistic or zero',
-          });
-        }
-        if (!(SIMULATORS_MODES as readonly string[]).includes(opts.simulators)) {
-          throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-            option: '--simulators',
-            reason: `"${opts.simulators}"`,
-            fix: `use ${SIMULATORS_MODES.join(' or ')}`,
-          });
-        }
-        const drill = opts.drill ? loadDrill(opts.drill) : null;
-        const seed = parseSeed(opts.seed);
-        const controller = new AbortController();
-        const onSignal = () => controller.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        const progress = opts.progress ? progressPrinter() : null;
-        try {
-          const result = await executeRun({
-            vertical: opts.vertical,
-            stage: opts.stage,
-            window: opts.window,
-            speed: parseSpeed(opts.speed),
-            seed,
-            agent: opts.agent,
-            ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
-            ...(opts.out ? { out: opts.out } : {}),
-            latency: opts.latency,
-            simulators: opts.simulators as SimulatorsMode,
-            signal: controller.signal,
-            ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
-          });
-          progress?.done();
-          const m = result.manifest;
-          const c = m.counts;
-          process.stdout.write(
-            `${m.status}${m.invalid ? ' (INVALID: ' + m.invalid + ')' : ''}: ${c['call.finished'] ?? 0} calls — resolved ${c['call.outcome.resolved'] ?? 0}, false containment ${c['call.outcome.false-containment'] ?? 0}, escalated ${c['call.outcome.escalated'] ?? 0}, abandoned ${c['call.outcome.abandoned'] ?? 0}, failed ${c['call.outcome.failed'] ?? 0}\n→ ${result.dir}\n`,
-          );
-          return m.status === 'complete' && !m.invalid ? 0 : m.status === 'interrupted' ? 130 : 1;
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
-      }),
-    );
+    .action(lazyAction(() => import('./actions/run.ts')));
 }

@@ -1,33 +1,24 @@
 import type { Command } from 'commander';
-import { CallstormError } from '../errors/callstorm-error.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
-import { simulatorsLine } from '../simulation/simulators-line.ts';
-import { startSimulators } from '../simulation/start-simulators.ts';
-import { parseSeed } from './parse-options.ts';
-import { runAction } from './run-action.ts';
-import { stopSignal } from './stop-signal.ts';
+import { lazyAction } from './lazy-action.ts';
+import { OPTION_BOUNDS, parseChoice, parseNumber, parseSeed, parseWindow } from './parse-options.ts';
 
-interface SimulatorsOptions {
+export interface SimulatorsOptions {
   vertical: string;
   stage: string;
   window: string;
-  seed: string;
-  latency: string;
-  asrWordErrorFactor?: string;
+  seed: number;
+  latency: 'realistic' | 'zero';
+  asrWordErrorFactor?: number;
   exitWithStdin?: boolean;
 }
 
-function parseFactor(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-      option: '--asr-word-error-factor',
-      reason: `"${text}" is not a non-negative number`,
-      fix: 'pass e.g. --asr-word-error-factor 0.5 (the default; 0 = no word errors)',
-    });
-  }
-  return n;
-}
+const parseWordErrorFactor = (text: string) =>
+  parseNumber(
+    '--asr-word-error-factor',
+    text,
+    OPTION_BOUNDS.asrWordErrorFactor,
+    '0.5 (the default; 0 = no word errors)',
+  );
 
 export function registerSimulators(program: Command): void {
   program
@@ -37,12 +28,23 @@ export function registerSimulators(program: Command): void {
     )
     .requiredOption('--vertical <name|file>', 'vertical the calls come from')
     .requiredOption('--stage <name|file>', 'stage the calls come from')
-    .option('--window <window>', 'window the calls come from (as given to generate/run)', 'month')
-    .option('--seed <n>', 'run seed (as given to generate/run)', '1')
-    .option('--latency <mode>', 'realistic | zero', 'realistic')
+    .option(
+      '--window <window>',
+      'window the calls come from (as given to generate/run)',
+      parseWindow,
+      'month',
+    )
+    .option('--seed <n>', 'run seed (as given to generate/run)', parseSeed, 1)
+    .option(
+      '--latency <mode>',
+      'realistic | zero',
+      parseChoice('--latency', ['realistic', 'zero'] as const),
+      'realistic',
+    )
     .option(
       '--asr-word-error-factor <x>',
-      'multiplies the ASR word-error rate (default 0.5; 0 = the ASR never mishears)',
+      'multiplies the ASR word-error rate, 0–10 (default 0.5; 0 = the ASR never mishears)',
+      parseWordErrorFactor,
     )
     .option(
       '--exit-with-stdin',
@@ -64,38 +66,5 @@ See docs/simulators.md.
 Example:
   callstorm simulators --vertical collections --stage scale --window peak-hour --seed 42`,
     )
-    .action(
-      runAction(async (opts: SimulatorsOptions) => {
-        if (opts.latency !== 'realistic' && opts.latency !== 'zero') {
-          throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-            option: '--latency',
-            reason: `"${opts.latency}"`,
-            fix: 'use realistic or zero',
-          });
-        }
-        const scenario = loadScenario({ vertical: opts.vertical, stage: opts.stage });
-        const seed = parseSeed(opts.seed);
-        const asrWordErrorFactor =
-          opts.asrWordErrorFactor === undefined ? undefined : parseFactor(opts.asrWordErrorFactor);
-        const suite = await startSimulators({
-          scenario,
-          seed,
-          window: opts.window,
-          latency: opts.latency,
-          ...(asrWordErrorFactor !== undefined ? { asrWordErrorFactor } : {}),
-        });
-        const line = simulatorsLine(suite, {
-          seed,
-          vertical: scenario.vertical.name,
-          stage: scenario.stage.name,
-          window: opts.window,
-        });
-        const stopped = stopSignal({ exitWithStdin: opts.exitWithStdin });
-        process.stdout.write(`${JSON.stringify(line)}\n`);
-        await stopped;
-        await suite.close();
-        process.stderr.write('simulators stopped\n');
-        return 0;
-      }),
-    );
+    .action(lazyAction(() => import('./actions/simulators.ts')));
 }

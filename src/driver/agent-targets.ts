@@ -146,7 +146,8 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
 export function startAgentTarget(spec: string, ctx: AgentTargetContext): Promise<AgentTarget> {
   if (/^https?:\/\//.test(spec)) return agentTargets.http!.start(spec, ctx);
   const [kind, ...rest] = spec.split(':');
-  const target = kind ? agentTargets[kind] : undefined;
+  // Own keys only: `--agent __proto__:x` or `constructor:x` must not reach Object.prototype.
+  const target = kind && Object.hasOwn(agentTargets, kind) ? agentTargets[kind] : undefined;
   if (!target || kind === 'http') {
     throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
       what: 'agent',

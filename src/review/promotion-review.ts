@@ -1,96 +1,70 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
-import { SLOT_MS } from '../../simulators/callers/rate-calendar.ts';
 import { loadDrill } from '../chaos/drill-schema.ts';
 import { createRunChaos } from '../chaos/run-chaos.ts';
 import { executeRun, type RunProgress, type RunResult } from '../driver/execute-run.ts';
 import type { SimulatorsMode } from '../driver/run-simulators.ts';
 import { writeCompareReport } from '../report/write-compare-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
-import { evaluateGate } from '../slo/evaluate-gate.ts';
 import { evaluateRun } from '../slo/evaluate-run.ts';
-import { loadGate } from '../slo/gate-schema.ts';
-import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
+import type { RunEvaluation } from '../slo/run-evaluation.ts';
+import {
+  judgeReview,
+  type ReviewRunOutcome,
+  type ReviewVerdict,
+  reviewComparison,
+  verdictOfRun,
+} from './judge-review.ts';
+import { type ReviewRun, resolveReviewRuns, type SpeedOverrides } from './resolve-review-runs.ts';
+import { loadReviewPlan, type ReviewPlan } from './review-plan-schema.ts';
 
-/** One run of a promotion review. */
-export interface ReviewRun {
-  readonly label: string;
-  readonly stage: 'pilot' | 'hardening' | 'scale';
-  readonly window: string;
-  readonly speed: number;
-  readonly agent: string;
-  readonly drill: string | null;
+export type { ReviewRunOutcome, ReviewVerdict } from './judge-review.ts';
+export type { ReviewRun, SpeedOverrides } from './resolve-review-runs.ts';
+
+/** What one run of a review asks for. */
+export interface ReviewRunRequest {
+  readonly run: ReviewRun;
+  readonly vertical: string;
+  readonly seed: number;
+  /** The run's folder (`<review>/runs/<label>`). */
+  readonly out: string;
+  readonly simulators?: SimulatorsMode;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RunProgress) => void;
 }
 
-/**
- * Scale runs play a peak hour at ×100 (36 s): at ×120 the simulators, which share the driver's
- * process, occasionally held its event loop long enough during an LLM failover to make more than
- * 1 % of calls start over 250 ms late, and the run was rightly marked invalid.
- */
-const SCALE_SPEED = 100;
+/** What the review needs back from a run: its folder and manifest. */
+export type ReviewRunResult = Pick<RunResult, 'dir' | 'manifest'>;
 
-/** The scale drills a promotion to scale must pass (the programme's three named fears). */
-export const REVIEW_DRILLS = ['llm-regional-outage', 'crm-rate-limiting', 'asr-confidence-collapse'] as const;
+/** Runs one run of a review; the default is `callstorm run` (executeRun) with the run's drill. */
+export type ReviewRunExecutor = (request: ReviewRunRequest) => Promise<ReviewRunResult>;
 
-/**
- * The business hours of a stage's busiest day as an explicit window, so a run does not spend wall
- * time on the night (a pilot's peak hour holds only a handful of calls; its peak day is the sample).
- */
-export function peakDayBusinessHours(vertical: string, stage: string): string {
-  const g = createCallGenerator(loadScenario({ vertical, stage }), { seed: 1, window: 'peak-day' });
-  const open = g.slots.filter(
-    (s) => s.expected > 0 && s.startMs >= g.window.startMs && s.startMs < g.window.endMs,
-  );
-  const from = new Date(open[0]!.startMs).toISOString().replace('.000', '');
-  const to = new Date(open[open.length - 1]!.startMs + SLOT_MS).toISOString().replace('.000', '');
-  return `${from}/${to}`;
-}
+/** The default executor: executeRun, with the run's drill as its chaos. */
+export const executeReviewRun: ReviewRunExecutor = async (request) => {
+  const { run, seed } = request;
+  const drill = run.drill ? loadDrill(run.drill) : null;
+  return executeRun({
+    vertical: request.vertical,
+    stage: run.stage,
+    window: run.window,
+    speed: run.speed,
+    seed,
+    agent: run.agent,
+    out: request.out,
+    ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
+    ...(request.simulators ? { simulators: request.simulators } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress, progressEveryMs: 5_000 } : {}),
+  });
+};
 
-/**
- * The full review against the reference agent: pilot, hardening and scale of one vertical on the
- * production architecture, then the three named drills at scale for both the production and the
- * pilot architecture. Windows and speeds keep it to about six minutes on two cores.
- */
-export function promotionReviewPlan(vertical: string): ReviewRun[] {
-  const production = 'reference:production';
-  return [
-    {
-      label: 'pilot',
-      stage: 'pilot',
-      window: peakDayBusinessHours(vertical, 'pilot'),
-      speed: 1_200,
-      agent: production,
-      drill: null,
-    },
-    {
-      label: 'hardening',
-      stage: 'hardening',
-      window: 'peak-hour',
-      speed: 120,
-      agent: production,
-      drill: null,
-    },
-    {
-      label: 'scale',
-      stage: 'scale',
-      window: 'peak-hour',
-      speed: SCALE_SPEED,
-      agent: production,
-      drill: null,
-    },
-    ...(['production', 'pilot'] as const).flatMap((profile) =>
-      REVIEW_DRILLS.map((drill) => ({
-        label: `scale-${drill}-${profile}`,
-        stage: 'scale' as const,
-        window: 'peak-hour',
-        speed: SCALE_SPEED,
-        agent: `reference:${profile}`,
-        drill,
-      })),
-    ),
-  ];
+/** The runs of a plan (default the shipped `promotion` plan) for one vertical, windows resolved. */
+export function promotionReviewPlan(
+  vertical: string,
+  plan: ReviewPlan = loadReviewPlan(),
+  speeds: SpeedOverrides = {},
+): ReviewRun[] {
+  return resolveReviewRuns(plan, vertical, speeds);
 }
 
 export interface ReviewOptions {
@@ -99,109 +73,69 @@ export interface ReviewOptions {
   readonly outDir: string;
   readonly seed?: number;
   readonly signal?: AbortSignal;
-  readonly plan?: readonly ReviewRun[];
+  /** The review plan: a loaded plan, or a name under scenarios/reviews/ or a path (default `promotion`). */
+  readonly plan?: ReviewPlan | string;
+  /** Speeds other than the plan's. */
+  readonly speeds?: SpeedOverrides;
+  /** Runs each run (default executeReviewRun; tests pass a fake). */
+  readonly execute?: ReviewRunExecutor;
   readonly onRunStart?: (run: ReviewRun, index: number, total: number) => void;
-  readonly onRunEnd?: (run: ReviewRun, result: RunResult) => void;
+  readonly onRunEnd?: (run: ReviewRun, result: ReviewRunResult) => void;
   readonly onProgress?: (progress: RunProgress) => void;
   /** Where each run's simulators run (default `process`: a child process per run). */
   readonly simulators?: SimulatorsMode;
 }
 
-export interface ReviewVerdict {
-  /** `pilot`, `hardening`, `scale (production architecture)`, `scale (pilot architecture)`. */
-  readonly label: string;
-  readonly gate: GateResult;
-  /** Labels of the runs the gate judged. */
-  readonly runs: readonly string[];
-}
-
 export interface ReviewResult {
   readonly outDir: string;
-  readonly runs: readonly {
-    readonly run: ReviewRun;
-    readonly dir: string;
-    readonly evaluation: RunEvaluation;
-  }[];
+  readonly plan: ReviewPlan;
+  readonly runs: readonly ReviewRunOutcome[];
   readonly verdicts: readonly ReviewVerdict[];
-  /** The comparison report's index.html. */
-  readonly report: string;
+  /** The comparison report's index.html; null when no run of the comparison ran (stopped at once). */
+  readonly report: string | null;
 }
 
-/** Runs the review, judges every stage by its gate and writes the reports. */
+/**
+ * Runs the plan's runs in order (stopping after one that was interrupted), judges each verdict
+ * group by its gate, and writes each run's report and the comparison report.
+ */
 export async function runPromotionReview(options: ReviewOptions): Promise<ReviewResult> {
   const outDir = resolve(options.outDir);
-  const plan = options.plan ?? promotionReviewPlan(options.vertical);
+  const plan = typeof options.plan === 'object' ? options.plan : loadReviewPlan(options.plan);
+  const runsToMake = resolveReviewRuns(plan, options.vertical, options.speeds);
+  const execute = options.execute ?? executeReviewRun;
   const seed = options.seed ?? 1;
   mkdirSync(join(outDir, 'runs'), { recursive: true });
-  const runs: { run: ReviewRun; dir: string; evaluation: RunEvaluation }[] = [];
-  for (const [i, run] of plan.entries()) {
+  const outcomes: ReviewRunOutcome[] = [];
+  for (const [i, run] of runsToMake.entries()) {
     if (options.signal?.aborted) break;
-    options.onRunStart?.(run, i, plan.length);
-    const drill = run.drill ? loadDrill(run.drill) : null;
-    const result = await executeRun({
+    options.onRunStart?.(run, i, runsToMake.length);
+    const result = await execute({
+      run,
       vertical: options.vertical,
-      stage: run.stage,
-      window: run.window,
-      speed: run.speed,
       seed,
-      agent: run.agent,
       out: join(outDir, 'runs', run.label),
-      ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
       ...(options.simulators ? { simulators: options.simulators } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress, progressEveryMs: 5_000 } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     options.onRunEnd?.(run, result);
-    runs.push({ run, dir: result.dir, evaluation: evaluateRun(result.dir) });
+    const evaluation: RunEvaluation = evaluateRun(result.dir);
+    outcomes.push({ run, dir: result.dir, evaluation });
     if (result.manifest.status === 'interrupted') break;
   }
 
-  const verdicts: ReviewVerdict[] = [];
-  const judge = (label: string, stage: string, picked: typeof runs) => {
-    if (picked.length === 0) return;
-    verdicts.push({
-      label,
-      gate: evaluateGate(
-        loadGate(stage),
-        picked.map((r) => r.evaluation),
-      ),
-      runs: picked.map((r) => r.run.label),
-    });
-  };
-  judge(
-    'pilot',
-    'pilot',
-    runs.filter((r) => r.run.stage === 'pilot'),
-  );
-  judge(
-    'hardening',
-    'hardening',
-    runs.filter((r) => r.run.stage === 'hardening'),
-  );
-  const scaleBaseline = runs.filter((r) => r.run.stage === 'scale' && r.run.drill === null);
-  for (const profile of ['production', 'pilot']) {
-    const drills = runs.filter(
-      (r) => r.run.stage === 'scale' && r.run.drill !== null && r.run.agent === `reference:${profile}`,
-    );
-    // The baseline ran on the production architecture; the pilot architecture is judged on its drills.
-    judge(
-      `scale (${profile} architecture)`,
-      'scale',
-      profile === 'production' ? [...scaleBaseline, ...drills] : drills,
-    );
-  }
-
-  for (const r of runs) {
-    const gate = verdicts.find((v) => v.runs.includes(r.run.label))?.gate;
+  const verdicts = judgeReview(plan.verdicts, outcomes);
+  for (const r of outcomes) {
+    const gate = verdictOfRun(verdicts, r.run.label)?.gate;
     await writeRunReport(r.evaluation, { outDir: join(r.dir, 'report'), ...(gate ? { gate } : {}) });
   }
-  const stageRuns = runs.filter((r) => r.run.drill === null);
+  const comparison = reviewComparison(plan, outcomes, verdicts);
+  // Stopped before its first run: nothing to compare.
+  if (comparison.runs.length === 0) return { outDir, plan, runs: outcomes, verdicts, report: null };
   await writeCompareReport(
-    [...stageRuns, ...runs.filter((r) => r.run.drill !== null)].map((r) => r.evaluation),
-    {
-      outDir,
-      gates: verdicts.filter((v) => !v.label.includes('pilot architecture')).map((v) => v.gate),
-    },
+    comparison.runs.map((r) => r.evaluation),
+    { outDir, gates: comparison.gates },
   );
-  return { outDir, runs, verdicts, report: join(outDir, 'index.html') };
+  return { outDir, plan, runs: outcomes, verdicts, report: join(outDir, 'index.html') };
 }

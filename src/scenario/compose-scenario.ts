@@ -48,8 +48,8 @@ function resolveMix<T extends { id: string }>(
   return out.map((w) => ({ item: w.item, weight: w.weight / total }));
 }
 
-export function composeScenario(vertical: Vertical, stage: Stage, population: Population): Scenario {
-  const problems: string[] = [];
+/** The stage's dialect, noise and complexity mixes resolved in the population; unknown ids go to `problems`. */
+function populationMixes(stage: Stage, population: Population, problems: string[]) {
   const pop = stage.population;
   const cohorts = resolveMix(
     pop.dialects,
@@ -75,6 +75,28 @@ export function composeScenario(vertical: Vertical, stage: Stage, population: Po
     population.name,
     problems,
   );
+  return { cohorts, noise, complexity };
+}
+
+/**
+ * Checks that every dialect cohort, noise environment and complexity class a stage mixes is in its
+ * population catalogue (what `callstorm validate` checks for a stage file on its own).
+ */
+export function checkStagePopulation(stage: Stage, population: Population, source: string): void {
+  const problems: string[] = [];
+  populationMixes(stage, population, problems);
+  if (problems.length > 0) {
+    throw new CallstormError('CS_ERR_SCENARIO_INVALID', {
+      path: `${source} with population "${population.name}"`,
+      kind: 'stage',
+      issues: problems.join('\n'),
+    });
+  }
+}
+
+export function composeScenario(vertical: Vertical, stage: Stage, population: Population): Scenario {
+  const problems: string[] = [];
+  const { cohorts, noise, complexity } = populationMixes(stage, population, problems);
 
   const overrides = stage.flowMix.overrides[vertical.name] ?? {};
   const flowIds = new Set(vertical.flows.map((f) => f.id));

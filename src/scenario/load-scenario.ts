@@ -31,12 +31,22 @@ export interface ScenarioRef {
   stage: string;
 }
 
+/** A stage and the population catalogue it names (a path in it is relative to the stage file). */
+export function loadStageAndPopulation(nameOrPath: string): {
+  path: string;
+  stage: Stage;
+  population: Population;
+} {
+  const { path, stage } = loadStageFile(nameOrPath);
+  const catalogue = stage.population.catalogue;
+  const population = loadPopulation(isPath(catalogue) ? resolve(dirname(path), catalogue) : catalogue);
+  return { path, stage, population };
+}
+
 /** Loads vertical × stage (and the stage's population catalogue) and checks they fit together. */
 export function loadScenario(ref: ScenarioRef): Scenario {
   const vertical = loadVertical(ref.vertical);
-  const { path: stagePath, stage } = loadStageFile(ref.stage);
-  const catalogue = stage.population.catalogue;
-  const population = loadPopulation(isPath(catalogue) ? resolve(dirname(stagePath), catalogue) : catalogue);
+  const { stage, population } = loadStageAndPopulation(ref.stage);
   return composeScenario(vertical, stage, population);
 }
 

@@ -3,10 +3,21 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CallstormError } from '../errors/callstorm-error.ts';
 
-/** The scenarios shipped with callstorm. */
-export const BUILTIN_SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
+/** The folder callstorm is installed in (the same from the sources and from the build in dist/cli/). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type ScenarioFolder = 'verticals' | 'stages' | 'populations' | 'drills' | 'slos' | 'gates' | 'prices';
+/** The scenarios shipped with callstorm. */
+export const BUILTIN_SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
+
+export type ScenarioFolder =
+  | 'verticals'
+  | 'stages'
+  | 'populations'
+  | 'drills'
+  | 'slos'
+  | 'gates'
+  | 'prices'
+  | 'reviews';
 
 const NOUN: Record<ScenarioFolder, string> = {
   verticals: 'vertical',
@@ -16,6 +27,7 @@ const NOUN: Record<ScenarioFolder, string> = {
   slos: 'SLO set',
   gates: 'gate',
   prices: 'price list',
+  reviews: 'review plan',
 };
 
 export function builtinNames(folder: ScenarioFolder, root = BUILTIN_SCENARIOS_DIR): string[] {

@@ -4,6 +4,7 @@ import { protocolSchemaSources } from '../protocol/protocol-json-schemas.ts';
 import { populationSchema } from '../scenario/population-schema.ts';
 import { stageSchema } from '../scenario/stage-schema.ts';
 import { verticalSchema } from '../scenario/vertical-schema.ts';
+import { reviewPlanSchema } from '../review/review-plan-schema.ts';
 import { gateSchema } from '../slo/gate-schema.ts';
 import { sliDocumentSchema, sloDocumentSchema } from '../slo/openslo-schema.ts';
 import { priceListSchema } from '../slo/price-list.ts';
@@ -23,6 +24,7 @@ export const schemaSources = {
   'price-list': priceListSchema,
   /** The HTTP agent protocol v1 messages, for agents in other languages (docs/agent-protocol.md). */
   ...protocolSchemaSources,
+  review: reviewPlanSchema,
 } as const;
 
 /** JSON Schema text for each kind, as checked into `schemas/<kind>.schema.json`. */

@@ -1,11 +1,11 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
 import { type Drill, loadDrill } from '../../chaos/drill-schema.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
+import { PACKAGE_ROOT } from '../../scenario/scenario-files.ts';
 import { loadSloSet } from '../../slo/slo-set.ts';
 import { arrivalShape } from './k6-arrival-stages.ts';
 import { k6ScriptSource } from './k6-script-source.ts';
@@ -49,7 +49,8 @@ export interface K6ExportManifest {
   readonly sloNotInK6: readonly string[];
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+/** This folder in the sources (k6-call-protocol.ts is copied from there, also when running the build). */
+const HERE = join(PACKAGE_ROOT, 'src', 'export', 'k6');
 /** Assumed agent time per turn (wall ms) when sizing the VU pool. */
 const AGENT_MS_PER_TURN = 1_500;
 
@@ -123,7 +124,7 @@ export function exportK6(options: ExportK6Options): K6ExportManifest {
     }),
   );
   copyFileSync(join(HERE, 'k6-call-protocol.ts'), join(out, 'call-protocol.ts'));
-  const typesRoot = resolve(HERE, '../../../node_modules/@types');
+  const typesRoot = join(PACKAGE_ROOT, 'node_modules', '@types');
   const tsconfig = {
     compilerOptions: {
       target: 'ES2020',

@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runCli } from '../helpers/run-cli.ts';
 import { writeSyntheticRun } from './fixtures/synthetic-run-folder.ts';
 
-const ENTRY = fileURLToPath(new URL('./report-cli-entry.ts', import.meta.url));
 let root: string;
 let pilot: string;
 let scale: string;
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'callstorm-report-cli-'));

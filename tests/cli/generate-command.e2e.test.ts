@@ -66,6 +66,13 @@ describe('callstorm generate / inspect / validate', () => {
       [['--shard', '3/2'], 'bad value for --shard'],
       [['--seed', 'abc'], 'bad value for --seed'],
       [['--window', '2026-05-01T09:00/2026-05-01T10:00'], 'lies outside the scenario month'],
+      [['--window', '2026-03-02T09:00/2026-03-02T10:00/2026-03-02T11:00'], 'exactly two ends'],
+      [['--window', '2026-02-30T00:00/2026-03-02T10:00'], 'February 2026 has no day 30'],
+      [['--window', '2026-03-02T25:00/2026-03-03T10:00'], 'hour 25 does not exist'],
+      [['--window', '2026-03-02T09:75/2026-03-02T10:00'], 'minute 75 does not exist'],
+      [['--window', '2026-03-02T09:00:99/2026-03-02T10:00'], 'second 99 does not exist'],
+      [['--shard', ''], 'bad value for --shard: "" is not k/n'],
+      [['--seed', '1e3'], 'bad value for --seed'],
     ] as const) {
       const r = runCli(['generate', '--vertical', 'collections', '--stage', 'pilot', ...args]);
       expect(r.code).toBe(2);

@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { afterEach, expect, test, vi } from 'vitest';
 import { registerAgent } from '../../src/cli/agent-command.ts';
+import { plansOf, simulatorsFor } from '../agent/agent-harness.ts';
 import { BIN } from '../helpers/run-cli.ts';
-import { plansOf, simulatorsFor } from './agent-harness.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { agentTools } from '../../agent/agent-tools.ts';
-import { toolsDocument } from '../../src/cli/tools-command.ts';
+import { toolsDocument } from '../../agent/tools-document.ts';
 import { crmOperations } from '../../src/scenario/crm-operations.ts';
 import { loadVertical } from '../../src/scenario/load-scenario.ts';
 import { ROOT, runCli } from '../helpers/run-cli.ts';

@@ -1,0 +1,22 @@
+import { expect, test } from 'vitest';
+import { startAgentTarget } from '../../src/driver/agent-targets.ts';
+import { CallstormError } from '../../src/errors/callstorm-error.ts';
+
+const ctx = {
+  dependencies: { asr: 'http://127.0.0.1:1', tts: 'http://127.0.0.1:1', crm: 'http://127.0.0.1:1', llm: [] },
+  runDir: '/nowhere',
+};
+
+test('an --agent kind that names a property of every object is an unknown agent, not an internal error', () => {
+  for (const spec of ['__proto__:x', 'constructor:x', 'toString', 'hasOwnProperty:pilot', 'http']) {
+    let error: unknown;
+    try {
+      void startAgentTarget(spec, ctx);
+    } catch (e) {
+      error = e;
+    }
+    expect(error, spec).toBeInstanceOf(CallstormError);
+    expect((error as CallstormError).message).toBe(`unknown agent "${spec}"`);
+    expect((error as CallstormError).hint).toContain('reference:pilot|production');
+  }
+});
