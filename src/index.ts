@@ -27,8 +27,16 @@ export { type Drill, loadDrill } from './chaos/drill-schema.ts';
 export { createRunChaos } from './chaos/run-chaos.ts';
 export type { AgentAdapter } from './driver/agent-adapter.ts';
 export { agentTargets, startAgentTarget } from './driver/agent-targets.ts';
-export { executeRun, type RunRequest, type RunResult } from './driver/execute-run.ts';
+export type { AgentTransport, CallSetup, TransportContext } from './driver/agent-transport.ts';
+export { agentTransports, createAgentTransport } from './driver/agent-transports.ts';
+export type { CallEvidence, EvidenceSource } from './driver/call-evidence.ts';
+export { CallJudge } from './driver/call-judge.ts';
+export type { CallEnding, CallObservation } from './driver/call-observation.ts';
+export { executeRun } from './driver/execute-run.ts';
 export { createHttpAgentAdapter } from './driver/http-agent-adapter.ts';
+export { createHttpTransport } from './driver/http-transport.ts';
+export type { RunChaos } from './driver/run-chaos.ts';
+export type { RunRequest, RunResult } from './driver/run-request.ts';
 export type { SimulatorsMode } from './driver/run-simulators.ts';
 export {
   type SimulatorsProcess,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { DependencyUrls } from '../driver/agent-targets.ts';
-import type { RunChaos } from '../driver/execute-run.ts';
+import type { RunChaos } from '../driver/run-chaos.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { ChaosOrchestrator } from './chaos-orchestrator.ts';
 import type { Drill } from './drill-schema.ts';
@@ -38,6 +38,10 @@ export async function createRunChaos(options: {
   chaos.on('abort', (trigger) => {
     for (const listener of abortListeners) listener(trigger.reason);
   });
+  const faultListeners: Parameters<NonNullable<RunChaos['onFault']>>[0][] = [];
+  chaos.on('fault', (entry) => {
+    for (const listener of faultListeners) listener({ event: entry.event, faultId: entry.faultId });
+  });
   const url = (name: string) =>
     chaos.endpointUrls[name] ?? simulators.endpoints.find((e) => e.name === name)!.url;
   const stale = chaos.staleProxiesRemoved;
@@ -62,6 +66,9 @@ export async function createRunChaos(options: {
     activeNow: () => chaos.activeFaultIds(),
     onAbort: (listener) => {
       abortListeners.push(listener);
+    },
+    onFault: (listener) => {
+      faultListeners.push(listener);
     },
     async finish() {
       await guard.run();

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
-import { executeRun, noChaos, readCalls } from '../../src/driver/execute-run.ts';
+import { executeRun } from '../../src/driver/execute-run.ts';
+import { noChaos } from '../../src/driver/run-chaos.ts';
+import { readCalls } from '../../src/driver/run-wind-down.ts';
 import type { RunManifest } from '../../src/telemetry/run-manifest.ts';
 import { processAlive } from '../helpers/process-alive.ts';
 
