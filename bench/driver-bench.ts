@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { CALL_PLAN_SCHEMA, type CallPlan, type PlannedTurn } from '../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../simulators/callers/utterance-audio.ts';
-import { createHttpAgentAdapter } from '../src/driver/http-agent-adapter.ts';
-import { HumanQueue } from '../src/driver/human-queue.ts';
+import { createHttpTransport } from '../src/driver/http-transport.ts';
 import { OpenModelDriver } from '../src/driver/open-model-driver.ts';
 import { createRunClock } from '../src/driver/run-clock.ts';
 
@@ -91,23 +90,21 @@ async function drive(
 ): Promise<DriveFigures> {
   const callSpanMs = turns * (SPEECH_MS + thinkMs);
   const offeredTurnsPerSecond = ((calls * turns) / (calls * gapMs + callSpanMs)) * 1000;
-  const adapter = createHttpAgentAdapter({ url, connections: 512 });
+  const transport = createHttpTransport({ url, connections: 512 });
   const sendLags: number[] = [];
   const driver = new OpenModelDriver({
     runId: 'bench',
     // speed 1: scenario ms = wall ms, so gaps and pauses are real time.
     plans: syntheticPlans(calls, turns, gapMs, thinkMs),
-    adapter,
+    transport,
     clock: createRunClock(1, performance.now() + 100),
-    humanQueue: new HumanQueue({ agents: 1, handleTime: { medianMs: 1 }, meanPatienceMs: 1, seed: 1 }),
-    hooks: { writesOf: () => null, faultsDuring: () => [] },
     signal: new AbortController().signal,
   });
   let sent = 0;
   let firstSend = Infinity;
   let lastSend = -Infinity;
-  driver.on('call-finished', (r) => {
-    for (const t of r.turns) {
+  driver.on('call-observed', (o) => {
+    for (const t of o.turns) {
       sendLags.push(t.sendLagMs);
       sent++;
       firstSend = Math.min(firstSend, t.sentAtMs);
@@ -117,7 +114,7 @@ async function drive(
   const started = performance.now();
   const summary = await driver.run();
   const seconds = (performance.now() - started) / 1000;
-  await adapter.close();
+  await transport.close();
   sendLags.sort((a, b) => a - b);
   return {
     calls: summary.finished,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { DependencyUrls } from '../driver/agent-targets.ts';
-import type { RunChaos } from '../driver/execute-run.ts';
+import type { RunChaos } from '../driver/run-chaos.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { ChaosOrchestrator } from './chaos-orchestrator.ts';
 import type { Drill } from './drill-schema.ts';

@@ -1,8 +1,6 @@
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import type { CreateCallResponse, TurnRequest, TurnResponse } from '../protocol/agent-protocol.ts';
-
-/** How a request to the agent failed, as the caller experiences it. */
-export type AgentFailureKind = 'http-error' | 'timeout' | 'network-error' | 'protocol-error';
+import type { AgentFailureKind } from './call-observation.ts';
 
 /** A failed request to the agent under test. */
 export class AgentCallError extends Error {
@@ -23,9 +21,9 @@ export interface CallContext {
 }
 
 /**
- * The driver's view of an agent under test. Adapters translate the caller's actions into the
- * agent's protocol; the built-in one speaks the callstorm HTTP agent protocol v1. Every method
- * rejects with AgentCallError; an aborted signal rejects with the signal's reason.
+ * The HTTP agent protocol v1 as requests: what the caller session (the `http` transport's
+ * conversation) sends. Every method rejects with AgentCallError; an aborted signal rejects with
+ * the signal's reason. Every request has a deadline of its own.
  */
 export interface AgentAdapter {
   readonly name: string;
@@ -36,7 +34,10 @@ export interface AgentAdapter {
     request: TurnRequest,
     signal?: AbortSignal,
   ): Promise<TurnResponse>;
-  /** The caller hung up. Never throws: a hang-up the agent did not hear is the agent's problem. */
+  /**
+   * The caller hung up. Never rejects: a hang-up the agent did not hear is the agent's problem.
+   * Callers need not wait for it; `close()` does (bounded by the hang-up deadline).
+   */
   hangUp(ctx: CallContext, sessionId: string): Promise<void>;
   close(): Promise<void>;
 }

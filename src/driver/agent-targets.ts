@@ -6,8 +6,7 @@ import { AGENT_PROFILES } from '../../agent/agent-config.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { ChildStartError, type RunningChild, startChild } from '../process/child-process.ts';
 import { readyLine } from '../process/child-readiness.ts';
-import type { AgentAdapter } from './agent-adapter.ts';
-import { createHttpAgentAdapter } from './http-agent-adapter.ts';
+import { agentTransports, transportKindFor } from './agent-transports.ts';
 
 /** Where the agent's dependencies are (the simulators, or their Toxiproxy proxies). */
 export interface DependencyUrls {
@@ -24,10 +23,15 @@ export interface AgentTargetContext {
   readonly runDir: string;
 }
 
-/** An agent under test, started (or reached) for one run. */
+/**
+ * An agent under test, started (or reached) for one run: where it listens and, when callstorm
+ * started it, its process. How to talk to it is the transport's business (`agent-transports.ts`,
+ * chosen by the URL's scheme).
+ */
 export interface AgentTarget {
   readonly description: string;
-  readonly adapter: AgentAdapter;
+  /** The agent's URL, for the transport (`http://127.0.0.1:PORT`). */
+  readonly url: string;
   /** The reference agent's dead-letter queue, when callstorm started it (replayed at the end of a run). */
   readonly deadLetters?: { pending(): Promise<number>; replay(): Promise<number> };
   close(): Promise<void>;
@@ -38,13 +42,15 @@ type Starter = (argument: string, ctx: AgentTargetContext) => Promise<AgentTarge
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
- * The agent kinds `--agent` accepts, as a literal registry: `http://host:port` (any agent that
- * speaks the callstorm HTTP agent protocol v1) and `reference:<profile>` (callstorm's own agent,
- * started and wired to the run's simulators).
+ * The agent kinds `--agent` accepts, as a literal registry: a URL (`http://host:port`: an agent
+ * you run, reached by the transport its scheme names) and `reference:<profile>` (callstorm's own
+ * agent, started and wired to the run's simulators).
  */
 export const agentTargets: Readonly<Record<string, { readonly usage: string; readonly start: Starter }>> = {
-  http: {
-    usage: 'http://127.0.0.1:PORT — your agent, speaking the callstorm HTTP agent protocol v1',
+  url: {
+    usage: Object.values(agentTransports)
+      .map((t) => t.usage)
+      .join('; '),
     async start(url) {
       let host: string;
       try {
@@ -58,8 +64,7 @@ export const agentTargets: Readonly<Record<string, { readonly usage: string; rea
       }
       if (!LOOPBACK.has(host))
         throw new CallstormError('CS_ERR_NOT_LOOPBACK', { what: 'the agent under test', address: url });
-      const adapter = createHttpAgentAdapter({ url });
-      return { description: `HTTP agent at ${url}`, adapter, close: () => adapter.close() };
+      return { description: `agent at ${url}`, url, async close() {} };
     },
   },
   reference: {
@@ -123,20 +128,18 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
     });
   }
   const url = child.ready;
-  const adapter = createHttpAgentAdapter({ url });
   const admin = async (method: 'GET' | 'POST', path: string): Promise<{ pending: number }> => {
     const res = await request(`${url}${path}`, { method });
     return (await res.body.json()) as { pending: number };
   };
   return {
     description: `reference agent (${profile}) at ${url}, pid ${child.pid}`,
-    adapter,
+    url,
     deadLetters: {
       pending: async () => (await admin('GET', '/__agent/dead-letters')).pending,
       replay: async () => (await admin('POST', '/__agent/dead-letters/replay')).pending,
     },
     async close() {
-      await adapter.close();
       await child.close();
     },
   };
@@ -144,11 +147,11 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
 
 /** Starts the agent `--agent` names. */
 export function startAgentTarget(spec: string, ctx: AgentTargetContext): Promise<AgentTarget> {
-  if (/^https?:\/\//.test(spec)) return agentTargets.http!.start(spec, ctx);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec) && transportKindFor(spec))
+    return agentTargets.url!.start(spec, ctx);
   const [kind, ...rest] = spec.split(':');
-  // Own keys only: `--agent __proto__:x` or `constructor:x` must not reach Object.prototype.
-  const target = kind && Object.hasOwn(agentTargets, kind) ? agentTargets[kind] : undefined;
-  if (!target || kind === 'http') {
+  const target = kind && kind !== 'url' && Object.hasOwn(agentTargets, kind) ? agentTargets[kind] : undefined;
+  if (!target) {
     throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
       what: 'agent',
       name: spec,

@@ -1,46 +1,29 @@
 import type { CallPlan, PlannedTurn } from '../../simulators/callers/call-plan.ts';
 import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
-import type { TurnResponse } from '../protocol/agent-protocol.ts';
+import { MAX_DECLARED_AUDIO_MS, type TurnResponse } from '../protocol/agent-protocol.ts';
 import { agentTurnTelemetry } from '../telemetry/agent-turn-telemetry.ts';
 import type { TurnRecord } from '../telemetry/call-record.ts';
-import { type AgentAdapter, AgentCallError, type AgentFailureKind } from './agent-adapter.ts';
+import { sleepUntil } from '../util/abortable-sleep.ts';
+import { type AgentAdapter, AgentCallError } from './agent-adapter.ts';
+import type { CallEnding, CallObservation } from './call-observation.ts';
 import type { RunClock } from './run-clock.ts';
-
-/** How a call ended, as the caller saw it. */
-export type CallEnding =
-  | { readonly by: 'agent-end'; readonly atTurn: number }
-  | {
-      readonly by: 'agent-transfer';
-      readonly atTurn: number;
-      readonly reason: string;
-      readonly queue: string;
-    }
-  | { readonly by: 'caller-done'; readonly atTurn: number }
-  | { readonly by: 'caller-abandoned'; readonly atTurn: number; readonly waitedMs: number }
-  | {
-      readonly by: 'failure';
-      readonly atTurn: number;
-      readonly kind: AgentFailureKind;
-      readonly status: number | null;
-      readonly message: string;
-    };
-
-/** What one caller observed: the raw material of a CallRecord. */
-export interface CallObservation {
-  readonly plan: CallPlan;
-  readonly startLagMs: number;
-  readonly turns: readonly TurnRecord[];
-  readonly ending: CallEnding;
-  /** Wall ms (performance.now) when the call ended. */
-  readonly endedWallMs: number;
-  readonly agentAudioMs: number;
-  /** Writes the agent said it parked in its dead-letter queue (telemetry), over the call. */
-  readonly deadLetteredWrites: number;
-}
 
 /** Greeting audio when the agent does not say how long it is: ~160 words a minute. */
 function estimateAudioMs(text: string): number {
   return Math.round((text.split(/\s+/).filter(Boolean).length / 160) * 60_000);
+}
+
+/** What the caller listens to of an agent's declared audio: at most MAX_DECLARED_AUDIO_MS. */
+function heardMs(declaredMs: number): number {
+  return Math.min(declaredMs, MAX_DECLARED_AUDIO_MS);
+}
+
+/**
+ * The audio of one utterance as the caller sends it: the one place its payload is made.
+ * Today tagged μ-law (docs/agent-protocol.md, The audio).
+ */
+function utteranceAudio(turn: PlannedTurn): string {
+  return encodeUtteranceAudio(turn.id, turn.speechMs);
 }
 
 /** How many times a caller repeats a turn the agent did not catch. */
@@ -72,22 +55,6 @@ class Hangup extends Error {
   constructor(readonly waitedMs: number) {
     super('caller hung up');
   }
-}
-
-function sleepUntil(wallMs: number, signal: AbortSignal): Promise<void> {
-  const delay = wallMs - performance.now();
-  if (delay <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, delay);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -132,9 +99,10 @@ export async function runCallerSession(options: CallerSessionOptions): Promise<C
   try {
     return await converse(options, state);
   } catch (error) {
-    // The run was stopped mid-call: the caller hangs up so the agent can free the session.
+    // The run was stopped mid-call: the caller hangs up so the agent can free the session (not
+    // waited for: the adapter's close() waits for hang-ups in flight, each under its deadline).
     if (options.signal.aborted && state.sessionId)
-      await options.adapter.hangUp({ runId: options.runId, plan: options.plan }, state.sessionId);
+      void options.adapter.hangUp({ runId: options.runId, plan: options.plan }, state.sessionId);
     throw error;
   }
 }
@@ -152,22 +120,16 @@ async function converse(
   let agentAudioMs = 0;
   let sessionId: string | null = null;
 
-  const finish = async (ending: CallEnding): Promise<CallObservation> => {
+  const finish = (ending: CallEnding): CallObservation => {
+    const endedWallMs = performance.now();
+    // The caller hangs up; the call is over for them whether or not the agent answers the DELETE.
     if (
       sessionId &&
       (ending.by === 'caller-abandoned' || ending.by === 'caller-done' || ending.by === 'failure')
     ) {
-      await adapter.hangUp(ctx, sessionId);
+      void adapter.hangUp(ctx, sessionId);
     }
-    return {
-      plan,
-      startLagMs,
-      turns,
-      ending,
-      endedWallMs: performance.now(),
-      agentAudioMs,
-      deadLetteredWrites,
-    };
+    return { plan, startLagMs, turns, ending, endedWallMs, agentAudioMs, deadLetteredWrites };
   };
 
   // Dial: the agent must pick up within the caller's patience.
@@ -177,7 +139,7 @@ async function converse(
     const created = await withPatience(dialled, plan.patienceMs, (s) => adapter.startCall(ctx, s), signal);
     sessionId = created.sessionId;
     state.sessionId = sessionId;
-    const greetingMs = created.greetingAudioMs ?? estimateAudioMs(created.greeting);
+    const greetingMs = heardMs(created.greetingAudioMs ?? estimateAudioMs(created.greeting));
     agentAudioMs += greetingMs;
     listenUntilWall = performance.now() + greetingMs / clock.speed;
   } catch (error) {
@@ -213,7 +175,7 @@ async function converse(
         turn: seq++,
         utterance: {
           id: turn.id,
-          audio: encodeUtteranceAudio(turn.id, turn.speechMs),
+          audio: utteranceAudio(turn),
           speechMs: turn.speechMs,
         },
         ...(bargeIn ? { bargeIn: { atMs: turn.bargeInAtMs as number } } : {}),
@@ -262,7 +224,8 @@ async function converse(
       }
       const received = performance.now();
       deadLetteredWrites += response.telemetry?.writes.deadLettered ?? 0;
-      agentAudioMs += response.reply.audioMs;
+      const replyMs = heardMs(response.reply.audioMs);
+      agentAudioMs += replyMs;
       turns.push(turnRecord(turn, sentAtMs, received - intendedSend, sendLagMs, bargeIn, response));
       if (response.action === 'transfer') {
         return finish({
@@ -274,8 +237,8 @@ async function converse(
       }
       if (response.action === 'end') return finish({ by: 'agent-end', atTurn: turn.index });
       previousReplyStartWall = received;
-      previousReplyAudioMs = response.reply.audioMs;
-      listenUntilWall = received + response.reply.audioMs / clock.speed;
+      previousReplyAudioMs = replyMs;
+      listenUntilWall = received + replyMs / clock.speed;
       if (!response.telemetry?.reprompt) break;
     }
   }

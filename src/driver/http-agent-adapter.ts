@@ -1,4 +1,4 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, type Dispatcher, errors, request } from 'undici';
 import type { z } from 'zod';
 import {
   CALL_HEADER,
@@ -6,6 +6,7 @@ import {
   type CreateCallResponse,
   callPath,
   createCallResponseSchema,
+  MAX_RESPONSE_BYTES,
   RUN_HEADER,
   type TurnRequest,
   type TurnResponse,
@@ -19,8 +20,15 @@ export interface HttpAgentAdapterOptions {
   readonly url: string;
   /** Keep-alive connections to the agent (default 256). */
   readonly connections?: number;
-  /** Give up on one request after this long (default 30 s); the caller's patience usually ends it first. */
+  /**
+   * Deadline of one POST, headers and whole body (default 30 s); the caller's patience usually
+   * ends a turn first.
+   */
   readonly requestTimeoutMs?: number;
+  /** Deadline of a hang-up (DELETE), whole answer included (default 5 s). */
+  readonly hangUpTimeoutMs?: number;
+  /** Largest response body read (default MAX_RESPONSE_BYTES, 1 MiB); a bigger one fails the request. */
+  readonly maxResponseBytes?: number;
 }
 
 function classify(error: unknown): AgentCallError {
@@ -41,16 +49,65 @@ export function turnBody(r: TurnRequest): string {
   return `{"turn":${r.turn},"utterance":{"id":${JSON.stringify(r.utterance.id)},"audio":"${r.utterance.audio}","speechMs":${r.utterance.speechMs}}${barge}}`;
 }
 
-/** The callstorm HTTP agent protocol v1 over a keep-alive pool (undici). */
+/** Reads a response body as text, failing as soon as it passes `cap` bytes (never buffered whole). */
+async function readCapped(res: Dispatcher.ResponseData, cap: number, what: string): Promise<string> {
+  const over = (size: string) =>
+    new AgentCallError(
+      'protocol-error',
+      `${what}: response body ${size} is over the ${cap}-byte cap (docs/agent-protocol.md)`,
+      res.statusCode,
+    );
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > cap) {
+    res.body.destroy();
+    throw over(`of ${declared} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      res.body.destroy();
+      throw over(`of more than ${cap} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** A signal that aborts with the caller's reason, or with a timeout AgentCallError after `ms`. */
+function withDeadline(ms: number, what: string, outer: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const onOuter = () => controller.abort(outer?.reason);
+  if (outer?.aborted) onOuter();
+  else outer?.addEventListener('abort', onOuter, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new AgentCallError('timeout', `${what}: no complete answer within ${ms} ms`)),
+    ms,
+  );
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
+}
+
+/** The callstorm HTTP agent protocol v1 over a keep-alive pool (undici); every request has a deadline. */
 export function createHttpAgentAdapter(options: HttpAgentAdapterOptions): AgentAdapter {
   const base = options.url.replace(/\/+$/, '');
   const timeout = options.requestTimeoutMs ?? 30_000;
+  const hangUpTimeout = options.hangUpTimeoutMs ?? 5_000;
+  const cap = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const dispatcher = new Agent({
     connections: options.connections ?? 256,
     keepAliveTimeout: 30_000,
     headersTimeout: timeout,
     bodyTimeout: timeout,
   });
+  const hangUps = new Set<Promise<void>>();
+  let closing: Promise<void> | null = null;
   // No content-type without a body: a JSON content-type on an empty DELETE is a 400 to most servers.
   const headers = (ctx: CallContext, withBody: boolean): Record<string, string> => ({
     ...(withBody ? { 'content-type': 'application/json' } : {}),
@@ -67,48 +124,45 @@ export function createHttpAgentAdapter(options: HttpAgentAdapterOptions): AgentA
     expected: number,
     signal?: AbortSignal,
   ): Promise<z.output<S> | undefined> {
-    let res: Awaited<ReturnType<typeof request>>;
+    const what = `${method} ${path}`;
+    const deadline = withDeadline(method === 'DELETE' ? hangUpTimeout : timeout, what, signal);
+    let status: number;
+    let text: string;
     try {
-      res = await request(`${base}${path}`, {
+      const res = await request(`${base}${path}`, {
         method,
         headers: headers(ctx, body !== undefined),
         body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
         dispatcher,
-        ...(signal ? { signal } : {}),
+        signal: deadline.signal,
       });
+      status = res.statusCode;
+      text = await readCapped(res, cap, what);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (deadline.signal.aborted) throw deadline.signal.reason;
       throw classify(error);
+    } finally {
+      deadline.dispose();
     }
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw classify(error);
-    }
-    if (res.statusCode !== expected) {
-      const kind = res.statusCode >= 500 ? 'http-error' : 'protocol-error';
-      throw new AgentCallError(
-        kind,
-        `${method} ${path} answered ${res.statusCode}: ${text.slice(0, 300)}`,
-        res.statusCode,
-      );
+    if (status !== expected) {
+      const kind = status >= 500 ? 'http-error' : 'protocol-error';
+      throw new AgentCallError(kind, `${what} answered ${status}: ${text.slice(0, 300)}`, status);
     }
     if (!schema) return undefined;
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new AgentCallError('protocol-error', `${method} ${path}: body is not JSON`, res.statusCode);
+      throw new AgentCallError('protocol-error', `${what}: body is not JSON`, status);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new AgentCallError(
         'protocol-error',
-        `${method} ${path}: ${issue?.path.join('.') || 'body'}: ${issue?.message}`,
-        res.statusCode,
+        `${what}: ${issue?.path.join('.') || 'body'}: ${issue?.message}`,
+        status,
       );
     }
     return parsed.data;
@@ -147,15 +201,23 @@ export function createHttpAgentAdapter(options: HttpAgentAdapterOptions): AgentA
         signal,
       )) as TurnResponse;
     },
-    async hangUp(ctx, sessionId) {
-      try {
-        await call('DELETE', callPath(sessionId), ctx, undefined, null, 204);
-      } catch {
+    hangUp(ctx, sessionId) {
+      const sent = call('DELETE', callPath(sessionId), ctx, undefined, null, 204).then(
+        () => {},
         // The caller is gone either way.
-      }
+        () => {},
+      );
+      hangUps.add(sent);
+      void sent.finally(() => hangUps.delete(sent));
+      return sent;
     },
-    async close() {
-      await dispatcher.close();
+    close() {
+      closing ??= (async () => {
+        // Each hang-up is bounded by its own deadline.
+        await Promise.allSettled([...hangUps]);
+        await dispatcher.close();
+      })();
+      return closing;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { exponential, lognormal, type Random, seeded } from '../../simulators/seeded-random.ts';
+import type { HumanQueueSettings } from '../scenario/stage-schema.ts';
 
 export interface HumanQueueOptions {
   /** Human agents answering escalated calls. */
@@ -61,6 +62,17 @@ export class HumanQueue {
       handleMs,
     };
   }
+}
+
+/** The human queue a stage describes (`humanQueue` in the stage file), seeded by the run. */
+export function humanQueueForStage(settings: HumanQueueSettings, seed: number | string): HumanQueue {
+  return new HumanQueue({
+    agents: settings.agents,
+    handleTime: settings.handleTime,
+    meanPatienceMs: settings.meanPatienceMs,
+    answerWithinMs: settings.answerWithinSeconds * 1000,
+    seed,
+  });
 }
 
 /** Erlang C: probability an arrival waits, for `agents` servers at offered load `a` = λ/μ erlangs. */

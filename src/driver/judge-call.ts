@@ -1,7 +1,7 @@
 import type { PlannedTurn } from '../../simulators/callers/call-plan.ts';
 import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
 import { CALL_RECORD_SCHEMA, type CallOutcome, type CallRecord } from '../telemetry/call-record.ts';
-import type { CallObservation } from './caller-session.ts';
+import type { CallObservation } from './call-observation.ts';
 import type { QueueResult } from './human-queue.ts';
 import { DEFAULT_RESIDENCY_POLICY, isPermittedRegion } from './residency-policy.ts';
 
@@ -33,16 +33,20 @@ export function judgeCall(input: JudgeInput): CallRecord {
   const policy = input.residencyPolicy ?? DEFAULT_RESIDENCY_POLICY;
   const turnOf = (index: number): PlannedTurn | undefined => plan.turns[index];
 
-  const classified = o.turns.map((t) => t.agent?.intent ?? null);
-  const misunderstood = o.turns.filter((t) => {
-    const expected = turnOf(t.index);
-    return (
-      expected !== undefined &&
-      INTENT_TURNS.has(expected.kind) &&
-      !!t.agent?.intent &&
-      t.agent.intent !== expected.expect.intent
-    );
-  });
+  // The intent classified on each turn: from the harness's evidence when the observation has it,
+  // otherwise from the agent's own telemetry.
+  const classified = o.turns.map((t, i) => (o.intents ? (o.intents[i] ?? null) : (t.agent?.intent ?? null)));
+  const misunderstood = o.turns
+    .map((t, i) => ({ t, intent: classified[i] ?? null }))
+    .filter(({ t, intent }) => {
+      const expected = turnOf(t.index);
+      return (
+        expected !== undefined &&
+        INTENT_TURNS.has(expected.kind) &&
+        !!intent &&
+        intent !== expected.expect.intent
+      );
+    });
   const residencyViolation = o.turns.some(
     (t) => t.agent?.regions.some((r) => !isPermittedRegion(plan.region, r.region, policy)) ?? false,
   );
@@ -75,10 +79,8 @@ export function judgeCall(input: JudgeInput): CallRecord {
     }
     default: {
       const reasons: string[] = [];
-      for (const t of misunderstood) {
-        reasons.push(
-          `turn ${t.index}: intent ${t.agent!.intent}, caller wanted ${turnOf(t.index)!.expect.intent}`,
-        );
+      for (const { t, intent } of misunderstood) {
+        reasons.push(`turn ${t.index}: intent ${intent}, caller wanted ${turnOf(t.index)!.expect.intent}`);
       }
       const missing = writes.lost - Math.min(writes.lost, deferred);
       if (missing > 0) reasons.push(`${missing} expected write(s) missing`);
@@ -145,5 +147,6 @@ export function judgeCall(input: JudgeInput): CallRecord {
       llmTokensOut: o.turns.reduce((a, t) => a + (t.agent?.tokensOut ?? 0), 0),
       ttsCharacters: o.turns.reduce((a, t) => a + (t.agent?.ttsCharacters ?? 0), 0),
     },
+    ...(o.wire ? { wire: o.wire } : {}),
   };
 }

@@ -1,38 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import type { CallRecord } from '../telemetry/call-record.ts';
-import type { AgentAdapter } from './agent-adapter.ts';
-import { type CallObservation, runCallerSession } from './caller-session.ts';
-import type { HumanQueue } from './human-queue.ts';
-import { judgeCall } from './judge-call.ts';
+import { sleep } from '../util/abortable-sleep.ts';
+import type { AgentTransport } from './agent-transport.ts';
+import type { CallObservation } from './call-observation.ts';
 import type { RunClock } from './run-clock.ts';
-
-export interface CallWrites {
-  readonly expected: number;
-  readonly landed: number;
-  readonly lost: number;
-  readonly duplicate: number;
-  readonly unexpected: number;
-}
-
-export interface DriverHooks {
-  /**
-   * This call's writes from the CRM ledger (null: no ledger, writes not judged); may answer later
-   * (a CRM in another process). A rejection drops the call's record (it counts as interrupted).
-   */
-  writesOf(plan: CallPlan): CallWrites | null | Promise<CallWrites | null>;
-  /** Ids of faults active at any time in [fromMs, toMs] of scenario time. */
-  faultsDuring(fromMs: number, toMs: number): readonly string[];
-}
 
 export interface DriverOptions {
   readonly runId: string;
   readonly plans: Iterable<CallPlan>;
-  readonly adapter: AgentAdapter;
+  /** Plays each call with the agent (`http`, …). */
+  readonly transport: AgentTransport;
   readonly clock: RunClock;
-  readonly humanQueue: HumanQueue;
-  readonly hooks: DriverHooks;
   /** Stops the run: no new calls start, callers in progress hang up. */
   readonly signal: AbortSignal;
   /** A call that starts later than this (wall ms) counts as late (default 250 ms). */
@@ -41,18 +20,28 @@ export interface DriverOptions {
   readonly maxLateShare?: number;
   /** Safety cap on calls in progress; reaching it makes the run invalid (default 20,000). */
   readonly maxInFlight?: number;
+  /**
+   * After the run is stopped, how long calls still in progress get to hang up (wall ms, default
+   * 10 s); any still going then are given up on (counted interrupted) so a stop is never ignored.
+   */
+  readonly stopGraceMs?: number;
 }
 
 export interface DriverSummary {
   readonly planned: number;
   readonly started: number;
+  /** Calls that ended on their own (each was emitted as `call-observed`). */
   readonly finished: number;
-  /** Calls cut short because the run was stopped (no record is written for them). */
+  /** Calls cut short because the run was stopped (no observation is emitted for them). */
   readonly interrupted: number;
   readonly late: number;
   readonly startLag: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
   readonly eventLoopDelayP99Ms: number;
   readonly peakInFlight: number;
+  /** Calls in progress at once, averaged over wall time from the first start to the last end. */
+  readonly meanInFlight: number;
+  /** CPU the driver's process used while driving, in % of one core. */
+  readonly cpuPercent: number;
   /** Why the run cannot be trusted (the driver could not keep the schedule), or null. */
   readonly invalid: string | null;
   readonly stopped: boolean;
@@ -60,7 +49,7 @@ export interface DriverSummary {
 
 export interface DriverEvents {
   'call-started': [plan: CallPlan, lagMs: number];
-  'call-finished': [record: CallRecord];
+  'call-observed': [observation: CallObservation];
   'call-interrupted': [plan: CallPlan];
 }
 
@@ -70,15 +59,59 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
+ * Waits for every call in progress; once the run is stopped, for at most `graceMs` more. True
+ * when they all ended.
+ */
+function settle(running: ReadonlySet<Promise<void>>, signal: AbortSignal, graceMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void Promise.all(running).then(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    });
+  });
+}
+
+/** Calls in progress over wall time: the peak and the time-weighted mean. */
+class InFlightGauge {
+  now = 0;
+  peak = 0;
+  #area = 0;
+  #since = Number.NaN;
+  #first = Number.NaN;
+
+  change(by: number): void {
+    const t = performance.now();
+    if (Number.isNaN(this.#first)) this.#first = t;
+    else this.#area += this.now * (t - this.#since);
+    this.#since = t;
+    this.now += by;
+    this.peak = Math.max(this.peak, this.now);
+  }
+
+  mean(): number {
+    const span = this.#since - this.#first;
+    return span > 0 ? this.#area / span : this.peak;
+  }
+}
+
+/**
  * The open-model driver: starts each call at its arrival time (scenario time / speed) whether or
- * not earlier calls have been answered, and only emits events — recording, histograms, progress
- * and chaos stop conditions subscribe. It watches its own schedule and says when it could not
- * keep it instead of quietly under-driving.
+ * not earlier calls have been answered, hands it to the transport, and only emits events — the
+ * call judge, the recorder, progress and the stop conditions subscribe. It watches its own
+ * schedule and says when it could not keep it instead of quietly under-driving.
  */
 export class OpenModelDriver extends EventEmitter<DriverEvents> {
   readonly #o: DriverOptions;
   readonly #calls = new Set<AbortController>();
-  #inFlight = 0;
+  readonly #gauge = new InFlightGauge();
+  #gaveUp = false;
 
   constructor(options: DriverOptions) {
     super();
@@ -86,7 +119,7 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
   }
 
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#gauge.now;
   }
 
   async run(): Promise<DriverSummary> {
@@ -103,35 +136,22 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
     const running = new Set<Promise<void>>();
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     let planned = 0;
     let finished = 0;
     let interrupted = 0;
-    let peak = 0;
     let overloaded = false;
 
     for (const plan of this.#o.plans) {
       planned++;
       if (signal.aborted) break;
       const wait = clock.wallAt(plan.arrivalMs) - performance.now();
-      if (wait > 0) {
-        const stopped = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(false);
-          }, wait);
-          const onAbort = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-          signal.addEventListener('abort', onAbort, { once: true });
-        });
-        if (stopped) break;
-      }
+      if (wait > 0 && !(await sleep(wait, signal))) break;
       const lag = Math.max(0, performance.now() - clock.wallAt(plan.arrivalMs));
       lags.push(lag);
-      if (this.#inFlight >= maxInFlight) overloaded = true;
-      this.#inFlight++;
-      peak = Math.max(peak, this.#inFlight);
+      if (this.#gauge.now >= maxInFlight) overloaded = true;
+      this.#gauge.change(+1);
       this.emit('call-started', plan, lag);
       const task = this.#call(plan).then(
         (done) => {
@@ -143,14 +163,20 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
         },
       );
       const tracked = task.finally(() => {
-        this.#inFlight--;
+        this.#gauge.change(-1);
         running.delete(tracked);
       });
       running.add(tracked);
     }
-    await Promise.all(running);
+    const ended = await settle(running, signal, this.#o.stopGraceMs ?? 10_000);
+    if (!ended) {
+      this.#gaveUp = true;
+      interrupted += running.size;
+    }
     signal.removeEventListener('abort', abortCalls);
     loop.disable();
+    const cpu = process.cpuUsage(cpuBefore);
+    const wallMs = performance.now() - wallBefore;
 
     const sorted = [...lags].sort((a, b) => a - b);
     const late = lags.filter((l) => l > lateAfter).length;
@@ -172,7 +198,9 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
         maxMs: sorted[sorted.length - 1] ?? 0,
       },
       eventLoopDelayP99Ms: loop.percentile(99) / 1e6,
-      peakInFlight: peak,
+      peakInFlight: this.#gauge.peak,
+      meanInFlight: this.#gauge.mean(),
+      cpuPercent: wallMs > 0 ? ((cpu.user + cpu.system) / 1000 / wallMs) * 100 : 0,
       invalid,
       stopped: signal.aborted,
     };
@@ -180,39 +208,23 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
 
   /** Runs one caller; resolves true when the call ended on its own, false when the run stopped it. */
   async #call(plan: CallPlan): Promise<boolean> {
-    const { adapter, clock, runId, hooks, humanQueue } = this.#o;
+    const { transport, clock, runId } = this.#o;
     const controller = new AbortController();
     this.#calls.add(controller);
     let observation: CallObservation;
     try {
-      observation = await runCallerSession({ plan, adapter, clock, runId, signal: controller.signal });
+      observation = await transport.converse({ runId, plan, clock, signal: controller.signal });
     } catch (error) {
       if (controller.signal.aborted) {
-        this.emit('call-interrupted', plan);
+        if (!this.#gaveUp) this.emit('call-interrupted', plan);
         return false;
       }
       throw error;
     } finally {
       this.#calls.delete(controller);
     }
-    const endedAtMs = clock.scenarioAt(observation.endedWallMs);
-    const humanQueueResult = observation.ending.by === 'agent-transfer' ? humanQueue.join(endedAtMs) : null;
-    const writes = (await hooks.writesOf(plan)) ?? {
-      expected: plan.expectedWrites.length,
-      landed: 0,
-      lost: 0,
-      duplicate: 0,
-      unexpected: 0,
-    };
-    const record = judgeCall({
-      runId,
-      observation,
-      writes,
-      endedAtMs,
-      humanQueue: humanQueueResult,
-      faults: hooks.faultsDuring(plan.arrivalMs, endedAtMs),
-    });
-    this.emit('call-finished', record);
+    if (this.#gaveUp) return false;
+    this.emit('call-observed', observation);
     return true;
   }
 }

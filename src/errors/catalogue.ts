@@ -111,6 +111,12 @@ export const catalogue = {
     message: 'cannot use run artefact {path}: {reason}',
     hint: '{fix}',
   },
+  CS_ERR_RUN_FOLDER_TAKEN: {
+    exit: 2,
+    message:
+      'the run folder {path} already holds a run (it has {found}): a run never writes into another run',
+    hint: 'pass --out a new or empty folder, or leave --out out: every run gets a folder of its own under reports/ (its id carries the time to the millisecond, the seed and a random suffix). To replace the old run, delete its folder first',
+  },
   CS_ERR_REPORT_OUTPUT: {
     exit: 2,
     message: 'cannot write the report to {path}: {reason}',

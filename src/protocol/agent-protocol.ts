@@ -14,6 +14,20 @@ export const CALL_HEADER = 'x-callstorm-call';
 export const PROTOCOL_HEADER = 'x-callstorm-protocol';
 
 export const CALLS_PATH = '/v1/calls';
+
+/**
+ * The largest response body the driver reads from an agent (1 MiB): a bigger one fails the call
+ * (`protocol-error`) as soon as it passes the cap, without being buffered whole.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * The longest greeting or reply a caller listens to (2 minutes of audio): a larger declared
+ * `greetingAudioMs` or `reply.audioMs` counts as this much. A real caller would have spoken over
+ * it or hung up long before, and an uncapped declaration (`greetingAudioMs: 3600000000`) would
+ * hold every caller for weeks of scenario time.
+ */
+export const MAX_DECLARED_AUDIO_MS = 120_000;
 export const turnsPath = (sessionId: string): string => `/v1/calls/${encodeURIComponent(sessionId)}/turns`;
 export const callPath = (sessionId: string): string => `/v1/calls/${encodeURIComponent(sessionId)}`;
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { drillSchema } from '../chaos/drill-schema.ts';
 import { protocolSchemaSources } from '../protocol/protocol-json-schemas.ts';
+import { reviewPlanSchema } from '../review/review-plan-schema.ts';
 import { populationSchema } from '../scenario/population-schema.ts';
 import { stageSchema } from '../scenario/stage-schema.ts';
 import { verticalSchema } from '../scenario/vertical-schema.ts';
-import { reviewPlanSchema } from '../review/review-plan-schema.ts';
 import { gateSchema } from '../slo/gate-schema.ts';
 import { sliDocumentSchema, sloDocumentSchema } from '../slo/openslo-schema.ts';
 import { priceListSchema } from '../slo/price-list.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { writeTotalsSchema } from '../../simulators/dependencies/write-totals.ts';
 import { FALLBACK_TIERS } from '../protocol/agent-protocol.ts';
+import { wireMeasurementsSchema } from './wire-measurements.ts';
 
 /**
  * One line of `calls.jsonl`: everything that happened to one call, appended when the call ends.
@@ -114,5 +115,7 @@ export const callRecordSchema = z.strictObject({
     llmTokensOut: z.number().int().min(0),
     ttsCharacters: z.number().int().min(0),
   }),
+  /** What a streaming transport measured on the wire (absent for the HTTP agent protocol). */
+  wire: wireMeasurementsSchema.optional(),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;

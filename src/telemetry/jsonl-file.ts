@@ -9,9 +9,10 @@ export class JsonlFile {
   #fd: number | null;
   #lines = 0;
 
-  constructor(path: string) {
+  /** `append` adds to an existing file; `replace` starts it afresh. */
+  constructor(path: string, mode: 'append' | 'replace' = 'append') {
     this.path = path;
-    this.#fd = openSync(path, 'a');
+    this.#fd = openSync(path, mode === 'append' ? 'a' : 'w');
   }
 
   get lines(): number {

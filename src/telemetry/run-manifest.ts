@@ -5,6 +5,32 @@ export const RUN_MANIFEST_SCHEMA = 'callstorm.run/v1' as const;
 /** running: in progress or killed; complete: every planned call ran; the others say why not. */
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'aborted' | 'failed';
 
+/** One process's own health over a run (null where it reported nothing). */
+export interface ProcessHealth {
+  /** p99 of its event-loop delay, ms. */
+  readonly eventLoopDelayP99Ms: number | null;
+  /** CPU it used while the calls ran, % of one core. */
+  readonly cpuPercent: number | null;
+}
+
+/** What `--speed` did to the load: calls in progress as driven against the scenario in real time. */
+export interface RunLoad {
+  /** Calls in progress at once as the driver drove them (wall time): the load the agent carried. */
+  readonly offered: { readonly peak: number; readonly mean: number };
+  /**
+   * The same traffic at speed 1 (Little's law): the window's mean arrival rate × the mean
+   * real-time duration of the calls that finished (caller speech and pauses, the agent's audio,
+   * the agent's response times). Null duration and concurrency: no call finished.
+   */
+  readonly realTime: {
+    readonly arrivalsPerSecond: number;
+    readonly meanCallSeconds: number | null;
+    readonly concurrency: number | null;
+  };
+  /** offered.mean ÷ realTime.concurrency: how many times its real-time load the scenario was driven at. */
+  readonly factor: number | null;
+}
+
 /** `manifest.json`: what was run, with what, and whether it finished. */
 export interface RunManifest {
   readonly schema: typeof RUN_MANIFEST_SCHEMA;
@@ -39,7 +65,23 @@ export interface RunManifest {
   readonly endedAt: string | null;
   readonly counts: Readonly<Record<string, number>>;
   readonly driver: Readonly<Record<string, unknown>> | null;
+  /** The files the run folder holds (those that exist when the run ends). */
   readonly files: readonly string[];
+  /** How the agent was reached (`http`); absent in manifests written before it was recorded. */
+  readonly transport?: string;
+  /** The run's deadline: wall ms from the start of driving (window ÷ speed + grace), and whether it ended the run. */
+  readonly deadline?: { readonly wallMs: number; readonly graceMs: number; readonly reached: boolean };
+  /** Offered concurrency against the scenario's real-time concurrency (null when no call started). */
+  readonly load?: RunLoad | null;
+  /**
+   * Whether the harness itself could carry the run: each of its processes' own health. Today the
+   * driver's; the simulators' and a reference agent's own reports go beside it (null until then).
+   */
+  readonly harness?: {
+    readonly driver: ProcessHealth | null;
+    readonly simulators: ProcessHealth | null;
+    readonly agent: ProcessHealth | null;
+  };
 }
 
 export function writeManifest(path: string, manifest: RunManifest): void {

@@ -5,10 +5,19 @@ import { LatencyHistograms } from './latency-histograms.ts';
 import { COUNTERS, LATENCY_METRICS } from './metric-names.ts';
 import { writeJsonAtomic } from './write-json-atomic.ts';
 
+export interface RunRecorderOptions {
+  /** Width of a histogram window in scenario ms (default 5 minutes). */
+  readonly windowMs?: number;
+  /** How often histograms.json is rewritten (wall ms, default 5 s; 0: only at close). */
+  readonly flushEveryMs?: number;
+  /** `append` (default) adds to calls.jsonl (a run claims its folder first); `replace` starts it afresh. */
+  readonly calls?: 'append' | 'replace';
+}
+
 /**
- * Subscribes to finished calls: appends each to `calls.jsonl` at once (a killed run keeps every
+ * Subscribes to judged calls: appends each to `calls.jsonl` at once (a killed run keeps every
  * call that ended), feeds the histograms and counters, and writes `histograms.json`
- * periodically and at the end.
+ * periodically and at the end. Used by `callstorm run` and `callstorm ingest k6` alike.
  */
 export class RunRecorder {
   readonly dir: string;
@@ -16,11 +25,12 @@ export class RunRecorder {
   readonly counters: Record<string, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
   readonly #calls: JsonlFile;
   #timer: NodeJS.Timeout | null = null;
+  #closed = false;
 
-  constructor(dir: string, options: { windowMs?: number; flushEveryMs?: number } = {}) {
+  constructor(dir: string, options: RunRecorderOptions = {}) {
     this.dir = dir;
     this.histograms = new LatencyHistograms(options.windowMs);
-    this.#calls = new JsonlFile(join(dir, 'calls.jsonl'));
+    this.#calls = new JsonlFile(join(dir, 'calls.jsonl'), options.calls ?? 'append');
     const every = options.flushEveryMs ?? 5_000;
     if (every > 0) {
       this.#timer = setInterval(() => this.flushHistograms(), every);
@@ -54,7 +64,10 @@ export class RunRecorder {
     writeJsonAtomic(join(this.dir, 'histograms.json'), this.histograms.toJSON());
   }
 
+  /** Stops the timer, writes histograms.json a last time and closes calls.jsonl. Idempotent. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     this.flushHistograms();
     this.#calls.close();

@@ -39,7 +39,15 @@ export function sleepOrThrow(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Waits until `performance.now()` reaches `wallMs`; rejects on abort like `sleepOrThrow`. */
-export function sleepUntil(wallMs: number, signal?: AbortSignal): Promise<void> {
-  return sleepOrThrow(wallMs - performance.now(), signal);
+/**
+ * Waits until `performance.now()` reaches `wallMs`; rejects on abort like `sleepOrThrow`. Never
+ * returns early: timers run on the event loop's whole-millisecond clock and may fire up to a
+ * millisecond before a high-resolution target, so it waits again for what is left.
+ */
+export async function sleepUntil(wallMs: number, signal?: AbortSignal): Promise<void> {
+  // Whole milliseconds, rounded up: a clock that only moves in whole steps (a fake one) gets there.
+  for (let left = wallMs - performance.now(); left > 0; left = wallMs - performance.now()) {
+    await sleepOrThrow(Math.ceil(left), signal);
+  }
+  if (signal?.aborted) throw signal.reason;
 }

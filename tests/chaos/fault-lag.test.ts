@@ -8,7 +8,7 @@ import { summarizeFaultLag } from '../../src/chaos/fault-lag.ts';
 import { type FaultLogEntry, readFaultLog } from '../../src/chaos/fault-log.ts';
 import { FaultStates } from '../../src/chaos/fault-states.ts';
 import { createRunChaos } from '../../src/chaos/run-chaos.ts';
-import { noChaos } from '../../src/driver/execute-run.ts';
+import { noChaos } from '../../src/driver/run-chaos.ts';
 import { createRunClock } from '../../src/driver/run-clock.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import { type SimulatorSuite, startSimulators } from '../../src/simulation/start-simulators.ts';

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +11,15 @@ import { runCli } from '../helpers/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/callstorm.js', import.meta.url));
 
+/**
+ * calls.jsonl as readers take it: every whole line a valid record. A SIGKILL can land while the
+ * last line is being written (the kernel stops a write between pages), so an unterminated last
+ * line is skipped, as `callstorm report` does.
+ */
 function readCalls(dir: string) {
   const text = readFileSync(join(dir, 'calls.jsonl'), 'utf8');
-  return text
+  const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  return whole
     .split('\n')
     .filter(Boolean)
     .map((line) => callRecordSchema.parse(JSON.parse(line)));
@@ -114,6 +120,19 @@ test('a run killed with SIGKILL leaves valid JSONL and a manifest that says inco
   expect(simulatorsPid).toBeGreaterThan(0);
   while (processAlive(simulatorsPid) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
   expect(processAlive(simulatorsPid)).toBe(false);
+});
+
+test('a run into a folder that holds another run exits 2, names the folder and the fix', () => {
+  const out = mkdtempSync(join(tmpdir(), 'callstorm-taken-'));
+  writeFileSync(join(out, 'manifest.json'), '{"schema":"callstorm.run/v1"}\n');
+  const r = runCli([...RUN, '--out', out]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(
+    `CS_ERR_RUN_FOLDER_TAKEN: the run folder ${out} already holds a run (it has manifest.json)`,
+  );
+  expect(r.stderr).toContain('fix: pass --out a new or empty folder');
+  expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('{"schema":"callstorm.run/v1"}\n');
+  expect(existsSync(join(out, 'calls.jsonl'))).toBe(false);
 });
 
 test('--simulators takes process or in-process', () => {

@@ -101,6 +101,12 @@ describeWithToxiproxy('callstorm run --drill against the reference agent, real T
     const log = readFileSync(join(out, 'faults.jsonl'), 'utf8');
     expect(log).toContain('"event":"applied"');
     expect(log).toContain('"event":"removed"');
+    // The counters count the chaos side's events, and the manifest lists the drill's files.
+    const events = (e: string) => log.split('\n').filter((l) => l.includes(`"event":"${e}"`)).length;
+    expect(manifest.counts['fault.applied']).toBe(events('applied'));
+    expect(manifest.counts['fault.removed']).toBe(events('removed'));
+    expect(manifest.counts['fault.applied']).toBeGreaterThan(0);
+    expect(manifest.files).toEqual(expect.arrayContaining(['faults.jsonl', 'drill.json', 'ledger.json']));
     expect(await ours()).toEqual([]);
   });
 

@@ -2,9 +2,10 @@ import { expect, test } from 'vitest';
 import { startNullAgent } from '../../agent/null-agent.ts';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
-import { createHttpAgentAdapter } from '../../src/driver/http-agent-adapter.ts';
+import { CallJudge, type CallJudgeOptions } from '../../src/driver/call-judge.ts';
+import { createHttpTransport } from '../../src/driver/http-transport.ts';
 import { HumanQueue } from '../../src/driver/human-queue.ts';
-import { type DriverHooks, OpenModelDriver } from '../../src/driver/open-model-driver.ts';
+import { OpenModelDriver } from '../../src/driver/open-model-driver.ts';
 import { createRunClock } from '../../src/driver/run-clock.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import type { CallRecord } from '../../src/telemetry/call-record.ts';
@@ -26,29 +27,37 @@ async function drive(
   url: string,
   speed: number,
   lateAfterMs?: number,
-  writesOf: DriverHooks['writesOf'] = () => null,
+  writesOf: CallJudgeOptions['writesOf'] = () => null,
 ) {
-  const adapter = createHttpAgentAdapter({ url });
+  const transport = createHttpTransport({ url });
   const records: CallRecord[] = [];
+  const clock = createRunClock(speed, performance.now() - plans[0]!.arrivalMs / speed);
   const driver = new OpenModelDriver({
     runId: 'test',
     plans,
-    adapter,
-    clock: createRunClock(speed, performance.now() - plans[0]!.arrivalMs / speed),
+    transport,
+    clock,
+    signal: new AbortController().signal,
+    ...(lateAfterMs === undefined ? {} : { lateAfterMs }),
+  });
+  // The run's pipeline in small: the judge subscribes to observed calls, the test to judged ones.
+  const judge = new CallJudge({
+    runId: 'test',
     humanQueue: new HumanQueue({
       agents: 2,
       handleTime: { medianMs: 300_000 },
       meanPatienceMs: 120_000,
       seed: 1,
     }),
-    hooks: { writesOf, faultsDuring: () => [] },
-    signal: new AbortController().signal,
-    ...(lateAfterMs === undefined ? {} : { lateAfterMs }),
+    scenarioAt: clock.scenarioAt,
+    writesOf,
   });
-  driver.on('call-finished', (r) => records.push(r));
+  driver.on('call-observed', (o) => judge.observe(o));
+  judge.on('judged', (r) => records.push(r));
   const started = performance.now();
   const summary = await driver.run();
-  await adapter.close();
+  await judge.drain();
+  await transport.close();
   return { summary, records, wallMs: performance.now() - started };
 }
 
@@ -145,7 +154,7 @@ test('a call is judged with the writes its hook answers later (a CRM in another 
   try {
     const plans = firstPlans(6, 9);
     const asked: string[] = [];
-    const { summary, records } = await drive(plans, agent.url, 2_000, undefined, async (plan) => {
+    const { summary, records } = await drive(plans, agent.url, 2_000, undefined, async (plan: CallPlan) => {
       asked.push(plan.id);
       await new Promise((r) => setTimeout(r, 30));
       return { expected: 3, landed: 1, lost: 1, duplicate: 1, unexpected: 2 };

@@ -10,7 +10,9 @@ import { basename } from 'node:path';
 const REAL_COMPONENTS = new Set(['node', 'toxiproxy-server', 'chromium', 'chromium-browser']);
 const isNode = (command: unknown) =>
   typeof command === 'string' &&
-  (command === process.execPath || REAL_COMPONENTS.has(basename(command)) || /\/\.venv-[^/]+\//.test(command));
+  (command === process.execPath ||
+    REAL_COMPONENTS.has(basename(command)) ||
+    /\/\.venv-[^/]+\//.test(command));
 
 for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork'] as const) {
   const original = childProcess[name] as (...args: unknown[]) => unknown;

@@ -45,3 +45,12 @@ test('sleepUntil waits for a performance.now() instant', async () => {
   await p;
   expect(done).toBe(true);
 });
+
+test('sleepUntil never returns before its instant, though timers run on a whole-millisecond clock', async () => {
+  vi.useRealTimers();
+  for (let i = 0; i < 40; i++) {
+    const target = performance.now() + 0.5 + (i % 7) * 0.37;
+    await sleepUntil(target);
+    expect(performance.now()).toBeGreaterThanOrEqual(target);
+  }
+});

@@ -1,19 +1,17 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
-import type { CallEnding, CallObservation } from '../../driver/caller-session.ts';
-import { HumanQueue } from '../../driver/human-queue.ts';
-import { judgeCall } from '../../driver/judge-call.ts';
+import { CallJudge } from '../../driver/call-judge.ts';
+import type { CallEnding, CallObservation } from '../../driver/call-observation.ts';
+import { humanQueueForStage } from '../../driver/human-queue.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import type { TurnTelemetry } from '../../protocol/agent-protocol.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { agentTurnTelemetry } from '../../telemetry/agent-turn-telemetry.ts';
 import type { CallRecord, TurnRecord } from '../../telemetry/call-record.ts';
-import { LatencyHistograms } from '../../telemetry/latency-histograms.ts';
-import { COUNTERS } from '../../telemetry/metric-names.ts';
 import { RUN_MANIFEST_SCHEMA, type RunManifest, writeManifest } from '../../telemetry/run-manifest.ts';
-import { writeJsonAtomic } from '../../telemetry/write-json-atomic.ts';
+import { RunRecorder } from '../../telemetry/run-recorder.ts';
 import type { K6ExportManifest } from './export-k6.ts';
 import { K6_METRICS } from './k6-call-protocol.ts';
 import { type K6Point, readK6Ndjson } from './read-k6-ndjson.ts';
@@ -182,60 +180,40 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
     }
   }
   const stage = loadScenario({ vertical: scope.vertical, stage: scope.stage }).stage;
-  const hq = stage.humanQueue;
-  const queue = new HumanQueue({
-    agents: hq.agents,
-    handleTime: hq.handleTime,
-    meanPatienceMs: hq.meanPatienceMs,
-    answerWithinMs: hq.answerWithinSeconds * 1000,
-    seed: scope.seed,
+  // The judge the Node driver uses; k6 points carry scenario times, so the "wall" end of an
+  // observation is already scenario ms.
+  const judge = new CallJudge({
+    runId: scope.runId,
+    humanQueue: humanQueueForStage(stage.humanQueue, scope.seed),
+    scenarioAt: (ms) => ms,
   });
-  const finished = [...ends.entries()].sort((a, b) => num(a[1].ended_ms) - num(b[1].ended_ms));
-  const records: CallRecord[] = [];
-  for (const [callId, tags] of finished) {
-    const plan = scope.plans.get(callId) as CallPlan;
-    const ending = endingOf(tags);
-    const endedAtMs = num(tags.ended_ms);
-    const deadLettered = num(tags.dead_lettered);
-    const observation: CallObservation = {
-      plan,
-      startLagMs: 0,
-      turns: turns.get(callId) ?? [],
-      ending,
-      endedWallMs: 0,
-      agentAudioMs: num(tags.agent_audio_ms),
-      deadLetteredWrites: deadLettered,
-    };
-    records.push(
-      judgeCall({
-        runId: scope.runId,
-        observation,
-        // No CRM ledger in a k6 run: the same as the Node driver without one.
-        writes: { expected: plan.expectedWrites.length, landed: 0, lost: 0, duplicate: 0, unexpected: 0 },
-        endedAtMs,
-        humanQueue: ending.by === 'agent-transfer' ? queue.join(endedAtMs) : null,
-        faults: [],
-      }),
-    );
-  }
-
   const dir = resolve(options.out);
   mkdirSync(dir, { recursive: true });
-  const histograms = new LatencyHistograms();
-  const counts: Record<string, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
-  for (const r of records) {
-    histograms.recordCall(r);
-    counts['call.started'] = (counts['call.started'] ?? 0) + 1;
-    counts['call.finished'] = (counts['call.finished'] ?? 0) + 1;
-    counts[`call.outcome.${r.outcome}`] = (counts[`call.outcome.${r.outcome}`] ?? 0) + 1;
-    counts['call.turn.sent'] = (counts['call.turn.sent'] ?? 0) + r.turns.length;
-    counts['call.turn.barge_in'] =
-      (counts['call.turn.barge_in'] ?? 0) + r.turns.filter((t) => t.bargeIn).length;
-    if (r.residencyViolation)
-      counts['call.residency_violation'] = (counts['call.residency_violation'] ?? 0) + 1;
+  const recorder = new RunRecorder(dir, { flushEveryMs: 0, calls: 'replace' });
+  judge.on('judged', (record) => {
+    recorder.count('call.started');
+    recorder.record(record);
+  });
+  // Calls join the human queue in the order they ended, as in the Node driver.
+  const finished = [...ends.entries()].sort((a, b) => num(a[1].ended_ms) - num(b[1].ended_ms));
+  const records: CallRecord[] = [];
+  try {
+    for (const [callId, tags] of finished) {
+      const observation: CallObservation = {
+        plan: scope.plans.get(callId) as CallPlan,
+        startLagMs: 0,
+        turns: turns.get(callId) ?? [],
+        ending: endingOf(tags),
+        endedWallMs: num(tags.ended_ms),
+        agentAudioMs: num(tags.agent_audio_ms),
+        deadLetteredWrites: num(tags.dead_lettered),
+      };
+      // No CRM ledger in a k6 run: the same as the Node driver without one.
+      records.push(judge.judge(observation));
+    }
+  } finally {
+    recorder.close();
   }
-  writeFileSync(join(dir, 'calls.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  writeJsonAtomic(join(dir, 'histograms.json'), histograms.toJSON());
   const missing = scope.plans.size - records.length;
   const invalid =
     dropped > 0
@@ -267,7 +245,7 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
     versions: { callstorm: '0.1.0', node: process.version },
     startedAt: new Date().toISOString(),
     endedAt: new Date().toISOString(),
-    counts,
+    counts: { ...recorder.counters },
     driver: {
       kind: 'k6',
       files: options.files.map((f) => basename(f)),

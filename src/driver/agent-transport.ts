@@ -1,0 +1,60 @@
+import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
+import type { EvidenceSource } from './call-evidence.ts';
+import type { CallObservation } from './call-observation.ts';
+import type { RunClock } from './run-clock.ts';
+
+/** One call as the driver hands it to a transport. */
+export interface CallSetup {
+  readonly runId: string;
+  readonly plan: CallPlan;
+  readonly clock: RunClock;
+  /** Aborts the call (the run stopped): the caller hangs up and `converse` rejects with the reason. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * How the harness reaches an agent under test. A transport owns the whole conversation of one
+ * call — dialling, the caller's turns on its own timeline, listening, barge-in, hanging up — and
+ * returns a transport-neutral observation. The driver only schedules calls; the call judge only
+ * reads observations: neither knows the wire.
+ *
+ * Built in: `http`, the callstorm HTTP agent protocol v1 (a turn is one request and its JSON
+ * reply). A streaming transport (Twilio Media Streams: one WebSocket per call, real-time audio
+ * both ways) returns the same observation, with its wire measurements in `observation.wire`, and
+ * since its agent sends no telemetry, an `evidence` source the judge asks for intents and for
+ * how the agent ended the call.
+ */
+export interface AgentTransport {
+  /** Registry name (`http`). */
+  readonly kind: string;
+  /** For messages and the manifest: `http http://127.0.0.1:8080`. */
+  readonly description: string;
+  /**
+   * Plays one call. Resolves with what the caller observed, whatever the agent did (an agent's
+   * failure is an ending, not a rejection); rejects with `call.signal.reason` when the run stopped
+   * the call. Every wait on the agent is bounded.
+   */
+  converse(call: CallSetup): Promise<CallObservation>;
+  /** Evidence for the judge where the agent's own replies carry none; null: the observation has it. */
+  readonly evidence: EvidenceSource | null;
+  /** Closes connections after waiting (bounded) for hang-ups still in flight. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** What a transport may need from the run when it is created. */
+export interface TransportContext {
+  /** The run's speed (a real-time audio transport refuses anything but 1). */
+  readonly speed: number;
+  /** The run's simulators (an evidence source reads their state). */
+  readonly simulators: SimulatorEndpoints;
+}
+
+/** One entry of the transport registry. */
+export interface AgentTransportKind {
+  /** URL schemes of `--agent` this transport speaks (`http:`). */
+  readonly schemes: readonly string[];
+  /** For the list of valid `--agent` forms. */
+  readonly usage: string;
+  create(url: string, context: TransportContext): AgentTransport;
+}

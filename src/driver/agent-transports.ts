@@ -1,0 +1,45 @@
+import { CallstormError } from '../errors/callstorm-error.ts';
+import type { AgentTransport, AgentTransportKind, TransportContext } from './agent-transport.ts';
+import { createHttpTransport } from './http-transport.ts';
+
+/**
+ * The transports `--agent` can name, as a literal registry keyed by name and found by the URL's
+ * scheme: `http://…` → `http` (the callstorm HTTP agent protocol v1). A Twilio Media Streams
+ * transport registers `twilio` with the scheme `twilio+ws:` beside it.
+ */
+export const agentTransports = {
+  http: {
+    schemes: ['http:', 'https:'],
+    usage: 'http://127.0.0.1:PORT — your agent, speaking the callstorm HTTP agent protocol v1',
+    create: (url) => createHttpTransport({ url }),
+  },
+} as const satisfies Readonly<Record<string, AgentTransportKind>>;
+
+export type AgentTransportName = keyof typeof agentTransports;
+
+const kinds: readonly [string, AgentTransportKind][] = Object.entries(agentTransports);
+
+/** The registry entry that speaks this URL's scheme, or null. */
+export function transportKindFor(url: string): { name: string; kind: AgentTransportKind } | null {
+  let scheme: string;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    return null;
+  }
+  const found = kinds.find(([, kind]) => kind.schemes.includes(scheme));
+  return found ? { name: found[0], kind: found[1] } : null;
+}
+
+/** The transport for an agent URL; an unknown scheme is an error that lists the valid forms. */
+export function createAgentTransport(url: string, context: TransportContext): AgentTransport {
+  const found = transportKindFor(url);
+  if (!found) {
+    throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
+      what: 'agent transport',
+      name: url,
+      valid: kinds.map(([, k]) => k.usage).join('; '),
+    });
+  }
+  return found.kind.create(url, context);
+}

@@ -1,0 +1,44 @@
+import type { CallObservation } from './call-observation.ts';
+
+/**
+ * What the harness's own evidence says one call did, where the transport cannot tell from the
+ * conversation: a Twilio bot sends no JSON replies, so its intents come from what the LLM
+ * simulator classified, and whether closing the line was a hang-up or a transfer (and why) from
+ * the fake Twilio REST API and the LLM simulator's tool calls. Every field is optional: what is
+ * absent, the observation keeps.
+ */
+export interface CallEvidence {
+  /** The intent classified on each observed turn (same positions as `observation.turns`). */
+  readonly intents?: readonly (string | null)[];
+  /** How the agent ended the call, when the transport saw only the agent close the line. */
+  readonly ending?:
+    | { readonly by: 'agent-end' }
+    | { readonly by: 'agent-transfer'; readonly reason: string; readonly queue: string };
+}
+
+/**
+ * Where a call judge gets evidence for transports without agent telemetry. Asked once per
+ * finished call; a rejection leaves the call unjudged (no record), as a failed ledger read does.
+ * The HTTP agent protocol needs none: the agent's replies carry intents and transfer reasons.
+ */
+export interface EvidenceSource {
+  readonly name: string;
+  evidenceFor(observation: CallObservation): Promise<CallEvidence>;
+}
+
+/**
+ * The observation as the judge sees it: evidence intents replace the agent's, and an evidence
+ * ending replaces an `agent-end` ending (the agent closed the line: only the harness's evidence
+ * knows whether that was a hang-up or a transfer). Other endings are what the caller lived through
+ * and stay.
+ */
+export function withEvidence(observation: CallObservation, evidence: CallEvidence | null): CallObservation {
+  if (!evidence) return observation;
+  const { intents, ending } = evidence;
+  const atTurn = observation.ending.atTurn;
+  return {
+    ...observation,
+    ...(intents ? { intents } : {}),
+    ...(ending && observation.ending.by === 'agent-end' ? { ending: { ...ending, atTurn } } : {}),
+  };
+}

@@ -1,0 +1,102 @@
+import { CallJudge } from './call-judge.ts';
+import { humanQueueForStage } from './human-queue.ts';
+import { type DriverSummary, OpenModelDriver } from './open-model-driver.ts';
+import { createRunClock, type RunClock } from './run-clock.ts';
+import type { RunManifestWriter } from './run-manifest-writer.ts';
+import { type RunPlan, START_DELAY_MS } from './run-plan.ts';
+import type { RunResources } from './run-resources.ts';
+import type { RunSession } from './run-session.ts';
+
+/** After a stop, how long judgements still waiting for their writes get (wall ms). */
+const JUDGE_GRACE_MS = 15_000;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/**
+ * The run as a pipeline: the driver schedules callers and emits events; the transport owns each
+ * conversation; the call judge subscribes to observed calls and emits records; the recorder, the
+ * manifest, the stop conditions and progress subscribe to judged records. Resolves with the
+ * driver's summary once every call is judged (or, after a stop, given up on).
+ */
+export async function driveRun(
+  session: RunSession,
+  plan: RunPlan,
+  res: RunResources,
+  manifest: RunManifestWriter,
+): Promise<DriverSummary> {
+  const { request: r, runId, generator, scenario } = plan;
+  const clock = createRunClock(r.speed, performance.now() + START_DELAY_MS);
+  const driver = new OpenModelDriver({
+    runId,
+    plans: generator.plans(),
+    transport: res.transport,
+    clock,
+    signal: session.signal,
+  });
+  const judge = new CallJudge({
+    runId,
+    humanQueue: humanQueueForStage(scenario.stage.humanQueue, r.seed),
+    scenarioAt: clock.scenarioAt,
+    writesOf: (p) => res.simulators.writesOf(p),
+    faultsDuring: (from, to) => res.chaos.faultsDuring(from, to),
+    evidence: res.transport.evidence,
+  });
+  session.defer('call judge', () => judge.drain(JUDGE_GRACE_MS));
+  driver.on('call-started', (p) => {
+    res.simulators.callStarted(p);
+    res.recorder.count('call.started');
+    res.calls.started(p.id);
+  });
+  driver.on('call-observed', (o) => judge.observe(o));
+  judge.on('judged', (record, o) => {
+    res.recorder.record(record);
+    res.calls.finished.add(record.callId);
+    res.chaos.observe(record);
+    manifest.observe(record, o);
+  });
+  // Without the ledger no call can be judged: stop rather than record guesses.
+  judge.on('unjudged', (_p, error) => session.stop('failed', error.message));
+  reportProgress(session, plan, res, driver, clock);
+  session.armDeadline(
+    plan.deadline.wallMs,
+    () =>
+      `run deadline: ${seconds(plan.deadline.wallMs)} of wall time passed (window ÷ speed + ${seconds(plan.deadline.graceMs)} grace) with ${driver.inFlight} call(s) in progress; they were cut short, every finished call is recorded`,
+  );
+  res.chaos.start(clock);
+  const summary = await driver.run();
+  await judge.drain(session.signal.aborted ? JUDGE_GRACE_MS : Number.POSITIVE_INFINITY);
+  return summary;
+}
+
+/** Progress, from the recorder's counters (fed by judged records) on a timer the session clears. */
+function reportProgress(
+  session: RunSession,
+  plan: RunPlan,
+  res: RunResources,
+  driver: OpenModelDriver,
+  clock: RunClock,
+): void {
+  const { onProgress, progressEveryMs } = plan.request;
+  if (!onProgress) return;
+  const counters = res.recorder.counters;
+  const timer = setInterval(
+    () =>
+      onProgress({
+        started: counters['call.started'] ?? 0,
+        finished: counters['call.finished'] ?? 0,
+        inFlight: driver.inFlight,
+        expected: plan.generator.window.expectedCalls,
+        p95VoiceToVoiceMs: res.recorder.voiceToVoice(95),
+        outcomes: Object.fromEntries(
+          Object.entries(counters)
+            .filter(([k]) => k.startsWith('call.outcome.'))
+            .map(([k, v]) => [k.slice(13), v]),
+        ),
+        activeFaults: res.chaos.activeNow(),
+        scenarioMs: clock.now(),
+      }),
+    progressEveryMs ?? 1_000,
+  );
+  timer.unref();
+  session.defer('progress', () => clearInterval(timer));
+}

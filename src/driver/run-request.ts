@@ -1,0 +1,68 @@
+import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
+import type { SimulatorSuite } from '../simulation/start-simulators.ts';
+import type { RunManifest } from '../telemetry/run-manifest.ts';
+import type { DriverSummary } from './open-model-driver.ts';
+import type { RunChaos } from './run-chaos.ts';
+import type { SimulatorsMode } from './run-simulators.ts';
+
+export interface RunRequest {
+  readonly vertical: string;
+  readonly stage: string;
+  readonly window: string;
+  readonly speed: number;
+  readonly seed: number;
+  /** `reference:<profile>` or the agent's URL (`http://127.0.0.1:PORT`: the transport follows the scheme). */
+  readonly agent: string;
+  /** Folder for this run's artefacts (default `<runsDir>/<runId>`); must not hold another run. */
+  readonly out?: string;
+  readonly runsDir?: string;
+  /** Default: unique per run (time to the millisecond, seed, random suffix). */
+  readonly runId?: string;
+  /** Name of the drill (for the run id); the drill itself comes through `chaos`. */
+  readonly drill?: string;
+  readonly latency?: 'realistic' | 'zero';
+  /**
+   * Where the simulators run: `process` (default) in a child of their own (`callstorm simulators`),
+   * so their CPU does not delay the driver; `in-process` in this process, their state readable
+   * through the `suite` the chaos factory receives.
+   */
+  readonly simulators?: SimulatorsMode;
+  /**
+   * Chaos for this run (a drill); default none. Built by the caller from `--drill`. `suite` is the
+   * in-process simulator suite (null when the simulators run in a child process).
+   */
+  readonly chaos?: (ctx: {
+    runId: string;
+    runDir: string;
+    simulators: SimulatorEndpoints;
+    suite: SimulatorSuite | null;
+  }) => Promise<RunChaos>;
+  /** Stops the run early (Ctrl-C): callers hang up, rollbacks run, the manifest says interrupted. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RunProgress) => void;
+  /** How often onProgress fires (wall ms, default 1000). */
+  readonly progressEveryMs?: number;
+  /**
+   * Wall time the run may take beyond window ÷ speed before it is ended (default
+   * `DEFAULT_DEADLINE_GRACE`: 5 minutes plus 15 scenario minutes ÷ speed).
+   */
+  readonly deadlineGraceMs?: number;
+}
+
+export interface RunProgress {
+  readonly started: number;
+  readonly finished: number;
+  readonly inFlight: number;
+  readonly expected: number;
+  readonly p95VoiceToVoiceMs: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly activeFaults: readonly string[];
+  readonly scenarioMs: number;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly dir: string;
+  readonly manifest: RunManifest;
+  readonly summary: DriverSummary | null;
+}

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { RunRecorder } from '../telemetry/run-recorder.ts';
+import { startAgentTarget } from './agent-targets.ts';
+import type { AgentTransport } from './agent-transport.ts';
+import { createAgentTransport } from './agent-transports.ts';
+import { RunCallBook, writeLedgerFile } from './ledger-file.ts';
+import { noChaos, type RunChaos } from './run-chaos.ts';
+import type { RunManifestWriter } from './run-manifest-writer.ts';
+import type { RunPlan } from './run-plan.ts';
+import type { RunSession } from './run-session.ts';
+import { type RunSimulators, startRunSimulators } from './run-simulators.ts';
+import { finishDrill, replayDeadLetters } from './run-wind-down.ts';
+
+/** What a run holds while its calls run. */
+export interface RunResources {
+  readonly recorder: RunRecorder;
+  readonly simulators: RunSimulators;
+  readonly chaos: RunChaos;
+  readonly transport: AgentTransport;
+  /** Which calls started and finished (the ledger reconciles finished ones only). */
+  readonly calls: RunCallBook;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Starts a run's resources in order — recorder, simulators, chaos, the agent, its transport — each
+ * adopted by the session with its disposer, and the wind-down steps between them, so however the
+ * run ends they unwind newest first: the transport closes (hang-ups in flight answered or timed
+ * out), faults are removed and the agent's dead letters replayed, the agent stops, the drill's
+ * verdict is written, the ledger reconciled, the simulators stop, the recorder flushes.
+ */
+export async function startRunResources(
+  session: RunSession,
+  plan: RunPlan,
+  manifest: RunManifestWriter,
+): Promise<RunResources> {
+  const { request: r, dir, runId, scenario } = plan;
+  const recorder = session.adopt('recorder', new RunRecorder(dir), (x) => x.close());
+  manifest.countFrom(recorder.counters);
+  const calls = new RunCallBook();
+  const simulators = session.adopt(
+    'simulators',
+    await startRunSimulators(r.simulators ?? 'process', {
+      scenario,
+      vertical: r.vertical,
+      stage: r.stage,
+      seed: r.seed,
+      window: r.window,
+      latency: r.latency ?? 'realistic',
+    }),
+    (s) => s.close(),
+  );
+  manifest.set({ simulators: { mode: simulators.mode, pid: simulators.pid } });
+  let deadLetters: Record<string, number> | null = null;
+  session.defer('ledger.json', async () => {
+    try {
+      await writeLedgerFile(join(dir, 'ledger.json'), simulators, plan.generator.plans(), calls, deadLetters);
+    } catch (error) {
+      session.degrade(`ledger.json not written: ${message(error)}`);
+    }
+  });
+  const chaos = session.adopt(
+    'chaos',
+    r.chaos ? await r.chaos({ runId, runDir: dir, simulators, suite: simulators.suite }) : noChaos,
+    (c) => finishDrill(c, dir, session),
+  );
+  manifest.set({ drill: chaos.drill, network: chaos.network });
+  chaos.onAbort((why) => session.stop('aborted', `stop condition: ${why}`));
+  chaos.onFault(({ event }) => {
+    if (event === 'applied') recorder.count('fault.applied');
+    else if (event === 'removed') recorder.count('fault.removed');
+  });
+  const agent = session.adopt(
+    'agent',
+    await startAgentTarget(r.agent, { dependencies: chaos.dependencyUrls(simulators), runDir: dir }),
+    (a) => a.close(),
+  );
+  session.defer('dead letters', async () => {
+    deadLetters = await replayDeadLetters(chaos, agent);
+  });
+  const transport = session.adopt(
+    'transport',
+    createAgentTransport(agent.url, { speed: r.speed, simulators }),
+    (t) => t.close(),
+  );
+  manifest.set({ transport: transport.kind });
+  return { recorder, simulators, chaos, transport, calls };
+}
