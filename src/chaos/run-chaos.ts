@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { DependencyUrls } from '../driver/agent-targets.ts';
 import type { RunChaos } from '../driver/execute-run.ts';
+import { drillVerdict } from '../slo/drill-verdict.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { ChaosOrchestrator } from './chaos-orchestrator.ts';
 import type { Drill } from './drill-schema.ts';
-import { drillVerdict } from './drill-verdict.ts';
 import { installRollbackGuard } from './rollback-guard.ts';
 
 /**
@@ -67,6 +67,7 @@ export async function createRunChaos(options: {
       await guard.run();
       guard.dispose();
     },
-    verdict: (records: readonly CallRecord[]) => drillVerdict(drill, records, chaos.log),
+    verdict: (records: readonly CallRecord[]) =>
+      drillVerdict(drill, records, chaos.log, { runId: options.runId }),
   };
 }

@@ -5,12 +5,12 @@ import { inStageOrder } from '../report/compare-charts.ts';
 import { writeCompareReport } from '../report/write-compare-report.ts';
 import type { ReportResult } from '../report/write-run-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
+import { readRunFolder } from '../run-folder/read-run-folder.ts';
 import { isPath } from '../scenario/scenario-files.ts';
 import { evaluateGate } from '../slo/evaluate-gate.ts';
-import { DEFAULT_WINDOW_MS, evaluateArtefacts, evaluateRun, flowCategoriesOf } from '../slo/evaluate-run.ts';
+import { evaluateRun, evaluateRunFolder } from '../slo/evaluate-run.ts';
 import { type Gate, loadGate } from '../slo/gate-schema.ts';
 import { loadPriceList } from '../slo/price-list.ts';
-import { readRunArtefacts } from '../slo/run-artefacts.ts';
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
 import { loadSloSet, type SloSet } from '../slo/slo-set.ts';
 import { runAction } from './run-action.ts';
@@ -46,6 +46,7 @@ export function formatReportResult(result: ReportResult): string {
   const lines = [
     `${result.verdict.label}  ${result.verdict.basis}`,
     ...result.findings.map((f, i) => `  ${i + 1}. [${f.severity}] ${f.text}`),
+    ...result.notes.map((n) => `note: ${n}`),
     `report: ${shortPath(join(result.outDir, 'index.html'))}`,
   ];
   const omitted = result.charts.filter((c) => c.omitted !== null);
@@ -122,13 +123,11 @@ export function registerReport(program: Command): void {
         const gates = opts.stageGate.map(gateWithSet);
         // A run of a gated stage is evaluated with that gate's SLO set; others with their stage's set.
         const evaluations: RunEvaluation[] = dirs.map((dir) => {
-          const artefacts = readRunArtefacts(resolve(dir));
-          const { stage, vertical } = artefacts.manifest.scenario;
-          return evaluateArtefacts(artefacts, {
+          const folder = readRunFolder(resolve(dir));
+          const { stage } = folder.manifest.scenario;
+          return evaluateRunFolder(folder, {
             slos: gates.find((g) => g.gate.stage === stage)?.slos ?? loadSloSet(stage),
             prices,
-            flowCategories: flowCategoriesOf(vertical),
-            windowMs: DEFAULT_WINDOW_MS,
           });
         });
         const results = gates.map((g) => evaluateGate(g.gate, evaluations));
