@@ -29,10 +29,14 @@ export function folderDrillVerdict(folder: RunFolder): { verdict: DrillVerdict |
   }
   const verdict = drillVerdict(definition, folder.calls, folder.faults, { runId: manifest.runId });
   if (recorded === null) {
+    const windows =
+      folder.faults.length === 0
+        ? ', with the fault windows the drill planned (faults.jsonl records none)'
+        : ' and faults.jsonl';
     return {
       verdict,
       notes: [
-        `drill.json is missing (the run ended before writing it): the drill verdict (${words(verdict)}) was judged from calls.jsonl and faults.jsonl`,
+        `no drill.json (a run that ended before writing it, or an ingested one): the drill verdict (${words(verdict)}) was judged from calls.jsonl${windows}`,
       ],
     };
   }

@@ -1,19 +1,27 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
+import { loadDrill } from '../../chaos/drill-schema.ts';
 import type { CallEnding, CallObservation } from '../../driver/caller-session.ts';
 import { HumanQueue } from '../../driver/human-queue.ts';
 import { judgeCall } from '../../driver/judge-call.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import type { TurnTelemetry } from '../../protocol/agent-protocol.ts';
+import { describeIssues } from '../../run-folder/artefact-issues.ts';
+import { evaluationContext } from '../../run-folder/evaluation-context.ts';
+import {
+  type EvaluationContext,
+  evaluationContextSchema,
+} from '../../run-folder/evaluation-context-schema.ts';
+import { RunFolderWriter } from '../../run-folder/run-folder-writer.ts';
+import type { Scenario } from '../../scenario/compose-scenario.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { agentTurnTelemetry } from '../../telemetry/agent-turn-telemetry.ts';
-import type { CallRecord, TurnRecord } from '../../telemetry/call-record.ts';
+import { type CallRecord, callRecordSchema, type TurnRecord } from '../../telemetry/call-record.ts';
 import { LatencyHistograms } from '../../telemetry/latency-histograms.ts';
 import { COUNTERS } from '../../telemetry/metric-names.ts';
-import { RUN_MANIFEST_SCHEMA, type RunManifest, writeManifest } from '../../telemetry/run-manifest.ts';
-import { writeJsonAtomic } from '../../telemetry/write-json-atomic.ts';
+import { RUN_MANIFEST_SCHEMA, type RunManifest } from '../../telemetry/run-manifest.ts';
 import type { K6ExportManifest } from './export-k6.ts';
 import { K6_METRICS } from './k6-call-protocol.ts';
 import { type K6Point, readK6Ndjson } from './read-k6-ndjson.ts';
@@ -49,6 +57,9 @@ interface Scope {
   readonly drill: string | null;
   readonly runId: string;
   readonly plans: Map<string, CallPlan>;
+  /** The scenario as loaded (a custom vertical file stays that file, not a name looked up again). */
+  readonly scenario: Scenario;
+  readonly evaluation: EvaluationContext;
 }
 
 function scopeOf(o: IngestK6Options): Scope {
@@ -61,12 +72,32 @@ function scopeOf(o: IngestK6Options): Scope {
     } catch (error) {
       throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path, reason: (error as Error).message });
     }
+    const recorded = m.evaluation === undefined ? null : evaluationContextSchema.safeParse(m.evaluation);
+    if (recorded && !recorded.success) {
+      throw new CallstormError('CS_ERR_K6_OUTPUT', {
+        path,
+        reason: `evaluation: ${describeIssues(recorded.error.issues)} (export again with \`callstorm export k6\`)`,
+      });
+    }
     const plans = new Map<string, CallPlan>();
     for (const f of readdirSync(join(dir, 'plans')).filter((f) => f.endsWith('.json'))) {
       for (const p of JSON.parse(readFileSync(join(dir, 'plans', f), 'utf8')) as CallPlan[])
         plans.set(p.id, p);
     }
-    return { ...m, plans };
+    const { evaluation: _unchecked, ...rest } = m;
+    const scenario = loadScenario({ vertical: m.vertical, stage: m.stage });
+    return {
+      ...rest,
+      plans,
+      scenario,
+      evaluation:
+        recorded?.data ??
+        evaluationContext(scenario, m.drill ? loadDrill(m.drill) : null, {
+          vertical: m.vertical,
+          stage: m.stage,
+          ...(m.drill ? { drill: m.drill } : {}),
+        }),
+    };
   }
   if (!o.vertical || !o.stage) {
     throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
@@ -92,6 +123,8 @@ function scopeOf(o: IngestK6Options): Scope {
     drill: null,
     runId: `k6-${scenario.vertical.name}-${scenario.stage.name}-s${seed}`,
     plans,
+    scenario,
+    evaluation: evaluationContext(scenario, null, { vertical: o.vertical, stage: o.stage }),
   };
 }
 
@@ -181,8 +214,7 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       }
     }
   }
-  const stage = loadScenario({ vertical: scope.vertical, stage: scope.stage }).stage;
-  const hq = stage.humanQueue;
+  const hq = scope.scenario.stage.humanQueue;
   const queue = new HumanQueue({
     agents: hq.agents,
     handleTime: hq.handleTime,
@@ -220,7 +252,7 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
   }
 
   const dir = resolve(options.out);
-  mkdirSync(dir, { recursive: true });
+  const folder = new RunFolderWriter(dir);
   const histograms = new LatencyHistograms();
   const counts: Record<string, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
   for (const r of records) {
@@ -234,8 +266,18 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
     if (r.residencyViolation)
       counts['call.residency_violation'] = (counts['call.residency_violation'] ?? 0) + 1;
   }
-  writeFileSync(join(dir, 'calls.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  writeJsonAtomic(join(dir, 'histograms.json'), histograms.toJSON());
+  // Whatever the k6 files say must make records the run folder reader accepts (no 1e308 times).
+  for (const r of records) {
+    const checked = callRecordSchema.safeParse(r);
+    if (!checked.success) {
+      throw new CallstormError('CS_ERR_K6_OUTPUT', {
+        path: options.files.join(', '),
+        reason: `call ${r.callId}: ${describeIssues(checked.error.issues)}`,
+      });
+    }
+  }
+  folder.writeCalls(records);
+  folder.writeHistograms(histograms.toJSON());
   const missing = scope.plans.size - records.length;
   const invalid =
     dropped > 0
@@ -276,7 +318,8 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       unknownCalls: unknown,
     },
     files: ['manifest.json', 'calls.jsonl', 'histograms.json'],
+    evaluation: scope.evaluation,
   };
-  writeManifest(join(dir, 'manifest.json'), manifest);
+  folder.writeManifest(manifest);
   return { dir, manifest, records };
 }
