@@ -4,6 +4,15 @@ import { budgetShare, count, percent, pounds } from './format-values.ts';
 import type { ReportVerdict } from './report-verdict.ts';
 import type { Finding } from './run-findings.ts';
 
+/** Text from run data shown as Markdown: no markup, no HTML, one line. */
+const plain = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#])/g, '\\$1')
+    .replace(/\s*\n\s*/g, ' ');
+
 /** Markdown table cells must not break the row. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -43,7 +52,7 @@ function head(
     '',
     ...findings.map((f, i) => `${i + 1}. **${f.severity}** — ${f.text}`),
     '',
-    ...(notes.length === 0 ? [] : ['Notes on the evidence:', '', ...notes.map((n) => `- ${n}`), '']),
+    ...(notes.length === 0 ? [] : ['Notes on the evidence:', '', ...notes.map((n) => `- ${plain(n)}`), '']),
   ].join('\n');
 }
 

@@ -12,7 +12,7 @@ const wholeMs = recordedMs.refine(Number.isInteger, 'must be whole milliseconds'
  * `simulator`) and anything newer stay in the manifest, unread by the judge.
  */
 export const drillDefinitionSchema = z
-  .looseObject({
+  .object({
     name: z.string().min(1),
     steadyStateHypothesis: z.object({
       minCalls: z.number().int().min(1),

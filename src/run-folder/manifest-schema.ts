@@ -12,7 +12,7 @@ const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected
  * (and left unread): a run folder gains fields, never loses them.
  */
 export const manifestSchema = z
-  .looseObject({
+  .object({
     schema: z.literal(RUN_MANIFEST_SCHEMA),
     runId: text,
     status: z.enum(['running', 'complete', 'interrupted', 'aborted', 'failed']),
@@ -32,7 +32,7 @@ export const manifestSchema = z
     drill: text.nullable(),
     agent: z.string(),
     simulators: z
-      .looseObject({ mode: z.enum(['process', 'in-process']), pid: z.number().int().positive().nullable() })
+      .object({ mode: z.enum(['process', 'in-process']), pid: z.number().int().positive().nullable() })
       .optional(),
     network: z.object({ mode: z.enum(['toxiproxy', 'emulated', 'none']), detail: z.string() }),
     versions: z.object({ callstorm: z.string(), node: z.string() }),

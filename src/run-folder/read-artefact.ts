@@ -12,8 +12,17 @@ export const RUN_FIX =
 export const CORRUPT_FIX =
   'the file was changed after the run wrote it: restore it from the run, or run again (callstorm does not repair run data)';
 
+/** Control characters from a file (or its name) are shown escaped, never sent to the terminal. */
+export function printable(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 export function artefactError(path: string, reason: string, fix = RUN_FIX): CallstormError {
-  return new CallstormError('CS_ERR_RUN_ARTEFACT', { path, reason, fix });
+  return new CallstormError('CS_ERR_RUN_ARTEFACT', { path: printable(path), reason: printable(reason), fix });
 }
 
 function limitOf(path: string): number {
