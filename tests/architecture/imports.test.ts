@@ -20,9 +20,10 @@ const key = (files: readonly string[]) => [...files].sort().join(' ↔ ');
 test('no import circles under src/, simulators/, mocks/ and agent/ (type-only imports and re-exports count)', () => {
   const known = new Set(KNOWN_CYCLES.map((k) => key(k.files)));
   const fresh = cycles.map(key).filter((c) => !known.has(c));
-  expect(fresh, 'new import circles: put the shared types in a module of their own, import downward only').toEqual(
-    [],
-  );
+  expect(
+    fresh,
+    'new import circles: put the shared types in a module of their own, import downward only',
+  ).toEqual([]);
 });
 
 test('every known import circle still exists (delete the entry once it is gone)', () => {
