@@ -46,9 +46,17 @@ export class RunFolderWriter {
     writeManifest(this.path(RUN_FOLDER_FILES.manifest), manifest);
   }
 
-  /** calls.jsonl in one go (ingest); a run appends through `openCalls()` instead. */
-  writeCalls(records: readonly CallRecord[]): void {
-    for (const r of records) checked(callRecordSchema, r, RUN_FOLDER_FILES.calls);
+  /**
+   * calls.jsonl in one go (ingest); a run appends through `openCalls()` instead. `refuse` turns a
+   * record the reader would refuse into the caller's own error (ingest: bad k6 output); without
+   * it that is a callstorm bug (CS_ERR_INTERNAL).
+   */
+  writeCalls(records: readonly CallRecord[], refuse?: (record: CallRecord, issues: string) => never): void {
+    for (const r of records) {
+      const parsed = callRecordSchema.safeParse(r);
+      if (!parsed.success && refuse) refuse(r, describeIssues(parsed.error.issues));
+      if (!parsed.success) checked(callRecordSchema, r, RUN_FOLDER_FILES.calls);
+    }
     writeFileSync(this.path(RUN_FOLDER_FILES.calls), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 

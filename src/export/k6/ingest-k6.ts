@@ -18,7 +18,7 @@ import { RunFolderWriter } from '../../run-folder/run-folder-writer.ts';
 import type { Scenario } from '../../scenario/compose-scenario.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { agentTurnTelemetry } from '../../telemetry/agent-turn-telemetry.ts';
-import { type CallRecord, callRecordSchema, type TurnRecord } from '../../telemetry/call-record.ts';
+import type { CallRecord, TurnRecord } from '../../telemetry/call-record.ts';
 import { LatencyHistograms } from '../../telemetry/latency-histograms.ts';
 import { COUNTERS } from '../../telemetry/metric-names.ts';
 import { RUN_MANIFEST_SCHEMA, type RunManifest } from '../../telemetry/run-manifest.ts';
@@ -267,16 +267,12 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       counts['call.residency_violation'] = (counts['call.residency_violation'] ?? 0) + 1;
   }
   // Whatever the k6 files say must make records the run folder reader accepts (no 1e308 times).
-  for (const r of records) {
-    const checked = callRecordSchema.safeParse(r);
-    if (!checked.success) {
-      throw new CallstormError('CS_ERR_K6_OUTPUT', {
-        path: options.files.join(', '),
-        reason: `call ${r.callId}: ${describeIssues(checked.error.issues)}`,
-      });
-    }
-  }
-  folder.writeCalls(records);
+  folder.writeCalls(records, (r, issues) => {
+    throw new CallstormError('CS_ERR_K6_OUTPUT', {
+      path: options.files.join(', '),
+      reason: `call ${r.callId}: ${issues}`,
+    });
+  });
   folder.writeHistograms(histograms.toJSON());
   const missing = scope.plans.size - records.length;
   const invalid =
