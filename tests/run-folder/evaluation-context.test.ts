@@ -128,9 +128,21 @@ describe('a custom --vertical file: the pilot SLO gets its data from what the ru
 
     // k6 output that would make a record the reader refuses is bad input, not an internal error.
     writeFileSync(ndjson, `${points.join('\n').replace(/"ended_ms":"\d+"/, '"ended_ms":"1e308"')}\n`);
-    const bad = runCli(['ingest', 'k6', ndjson, '--vertical', path, '--stage', 'pilot', '--out', join(root, 'bad')]);
+    const bad = runCli([
+      'ingest',
+      'k6',
+      ndjson,
+      '--vertical',
+      path,
+      '--stage',
+      'pilot',
+      '--out',
+      join(root, 'bad'),
+    ]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^CS_ERR_K6_OUTPUT: cannot ingest k6 output .*: call \S+: endedAtMs: must be ≤ 31622400000/);
+    expect(bad.stderr).toMatch(
+      /^CS_ERR_K6_OUTPUT: cannot ingest k6 output .*: call \S+: endedAtMs: must be ≤ 31622400000/,
+    );
   }, 90_000);
 });
 
