@@ -46,6 +46,12 @@ export {
   type SpeedOverrides,
 } from './review/promotion-review.ts';
 export { loadReviewPlan, type ReviewPlan } from './review/review-plan-schema.ts';
+export { evaluationContext, type ScenarioRefs } from './run-folder/evaluation-context.ts';
+export type { EvaluationContext } from './run-folder/evaluation-context-schema.ts';
+export { readCallRecords, readRunFolder } from './run-folder/read-run-folder.ts';
+export type { RunFolder } from './run-folder/run-folder.ts';
+export { RUN_FOLDER_FILES, RUN_FOLDER_LIMITS } from './run-folder/run-folder-files.ts';
+export { RunFolderWriter } from './run-folder/run-folder-writer.ts';
 export { composeScenario, type Scenario } from './scenario/compose-scenario.ts';
 export { type CrmOperationName, crmOperations } from './scenario/crm-operations.ts';
 export {
@@ -69,7 +75,7 @@ export {
   startSimulators,
 } from './simulation/start-simulators.ts';
 export { evaluateGate } from './slo/evaluate-gate.ts';
-export { evaluateRun } from './slo/evaluate-run.ts';
+export { evaluateRun, evaluateRunFolder } from './slo/evaluate-run.ts';
 export { loadGate } from './slo/gate-schema.ts';
 export type { GateResult, RunEvaluation, SloResult } from './slo/run-evaluation.ts';
 export type { CallOutcome, CallRecord } from './telemetry/call-record.ts';

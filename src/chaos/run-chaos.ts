@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { DependencyUrls } from '../driver/agent-targets.ts';
 import type { RunChaos } from '../driver/run-chaos.ts';
+import type { RunRequest } from '../driver/run-request.ts';
+import { drillVerdict } from '../slo/drill-verdict.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { ChaosOrchestrator } from './chaos-orchestrator.ts';
-import type { Drill } from './drill-schema.ts';
-import { drillVerdict } from './drill-verdict.ts';
+import { type Drill, loadDrill } from './drill-schema.ts';
 import { installRollbackGuard } from './rollback-guard.ts';
 import type { ProvisionOptions } from './toxiproxy-provisioner.ts';
 
@@ -70,10 +71,28 @@ export async function createRunChaos(options: {
       await guard.run();
       guard.dispose();
     },
-    verdict: (records: readonly CallRecord[]) => drillVerdict(drill, records, chaos.log),
+    verdict: (records: readonly CallRecord[]) =>
+      drillVerdict(drill, records, chaos.log, { runId: options.runId }),
     onFault: (listener) => {
       chaos.on('fault', listener);
     },
     applyLag: () => chaos.applyLag(),
+  };
+}
+
+/**
+ * The part of a run request that puts a run under a drill: its name (the run id), the drill as
+ * loaded with the `--drill` name or path it came from (the manifest's evaluation context), and
+ * the chaos factory. What `callstorm run --drill` and the review both pass to `executeRun`.
+ */
+export function drillRun(
+  ref: string,
+  seed: number,
+): Required<Pick<RunRequest, 'drill' | 'drillSource' | 'chaos'>> {
+  const drill = loadDrill(ref);
+  return {
+    drill: drill.name,
+    drillSource: { ref, definition: drill },
+    chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }),
   };
 }

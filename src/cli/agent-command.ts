@@ -2,21 +2,6 @@ import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 import { collect, OPTION_BOUNDS, parseInteger, parsePort } from './parse-options.ts';
 
-export interface AgentOptions {
-  profile?: string;
-  host?: string;
-  port: number;
-  asrUrl?: string;
-  ttsUrl?: string;
-  crmUrl?: string;
-  llm?: string[];
-  budgetMs?: number;
-  dlq?: string;
-  brand?: string;
-  log?: boolean;
-  exitWithStdin?: boolean;
-}
-
 const parseBudgetMs = (text: string) =>
   parseInteger('--budget-ms', text, OPTION_BOUNDS.budgetMs, '8000 (the default)');
 

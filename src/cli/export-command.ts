@@ -2,18 +2,6 @@ import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 import { OPTION_BOUNDS, parseInteger, parseSeed, parseSpeed, parseWindow } from './parse-options.ts';
 
-export interface ExportK6Options {
-  vertical: string;
-  stage: string;
-  window: string;
-  seed: number;
-  speed: number;
-  drill?: string;
-  parallelism: number;
-  agentUrl: string;
-  out: string;
-}
-
 const parseParallelism = (text: string) =>
   parseInteger('--parallelism', text, OPTION_BOUNDS.parallelism, '4');
 

@@ -1,13 +1,6 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 
-export interface GateOptions {
-  stage?: string;
-  gate?: string;
-  prices: string;
-  json: boolean;
-}
-
 export function registerGate(program: Command): void {
   program
     .command('gate')

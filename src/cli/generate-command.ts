@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
-import type { Shard } from '../../simulators/callers/shard.ts';
 import { lazyAction } from './lazy-action.ts';
 import { parseSeed, parseShard, parseWindow } from './parse-options.ts';
-
-export interface GenerateOptions {
-  vertical: string;
-  stage: string;
-  window: string;
-  seed: number;
-  shard?: Shard;
-  out?: string;
-}
 
 export function registerGenerate(program: Command): void {
   program

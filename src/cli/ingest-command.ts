@@ -2,15 +2,6 @@ import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 import { parseSeed, parseWindow } from './parse-options.ts';
 
-export interface IngestK6Options {
-  out: string;
-  from?: string;
-  vertical?: string;
-  stage?: string;
-  seed: number;
-  window: string;
-}
-
 export function registerIngest(program: Command): void {
   const group = program
     .command('ingest')

@@ -2,14 +2,6 @@ import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 import { collect, parseSeed, parseWindow } from './parse-options.ts';
 
-export interface InspectOptions {
-  vertical: string;
-  stage: string[];
-  window: string;
-  seed: number;
-  json?: boolean;
-}
-
 export function registerInspect(program: Command): void {
   program
     .command('inspect')

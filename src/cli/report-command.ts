@@ -2,18 +2,6 @@ import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 import { collect } from './parse-options.ts';
 
-export interface ReportOptions {
-  out?: string;
-  stageGate?: string;
-  prices: string;
-}
-
-export interface CompareOptions {
-  out: string;
-  stageGate: string[];
-  prices: string;
-}
-
 export function registerReport(program: Command): void {
   program
     .command('report')

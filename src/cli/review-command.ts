@@ -3,15 +3,6 @@ import { CallstormError } from '../errors/callstorm-error.ts';
 import { lazyAction } from './lazy-action.ts';
 import { OPTION_BOUNDS, parseNumber, parseSeed, parseSpeed } from './parse-options.ts';
 
-export interface ReviewOptions {
-  vertical: string;
-  out?: string;
-  seed: number;
-  plan: string;
-  speed?: ReadonlyMap<string, number>;
-  speedFactor?: number;
-}
-
 /** `--speed <label>=<factor>`, repeatable: one run's speed. */
 export function parseRunSpeed(text: string, previous?: ReadonlyMap<string, number>): Map<string, number> {
   const at = text.indexOf('=');

@@ -3,20 +3,6 @@ import type { SimulatorsMode } from '../driver/run-simulators.ts';
 import { lazyAction } from './lazy-action.ts';
 import { parseChoice, parseSeed, parseSpeed, parseWindow } from './parse-options.ts';
 
-export interface RunOptions {
-  vertical: string;
-  stage: string;
-  window: string;
-  speed: number;
-  seed: number;
-  agent: string;
-  drill?: string;
-  out?: string;
-  latency: 'realistic' | 'zero';
-  simulators: SimulatorsMode;
-  progress: boolean;
-}
-
 /** `--simulators` (the driver's SIMULATORS_MODES; a test keeps the two equal). */
 export const SIMULATORS_CHOICES: readonly SimulatorsMode[] = ['process', 'in-process'];
 

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 
-export interface ShowcaseOptions {
-  vertical: string;
-  out: string;
-}
-
 /**
  * The pilot → scale distribution shift of one vertical, and the scale stage's peak hour written
  * as call plans (what `npm start` ran before the promotion review).

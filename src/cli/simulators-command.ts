@@ -2,16 +2,6 @@ import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
 import { OPTION_BOUNDS, parseChoice, parseNumber, parseSeed, parseWindow } from './parse-options.ts';
 
-export interface SimulatorsOptions {
-  vertical: string;
-  stage: string;
-  window: string;
-  seed: number;
-  latency: 'realistic' | 'zero';
-  asrWordErrorFactor?: number;
-  exitWithStdin?: boolean;
-}
-
 const parseWordErrorFactor = (text: string) =>
   parseNumber(
     '--asr-word-error-factor',

@@ -4,12 +4,6 @@ import { parseChoice } from './parse-options.ts';
 
 export const TOOLS_FORMATS = ['callstorm', 'openai'] as const;
 
-export interface ToolsOptions {
-  vertical?: string;
-  format: (typeof TOOLS_FORMATS)[number];
-  out?: string;
-}
-
 export function registerTools(program: Command): void {
   program
     .command('tools')

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { evaluationContext } from '../run-folder/evaluation-context.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { RUN_MANIFEST_SCHEMA, type RunManifest, writeManifest } from '../telemetry/run-manifest.ts';
 import type { CallObservation } from './call-observation.ts';
@@ -56,6 +57,11 @@ export class RunManifestWriter {
       driver: null,
       files: ['manifest.json', ...presentRunFiles(dir).filter((f) => f !== 'manifest.json')],
       deadline: { ...deadline, reached: false },
+      evaluation: evaluationContext(scenario, r.drillSource?.definition ?? null, {
+        vertical: r.vertical,
+        stage: r.stage,
+        ...(r.drillSource ? { drill: r.drillSource.ref } : {}),
+      }),
     };
     this.#write();
   }

@@ -1,4 +1,5 @@
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
+import type { Drill } from '../chaos/drill-schema.ts';
 import type { SimulatorSuite } from '../simulation/start-simulators.ts';
 import type { RunManifest } from '../telemetry/run-manifest.ts';
 import type { DriverSummary } from './open-model-driver.ts';
@@ -20,6 +21,11 @@ export interface RunRequest {
   readonly runId?: string;
   /** Name of the drill (for the run id); the drill itself comes through `chaos`. */
   readonly drill?: string;
+  /**
+   * The drill as loaded and the `--drill` name or path it came from: recorded in the manifest's
+   * `evaluation` so evaluating the run never reopens the YAML (`drillRun()` in src/chaos fills it).
+   */
+  readonly drillSource?: { readonly ref: string; readonly definition: Drill };
   readonly latency?: 'realistic' | 'zero';
   /**
    * Where the simulators run: `process` (default) in a child of their own (`callstorm simulators`),

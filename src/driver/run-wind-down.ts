@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCallRecords } from '../run-folder/read-run-folder.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { writeJsonAtomic } from '../telemetry/write-json-atomic.ts';
 import { sleep } from '../util/abortable-sleep.ts';
@@ -11,10 +11,7 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 
 /** The run's call records, read back from calls.jsonl (the run does not keep them in memory). */
 export function readCalls(path: string): CallRecord[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as CallRecord);
+  return readCallRecords(path).calls;
 }
 
 /** Rejects when `promise` has not settled within `ms`. */

@@ -7,6 +7,7 @@ import {
   escapeHtml,
   findingsList,
   gateTable,
+  notesSection,
   page,
   type RenderedChart,
   sloTable,
@@ -37,6 +38,11 @@ function shiftTable(shift: DistributionShift): string {
 <table class="shift"><thead><tr><th>cohort</th><th>share of ${escapeHtml(shift.scaleStage)} calls</th><th>${escapeHtml(shift.pilotStage)} calls</th><th>${escapeHtml(shift.pilotStage)} containment</th><th>${escapeHtml(shift.scaleStage)} containment</th><th>gap</th><th></th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
+/** Each run's notes, prefixed with the run they are about. */
+export function compareNotes(ordered: readonly RunEvaluation[]): string[] {
+  return ordered.flatMap((e) => (e.notes ?? []).map((n) => `${e.runId}: ${n}`));
+}
+
 /** index.html of a comparison: verdict, findings, the runs, the distribution shift, charts, each run's SLOs. */
 export function compareReportHtml(
   ordered: readonly RunEvaluation[],
@@ -57,6 +63,7 @@ export function compareReportHtml(
 <p class="sub">${escapeHtml(`${ordered[0]?.vertical ?? ''} · ${ordered.length} runs`)}</p>
 ${verdictBanner(verdict)}
 ${findingsList(findings)}
+${notesSection(compareNotes(ordered))}
 <section id="runs"><h2>Runs</h2>
 ${runsTable(ordered, gates)}
 </section>

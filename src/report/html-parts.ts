@@ -1,4 +1,4 @@
-import type { DrillVerdict } from '../chaos/drill-verdict.ts';
+import type { DrillVerdict } from '../run-folder/drill-verdict-schema.ts';
 import type { GateResult, SloResult } from '../slo/run-evaluation.ts';
 import { budgetShare, count, scenarioTime } from './format-values.ts';
 import { type ChartOrOmitted, isOmitted } from './report-chart.ts';
@@ -80,6 +80,13 @@ export function findingsList(findings: readonly Finding[]): string {
     .map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span>${escapeHtml(f.text)}</li>`)
     .join('\n');
   return `<section id="findings"><h2>What decides it</h2><ol class="findings">\n${items}\n</ol></section>`;
+}
+
+/** The evaluation's notes on its evidence (nothing when there are none). */
+export function notesSection(notes: readonly string[]): string {
+  if (notes.length === 0) return '';
+  const items = notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n');
+  return `<section id="notes"><h2>Notes on the evidence</h2><ul class="notes">\n${items}\n</ul></section>`;
 }
 
 const status = (passed: boolean | null) =>

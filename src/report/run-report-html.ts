@@ -8,6 +8,7 @@ import {
   facts,
   findingsList,
   gateTable,
+  notesSection,
   page,
   type RenderedChart,
   sloTable,
@@ -62,6 +63,7 @@ export function runReportHtml(
 <p class="sub">${escapeHtml(`${e.vertical} · ${e.stage} stage · ${e.agent} agent · ${e.window.spec} window · ${count(e.calls)} calls${e.drill === null ? '' : ` · drill ${e.drill}`}`)}</p>
 ${verdictBanner(verdict)}
 ${findingsList(findings)}
+${notesSection(e.notes ?? [])}
 <section id="slos"><h2>SLOs</h2>
 ${sloTable(e.slos)}
 </section>

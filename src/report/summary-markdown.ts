@@ -1,7 +1,17 @@
 import type { RunEvaluation, SloResult } from '../slo/run-evaluation.ts';
+import { compareNotes } from './compare-report-html.ts';
 import { budgetShare, count, percent, pounds } from './format-values.ts';
 import type { ReportVerdict } from './report-verdict.ts';
 import type { Finding } from './run-findings.ts';
+
+/** Text from run data shown as Markdown: no markup, no HTML, one line. */
+const plain = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#])/g, '\\$1')
+    .replace(/\s*\n\s*/g, ' ');
 
 /** Markdown table cells must not break the row. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -27,7 +37,12 @@ export function sloMarkdownTable(slos: readonly SloResult[]): string {
   ].join('\n');
 }
 
-function head(title: string, verdict: ReportVerdict, findings: readonly Finding[]): string {
+function head(
+  title: string,
+  verdict: ReportVerdict,
+  findings: readonly Finding[],
+  notes: readonly string[],
+): string {
   return [
     `# ${title}`,
     '',
@@ -37,6 +52,7 @@ function head(title: string, verdict: ReportVerdict, findings: readonly Finding[
     '',
     ...findings.map((f, i) => `${i + 1}. **${f.severity}** — ${f.text}`),
     '',
+    ...(notes.length === 0 ? [] : ['Notes on the evidence:', '', ...notes.map((n) => `- ${plain(n)}`), '']),
   ].join('\n');
 }
 
@@ -47,7 +63,7 @@ export function runSummaryMarkdown(
   findings: readonly Finding[],
 ): string {
   return [
-    head(`callstorm report: ${e.runId}`, verdict, findings),
+    head(`callstorm report: ${e.runId}`, verdict, findings, e.notes ?? []),
     `${e.vertical} · ${e.stage} stage · ${e.agent} agent · ${e.window.spec} window · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction${e.drill === null ? '' : ` · drill ${e.drill} ${e.drillVerdict?.passed ? 'passed' : 'failed'}`}`,
     '',
     '## SLOs',
@@ -65,7 +81,12 @@ export function compareSummaryMarkdown(
   findings: readonly Finding[],
 ): string {
   return [
-    head(`callstorm comparison: ${ordered.map((e) => e.stage).join(' → ')}`, verdict, findings),
+    head(
+      `callstorm comparison: ${ordered.map((e) => e.stage).join(' → ')}`,
+      verdict,
+      findings,
+      compareNotes(ordered),
+    ),
     ...ordered.flatMap((e) => [
       `## ${e.stage}: ${e.runId}`,
       '',

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
 import { compareCharts, inStageOrder, shiftPair } from './compare-charts.ts';
 import { compareFindings } from './compare-findings.ts';
-import { compareReportHtml } from './compare-report-html.ts';
+import { compareNotes, compareReportHtml } from './compare-report-html.ts';
 import { distributionShift } from './distribution-shift.ts';
 import { junitXml } from './junit-xml.ts';
 import { renderChartsTo } from './render-charts-to.ts';
@@ -48,6 +48,6 @@ export async function writeCompareReport(
       }),
       'junit.xml': junitXml(ordered, gates),
     };
-    return writeReportFiles(outDir, files, verdict, findings, charts);
+    return writeReportFiles(outDir, files, verdict, findings, charts, compareNotes(ordered));
   });
 }

@@ -22,6 +22,8 @@ export interface ReportResult {
   readonly outDir: string;
   readonly verdict: ReportVerdict;
   readonly findings: readonly Finding[];
+  /** The evaluations' notes on their evidence (a comparison's prefixed with the run id). */
+  readonly notes: readonly string[];
   /** Paths written, relative to outDir. */
   readonly files: readonly string[];
   /** Charts rendered, and those left out with the reason. */
@@ -55,7 +57,7 @@ export async function writeRunReport(
       }),
       'junit.xml': junitXml([evaluation], gate === undefined ? [] : [gate]),
     };
-    return writeReportFiles(outDir, files, verdict, findings, charts);
+    return writeReportFiles(outDir, files, verdict, findings, charts, evaluation.notes ?? []);
   });
 }
 
@@ -66,12 +68,14 @@ export async function writeReportFiles(
   verdict: ReportVerdict,
   findings: readonly Finding[],
   charts: readonly { chart: { name: string } | { name: string; omitted: string }; svg: string | null }[],
+  notes: readonly string[] = [],
 ): Promise<ReportResult> {
   for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
   return {
     outDir,
     verdict,
     findings,
+    notes,
     files: [...Object.keys(files), ...chartFiles(charts)],
     charts: charts.map((c) => ({
       name: c.chart.name,

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadDrill } from '../chaos/drill-schema.ts';
-import { createRunChaos } from '../chaos/run-chaos.ts';
+import { drillRun } from '../chaos/run-chaos.ts';
 import { executeRun, type RunProgress, type RunResult } from '../driver/execute-run.ts';
 import type { SimulatorsMode } from '../driver/run-simulators.ts';
 import { writeCompareReport } from '../report/write-compare-report.ts';
@@ -42,7 +41,7 @@ export type ReviewRunExecutor = (request: ReviewRunRequest) => Promise<ReviewRun
 /** The default executor: executeRun, with the run's drill as its chaos. */
 export const executeReviewRun: ReviewRunExecutor = async (request) => {
   const { run, seed } = request;
-  const drill = run.drill ? loadDrill(run.drill) : null;
+  const drill = run.drill ? drillRun(run.drill, seed) : null;
   return executeRun({
     vertical: request.vertical,
     stage: run.stage,
@@ -51,7 +50,7 @@ export const executeReviewRun: ReviewRunExecutor = async (request) => {
     seed,
     agent: run.agent,
     out: request.out,
-    ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
+    ...(drill ? drill : {}),
     ...(request.simulators ? { simulators: request.simulators } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress, progressEveryMs: 5_000 } : {}),

@@ -1,4 +1,4 @@
-import type { DrillVerdict } from '../chaos/drill-verdict.ts';
+import type { DrillVerdict } from '../run-folder/drill-verdict-schema.ts';
 import type { Gate } from './gate-schema.ts';
 import type { GateReason, GateResult, RunEvaluation, SloResult } from './run-evaluation.ts';
 

@@ -1,11 +1,15 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isCallstormError } from '../errors/callstorm-error.ts';
+import { fileSha256, shownPath } from '../run-folder/evaluation-context.ts';
+import { readRunFolder } from '../run-folder/read-run-folder.ts';
+import type { RunFolder } from '../run-folder/run-folder.ts';
 import { loadVertical } from '../scenario/load-scenario.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { committedCall } from '../telemetry/committed-call.ts';
 import { evaluateSlo } from './evaluate-slo.ts';
+import { folderDrillVerdict } from './folder-drill-verdict.ts';
 import { costSummary, loadPriceList, type PriceList } from './price-list.ts';
-import { type RunArtefacts, readRunArtefacts } from './run-artefacts.ts';
 import type { RunEvaluation } from './run-evaluation.ts';
 import {
   cohortSummaries,
@@ -23,7 +27,10 @@ export interface EvaluateRunOptions {
   readonly slos?: SloSet | string;
   /** Price list (name, path or loaded); default uk-2026. */
   readonly prices?: PriceList | string;
-  /** Flow name → category; default from the run's vertical (scenarios/verticals/<vertical>.yaml). */
+  /**
+   * Flow name → category; default what the run recorded in manifest.json (`evaluation`), or for
+   * older manifests the shipped vertical of the run's vertical name.
+   */
   readonly flowCategories?: Readonly<Record<string, string>>;
   /** Window of the latency/outcome/queue series, scenario ms (default 5 minutes). */
   readonly windowMs?: number;
@@ -34,11 +41,13 @@ export interface EvaluationInputs {
   readonly prices: PriceList;
   readonly flowCategories: Readonly<Record<string, string>>;
   readonly windowMs: number;
+  /** Notes on how the inputs were found (shown with the folder's own). */
+  readonly notes?: readonly string[];
 }
 
 export const DEFAULT_WINDOW_MS = 300_000;
 
-function integrity(calls: readonly CallRecord[], artefacts: RunArtefacts): RunEvaluation['integrity'] {
+function integrity(calls: readonly CallRecord[], folder: RunFolder): RunEvaluation['integrity'] {
   let expectedWrites = 0;
   let lost = 0;
   let duplicate = 0;
@@ -58,21 +67,22 @@ function integrity(calls: readonly CallRecord[], artefacts: RunArtefacts): RunEv
     duplicate,
     unexpected,
     residencyViolations: calls.filter((c) => c.residencyViolation).length,
-    ledger: artefacts.ledger,
+    ledger: folder.ledger,
   };
 }
 
-/** Everything a report shows about one run, from its artefacts. Pure. */
-export function evaluateArtefacts(artefacts: RunArtefacts, inputs: EvaluationInputs): RunEvaluation {
-  const { manifest, calls } = artefacts;
+/** Everything a report shows about one run, from its folder as read. Pure. */
+export function evaluateArtefacts(folder: RunFolder, inputs: EvaluationInputs): RunEvaluation {
+  const { manifest, calls } = folder;
   const s = manifest.scenario;
   const spanMs = Math.max(0, Date.parse(s.windowEnd) - Date.parse(s.windowStart));
   const endMs = calls.reduce((m, c) => Math.max(m, c.endedAtMs), spanMs);
-  const faults = faultWindows(artefacts.faults);
+  const faults = faultWindows(folder.faults);
   const context = { flowCategories: inputs.flowCategories, faultWindows: faults };
   const outcomes = outcomeCounts(calls);
+  const drill = folderDrillVerdict(folder);
   return {
-    runDir: artefacts.dir,
+    runDir: folder.dir,
     runId: manifest.runId,
     vertical: s.vertical,
     stage: s.stage,
@@ -94,8 +104,9 @@ export function evaluateArtefacts(artefacts: RunArtefacts, inputs: EvaluationInp
     escalationReasons: escalationReasons(calls),
     fallbackDuringFaults: fallbackDuringFaults(calls, faults, endMs),
     humanQueue: humanQueueSummary(calls, endMs, inputs.windowMs),
-    integrity: integrity(calls, artefacts),
-    drillVerdict: artefacts.drill,
+    integrity: integrity(calls, folder),
+    drillVerdict: drill.verdict,
+    notes: [...folder.notes, ...(inputs.notes ?? []), ...drill.notes],
   };
 }
 
@@ -109,22 +120,65 @@ export function flowCategoriesOf(vertical: string): Record<string, string> {
   }
 }
 
+/** The run's flow categories: as recorded, else (older manifests) from the shipped vertical, with a note. */
+function recordedFlowCategories(folder: RunFolder): { categories: Record<string, string>; notes: string[] } {
+  const recorded = folder.manifest.evaluation?.flowCategories;
+  if (recorded !== undefined) return { categories: recorded, notes: [] };
+  const vertical = folder.manifest.scenario.vertical;
+  const categories = flowCategoriesOf(vertical);
+  const older = 'manifest.json was written before callstorm recorded flow categories';
+  return {
+    categories,
+    notes: [
+      Object.keys(categories).length > 0
+        ? `${older}: they were taken from the shipped vertical "${vertical}" as it is now`
+        : `${older}, and "${vertical}" is not a shipped vertical: SLOs that select calls by flow category (the pilot's named-flow containment) have no data`,
+    ],
+  };
+}
+
+/** A note when the SLO set judging the run is a file that changed since the run recorded its digest. */
+function sloSetNotes(folder: RunFolder, slos: SloSet): string[] {
+  const sources = folder.manifest.evaluation?.sources ?? [];
+  if (!existsSync(slos.source)) return [];
+  const path = shownPath(slos.source);
+  const then = sources.find((x) => x.role === 'slos' && x.path === path);
+  if (then === undefined) return [];
+  const now = fileSha256(slos.source);
+  return now === then.sha256
+    ? []
+    : [
+        `SLO set ${path} changed since the run (sha256 ${then.sha256.slice(0, 12)}… then, ${now.slice(0, 12)}… now): the run is judged by the file as it is now`,
+      ];
+}
+
 /**
- * Reads a run folder (written by `callstorm run`) and evaluates it: SLOs of the run's stage (or
- * `options.slos`), cost, and the per-window, per-cohort, per-fault series. Bad or missing
- * artefacts throw CS_ERR_RUN_ARTEFACT naming the file.
+ * Evaluates a run folder already read by `readRunFolder`: SLOs of the run's stage (or
+ * `options.slos`), cost, and the per-window, per-cohort, per-fault series.
  */
-export function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): RunEvaluation {
-  const artefacts = readRunArtefacts(resolve(runDir));
+export function evaluateRunFolder(folder: RunFolder, options: EvaluateRunOptions = {}): RunEvaluation {
   const slos =
     typeof options.slos === 'object'
       ? options.slos
-      : loadSloSet(options.slos ?? artefacts.manifest.scenario.stage);
+      : loadSloSet(options.slos ?? folder.manifest.scenario.stage);
   const prices = typeof options.prices === 'object' ? options.prices : loadPriceList(options.prices);
-  return evaluateArtefacts(artefacts, {
+  const flows =
+    options.flowCategories === undefined
+      ? recordedFlowCategories(folder)
+      : { categories: options.flowCategories, notes: [] };
+  return evaluateArtefacts(folder, {
     slos,
     prices,
-    flowCategories: options.flowCategories ?? flowCategoriesOf(artefacts.manifest.scenario.vertical),
+    flowCategories: flows.categories,
     windowMs: options.windowMs ?? DEFAULT_WINDOW_MS,
+    notes: [...flows.notes, ...sloSetNotes(folder, slos)],
   });
+}
+
+/**
+ * Reads a run folder (written by `callstorm run`) and evaluates it. Bad, missing or mismatched
+ * artefacts throw CS_ERR_RUN_ARTEFACT naming the file, the line and the field.
+ */
+export function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): RunEvaluation {
+  return evaluateRunFolder(readRunFolder(resolve(runDir)), options);
 }

@@ -159,7 +159,8 @@ function callValue(c: CallRecord, field: string, ctx: EventContext): FieldValue 
     case 'flow':
       return c.flows;
     case 'category':
-      return c.flows.map((f) => ctx.flowCategories[f]).filter((x): x is string => x !== undefined);
+      // Own keys only: a flow named "constructor" must not find Object.prototype's.
+      return c.flows.flatMap((f) => (Object.hasOwn(ctx.flowCategories, f) ? [ctx.flowCategories[f]!] : []));
     case 'intent':
       return c.intents;
     case 'fault':

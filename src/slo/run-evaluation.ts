@@ -1,11 +1,12 @@
 /**
  * The contract between the SLO engine (src/slo/, which computes these from a run's artefacts with
  * pure functions) and the reporter (src/report/, which renders them, never recomputing). Charts,
- * verdicts, gates and summaries are all built from these values.
+ * verdicts, gates and summaries are all built from these values. Types only: this module imports
+ * nothing of the engine and re-exports nothing, so no import circle runs through it.
  */
 import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
-import type { DrillVerdict } from '../chaos/drill-verdict.ts';
 import type { FallbackTier } from '../protocol/agent-protocol.ts';
+import type { DrillVerdict } from '../run-folder/drill-verdict-schema.ts';
 import type { CallOutcome } from '../telemetry/call-record.ts';
 
 /** One SRE-workbook multi-window burn-rate alert, scaled to scenario time. */
@@ -161,7 +162,17 @@ export interface RunEvaluation {
      */
     readonly ledger?: WriteTotals | null;
   };
+  /**
+   * The drill's verdict, judged from the run folder (calls.jsonl, faults.jsonl and the drill
+   * recorded in the manifest); drill.json as written when the manifest records no drill.
+   */
   readonly drillVerdict: DrillVerdict | null;
+  /**
+   * What a reader of the evaluation should know about its evidence: a torn last line skipped, a
+   * manifest from before callstorm recorded flow categories, a drill verdict that differs from
+   * drill.json. Shown by the report. Absent in evaluations made before callstorm kept notes.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** One reason of a gate: a condition, whether it held, and why in plain words. */
@@ -187,6 +198,3 @@ export interface GateResult {
   readonly go: boolean;
   readonly reasons: readonly GateReason[];
 }
-
-export { evaluateGate } from './evaluate-gate.ts';
-export { type EvaluateRunOptions, evaluateRun } from './evaluate-run.ts';

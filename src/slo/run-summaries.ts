@@ -1,7 +1,7 @@
-import { percentile } from '../chaos/call-measures.ts';
-import type { FaultLogEntry } from '../chaos/fault-log.ts';
 import type { FallbackTier } from '../protocol/agent-protocol.ts';
+import type { FaultLogLine } from '../run-folder/fault-log-schema.ts';
 import { CALL_OUTCOMES, type CallOutcome, type CallRecord } from '../telemetry/call-record.ts';
+import { percentile } from '../util/percentile.ts';
 import type { RunEvaluation, WindowSummary } from './run-evaluation.ts';
 
 /** Pure summaries of a run's calls for the report's charts. */
@@ -13,7 +13,9 @@ export function outcomeCounts(calls: readonly CallRecord[]): Record<CallOutcome,
 }
 
 /** Fault windows from faults.jsonl: each `applied` paired with the next `removed` of the same id. */
-export function faultWindows(log: readonly FaultLogEntry[]): RunEvaluation['faults'] {
+export function faultWindows(
+  log: readonly Pick<FaultLogLine, 'event' | 'faultId' | 'target' | 'scenarioMs'>[],
+): RunEvaluation['faults'] {
   const out: { id: string; target: string; fromMs: number; toMs: number | null }[] = [];
   for (const e of log) {
     if (e.faultId === null) continue;

@@ -1,5 +1,5 @@
-import { percentile } from '../chaos/call-measures.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
+import { percentile } from '../util/percentile.ts';
 import type { FieldValue, MetricEvent } from './metric-events.ts';
 import type { Condition, Measure } from './metric-query.ts';
 import { costPerResolved, type PriceList } from './price-list.ts';

@@ -13,7 +13,18 @@ export const CALL_RECORD_SCHEMA = 'callstorm.call/v1' as const;
 export const CALL_OUTCOMES = ['resolved', 'false-containment', 'escalated', 'abandoned', 'failed'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
-const ms = z.number().min(0);
+/**
+ * The longest time a record may hold, in milliseconds (366 days: a run's window is at most a
+ * year). Anything longer is corrupt data, not a measurement, and is refused when a run is read.
+ */
+export const MAX_RECORDED_MS = 366 * 86_400_000;
+
+/** A time or duration in milliseconds: finite, ≥ 0, ≤ MAX_RECORDED_MS. */
+export const recordedMs = z
+  .number()
+  .min(0, 'must be ≥ 0')
+  .max(MAX_RECORDED_MS, `must be ≤ ${MAX_RECORDED_MS} (366 days in ms)`);
+const ms = recordedMs;
 const nullableMs = ms.nullable();
 
 export const turnRecordSchema = z.strictObject({

@@ -1,3 +1,4 @@
+import type { EvaluationContext } from '../run-folder/evaluation-context-schema.ts';
 import { writeJsonAtomic } from './write-json-atomic.ts';
 
 export const RUN_MANIFEST_SCHEMA = 'callstorm.run/v1' as const;
@@ -82,6 +83,12 @@ export interface RunManifest {
     readonly simulators: ProcessHealth | null;
     readonly agent: ProcessHealth | null;
   };
+  /**
+   * What evaluating the run needs (flow categories, digests of the scenario files, the resolved
+   * drill): `evaluationContext()` in src/run-folder computes it. Absent in manifests written before
+   * callstorm recorded it; those are evaluated from the shipped scenario files, with a note.
+   */
+  readonly evaluation?: EvaluationContext;
 }
 
 export function writeManifest(path: string, manifest: RunManifest): void {

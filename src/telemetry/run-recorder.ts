@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { percentile } from '../util/percentile.ts';
 import type { CallRecord } from './call-record.ts';
 import { JsonlFile } from './jsonl-file.ts';
 import { LatencyHistograms } from './latency-histograms.ts';
-import { COUNTERS, LATENCY_METRICS } from './metric-names.ts';
+import { COUNTERS } from './metric-names.ts';
 import { writeJsonAtomic } from './write-json-atomic.ts';
 
 export interface RunRecorderOptions {
@@ -24,6 +25,8 @@ export class RunRecorder {
   readonly histograms: LatencyHistograms;
   readonly counters: Record<string, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0]));
   readonly #calls: JsonlFile;
+  /** Voice-to-voice of every turn so far, for progress (exact, like the report's). */
+  #voiceToVoice: number[] = [];
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -45,6 +48,7 @@ export class RunRecorder {
   record(call: CallRecord): void {
     this.#calls.append(call);
     this.histograms.recordCall(call);
+    for (const t of call.turns) if (t.voiceToVoiceMs !== null) this.#voiceToVoice.push(t.voiceToVoiceMs);
     this.count('call.finished');
     this.count(`call.outcome.${call.outcome}`);
     this.count('call.turn.sent', call.turns.length);
@@ -52,12 +56,9 @@ export class RunRecorder {
     if (call.residencyViolation) this.count('call.residency_violation');
   }
 
-  /** p-th percentile of voice-to-voice so far (for progress). */
-  voiceToVoice(percentile: number): number {
-    const total = this.histograms.total(LATENCY_METRICS.voiceToVoice);
-    const value = total.totalCount > 0 ? total.getValueAtPercentile(percentile) : Number.NaN;
-    total.destroy();
-    return value;
+  /** p-th percentile of voice-to-voice so far (for progress; NaN before the first reply). */
+  voiceToVoice(p: number): number {
+    return percentile(this.#voiceToVoice, p) ?? Number.NaN;
   }
 
   flushHistograms(): void {

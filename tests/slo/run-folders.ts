@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DrillVerdict } from '../../src/chaos/drill-verdict.ts';
 import type { FaultLogEntry } from '../../src/chaos/fault-log.ts';
+import type { DrillVerdict } from '../../src/run-folder/drill-verdict-schema.ts';
 import type { CallRecord } from '../../src/telemetry/call-record.ts';
 import { RUN_MANIFEST_SCHEMA, type RunManifest } from '../../src/telemetry/run-manifest.ts';
 import { call, faultLines, turn } from '../chaos/call-records.ts';
@@ -105,14 +105,19 @@ export interface RunFolder {
   readonly ledger?: boolean;
 }
 
-/** Writes manifest.json, calls.jsonl, ledger.json, faults.jsonl and drill.json into root/runId. */
+/**
+ * Writes manifest.json, calls.jsonl, ledger.json, faults.jsonl and drill.json into root/runId,
+ * every record stamped with the folder's run id (the reader refuses records of another run).
+ */
 export function writeRunFolder(root: string, run: RunFolder): string {
   const dir = join(root, run.runId);
   mkdirSync(dir, { recursive: true });
-  const calls = run.calls ?? healthyCalls();
+  const calls = (run.calls ?? healthyCalls()).map((c) => ({ ...c, runId: run.runId }));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest(run.runId, run.manifest)));
   writeFileSync(join(dir, 'calls.jsonl'), calls.map((c) => `${JSON.stringify(c)}\n`).join(''));
-  const faults = run.faults ?? (run.manifest?.drill ? faultLines('f1', 900_000, 2_400_000) : []);
+  const faults = (run.faults ?? (run.manifest?.drill ? faultLines('f1', 900_000, 2_400_000) : [])).map(
+    (f) => ({ ...f, runId: run.runId }),
+  );
   writeFileSync(join(dir, 'faults.jsonl'), faults.map((f) => `${JSON.stringify(f)}\n`).join(''));
   if (run.ledger !== false) {
     const sum = (k: 'expected' | 'landed' | 'lost' | 'duplicate' | 'unexpected') =>

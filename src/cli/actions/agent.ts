@@ -1,6 +1,6 @@
 import { type AgentConfigInput, agentConfigFromEnv, parseLlmEndpoint } from '../../../agent/agent-config.ts';
 import { startAgent } from '../../../agent/start-agent.ts';
-import type { AgentOptions } from '../agent-command.ts';
+import type { AgentOptions } from '../command-options.ts';
 import { stopSignal } from '../stop-signal.ts';
 
 /** `callstorm agent`: the reference agent until SIGINT / SIGTERM (or stdin closes); prints its URL. */

@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import { inStageOrder } from '../../report/compare-charts.ts';
 import { writeCompareReport } from '../../report/write-compare-report.ts';
+import { readRunFolder } from '../../run-folder/read-run-folder.ts';
 import { evaluateGate } from '../../slo/evaluate-gate.ts';
-import { DEFAULT_WINDOW_MS, evaluateArtefacts, flowCategoriesOf } from '../../slo/evaluate-run.ts';
+import { evaluateRunFolder } from '../../slo/evaluate-run.ts';
 import { loadPriceList } from '../../slo/price-list.ts';
-import { readRunArtefacts } from '../../slo/run-artefacts.ts';
 import type { RunEvaluation } from '../../slo/run-evaluation.ts';
 import { loadSloSet } from '../../slo/slo-set.ts';
-import type { CompareOptions } from '../report-command.ts';
+import type { CompareOptions } from '../command-options.ts';
 import { formatReportResult } from './format-report-result.ts';
 import { gateWithSet } from './gate-with-set.ts';
 
@@ -25,13 +25,11 @@ export default async function compare(dirs: string[], opts: CompareOptions): Pro
   const gates = opts.stageGate.map(gateWithSet);
   // A run of a gated stage is evaluated with that gate's SLO set; others with their stage's set.
   const evaluations: RunEvaluation[] = dirs.map((dir) => {
-    const artefacts = readRunArtefacts(resolve(dir));
-    const { stage, vertical } = artefacts.manifest.scenario;
-    return evaluateArtefacts(artefacts, {
+    const folder = readRunFolder(resolve(dir));
+    const { stage } = folder.manifest.scenario;
+    return evaluateRunFolder(folder, {
       slos: gates.find((g) => g.gate.stage === stage)?.slos ?? loadSloSet(stage),
       prices,
-      flowCategories: flowCategoriesOf(vertical),
-      windowMs: DEFAULT_WINDOW_MS,
     });
   });
   const results = gates.map((g) => evaluateGate(g.gate, evaluations));

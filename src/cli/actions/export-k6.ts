@@ -1,5 +1,5 @@
 import { exportK6 } from '../../export/k6/export-k6.ts';
-import type { ExportK6Options } from '../export-command.ts';
+import type { ExportK6Options } from '../command-options.ts';
 
 /** `callstorm export k6`: the script, sharded plans, thresholds and TestRun in `--out`. */
 export default function exportK6Command(opts: ExportK6Options): number {

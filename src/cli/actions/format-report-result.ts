@@ -12,6 +12,7 @@ export function formatReportResult(result: ReportResult): string {
   const lines = [
     `${result.verdict.label}  ${result.verdict.basis}`,
     ...result.findings.map((f, i) => `  ${i + 1}. [${f.severity}] ${f.text}`),
+    ...result.notes.map((n) => `note: ${n}`),
     `report: ${shortPath(join(result.outDir, 'index.html'))}`,
   ];
   const omitted = result.charts.filter((c) => c.omitted !== null);

@@ -7,7 +7,7 @@ import { type Gate, loadGate } from '../../slo/gate-schema.ts';
 import { loadPriceList } from '../../slo/price-list.ts';
 import type { GateResult } from '../../slo/run-evaluation.ts';
 import { loadSloSet } from '../../slo/slo-set.ts';
-import type { GateOptions } from '../gate-command.ts';
+import type { GateOptions } from '../command-options.ts';
 
 /** `GO  scale — title`, then one line per reason: ✓/✗, kind, name, and why. */
 export function formatGateResult(gate: Gate, result: GateResult): string {

@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
 import { writePlansJsonl } from '../../../simulators/callers/write-plans-jsonl.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
-import type { GenerateOptions } from '../generate-command.ts';
+import type { GenerateOptions } from '../command-options.ts';
 
 /** `callstorm generate`: a window's call plans as JSONL on stdout or into `--out`. */
 export default async function generate(opts: GenerateOptions): Promise<number> {

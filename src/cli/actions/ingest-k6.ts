@@ -1,5 +1,5 @@
 import { ingestK6 } from '../../export/k6/ingest-k6.ts';
-import type { IngestK6Options } from '../ingest-command.ts';
+import type { IngestK6Options } from '../command-options.ts';
 
 /** `callstorm ingest k6 <files…>`: a run folder rebuilt from k6's NDJSON output. */
 export default function ingestK6Command(files: string[], opts: IngestK6Options): number {

@@ -4,7 +4,7 @@ import {
   trafficProfile,
 } from '../../../simulators/callers/traffic-profile.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
-import type { InspectOptions } from '../inspect-command.ts';
+import type { InspectOptions } from '../command-options.ts';
 
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 

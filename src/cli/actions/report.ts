@@ -3,7 +3,7 @@ import { writeRunReport } from '../../report/write-run-report.ts';
 import { evaluateGate } from '../../slo/evaluate-gate.ts';
 import { evaluateRun } from '../../slo/evaluate-run.ts';
 import { loadPriceList } from '../../slo/price-list.ts';
-import type { ReportOptions } from '../report-command.ts';
+import type { ReportOptions } from '../command-options.ts';
 import { formatReportResult } from './format-report-result.ts';
 import { gateWithSet } from './gate-with-set.ts';
 

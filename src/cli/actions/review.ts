@@ -1,6 +1,6 @@
 import { runPromotionReview } from '../../review/promotion-review.ts';
 import { loadReviewPlan } from '../../review/review-plan-schema.ts';
-import type { ReviewOptions } from '../review-command.ts';
+import type { ReviewOptions } from '../command-options.ts';
 import { formatProgress } from '../run-progress.ts';
 
 /** `callstorm review`: every run of the plan, then each verdict and where the comparison report is. */

@@ -1,13 +1,12 @@
-import { loadDrill } from '../../chaos/drill-schema.ts';
-import { createRunChaos } from '../../chaos/run-chaos.ts';
+import { drillRun } from '../../chaos/run-chaos.ts';
 import { executeRun } from '../../driver/execute-run.ts';
-import type { RunOptions } from '../run-command.ts';
+import type { RunOptions } from '../command-options.ts';
 import { progressPrinter } from '../run-progress.ts';
 
 /** `callstorm run`: one run, its outcome counts on stdout; exit 0 complete and valid, 1 not, 130 Ctrl-C. */
 export default async function run(opts: RunOptions): Promise<number> {
-  const drill = opts.drill ? loadDrill(opts.drill) : null;
   const seed = opts.seed;
+  const drill = opts.drill ? drillRun(opts.drill, seed) : null;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -21,7 +20,7 @@ export default async function run(opts: RunOptions): Promise<number> {
       speed: opts.speed,
       seed,
       agent: opts.agent,
-      ...(drill ? { drill: drill.name, chaos: (ctx) => createRunChaos({ drill, seed, ...ctx }) } : {}),
+      ...(drill ? drill : {}),
       ...(opts.out ? { out: opts.out } : {}),
       latency: opts.latency,
       simulators: opts.simulators,

@@ -5,7 +5,7 @@ import { createCallGenerator } from '../../../simulators/callers/call-generator.
 import { trafficProfile } from '../../../simulators/callers/traffic-profile.ts';
 import { writePlansJsonl } from '../../../simulators/callers/write-plans-jsonl.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
-import type { ShowcaseOptions } from '../showcase-command.ts';
+import type { ShowcaseOptions } from '../command-options.ts';
 import { formatProfiles } from './inspect.ts';
 
 /** `callstorm showcase`: the three stages' profiles, and each stage's peak hour as plans. */

@@ -1,7 +1,7 @@
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { simulatorsLine } from '../../simulation/simulators-line.ts';
 import { startSimulators } from '../../simulation/start-simulators.ts';
-import type { SimulatorsOptions } from '../simulators-command.ts';
+import type { SimulatorsOptions } from '../command-options.ts';
 import { stopSignal } from '../stop-signal.ts';
 
 /** `callstorm simulators`: the suite on free loopback ports until SIGINT / SIGTERM (or stdin closes). */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { toolsDocument } from '../../../agent/tools-document.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import { loadVertical } from '../../scenario/load-scenario.ts';
-import type { ToolsOptions } from '../tools-command.ts';
+import type { ToolsOptions } from '../command-options.ts';
 
 /** `callstorm tools`: the reference agent's LLM tools and their CRM routes, as JSON. */
 export default function tools(opts: ToolsOptions): number {

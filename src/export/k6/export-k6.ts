@@ -4,6 +4,8 @@ import { createCallGenerator } from '../../../simulators/callers/call-generator.
 import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
 import { type Drill, loadDrill } from '../../chaos/drill-schema.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
+import { evaluationContext } from '../../run-folder/evaluation-context.ts';
+import type { EvaluationContext } from '../../run-folder/evaluation-context-schema.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { PACKAGE_ROOT } from '../../scenario/scenario-files.ts';
 import { loadSloSet } from '../../slo/slo-set.ts';
@@ -47,6 +49,8 @@ export interface K6ExportManifest {
   readonly shards: readonly string[];
   readonly thresholds: ReturnType<typeof k6Thresholds>['translated'];
   readonly sloNotInK6: readonly string[];
+  /** What evaluating the ingested run needs (flow categories, scenario digests, the drill); `ingest` copies it. */
+  readonly evaluation?: EvaluationContext;
 }
 
 /** This folder in the sources (k6-call-protocol.ts is copied from there, also when running the build). */
@@ -172,6 +176,11 @@ export function exportK6(options: ExportK6Options): K6ExportManifest {
     shards,
     thresholds: thresholds.translated,
     sloNotInK6: thresholds.notTranslated,
+    evaluation: evaluationContext(scenario, drill, {
+      vertical: options.vertical,
+      stage: options.stage,
+      ...(options.drill ? { drill: options.drill } : {}),
+    }),
   };
   writeFileSync(join(out, 'export.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

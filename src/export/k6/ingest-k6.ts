@@ -2,15 +2,24 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
+import { loadDrill } from '../../chaos/drill-schema.ts';
 import { CallJudge } from '../../driver/call-judge.ts';
 import type { CallEnding, CallObservation } from '../../driver/call-observation.ts';
 import { humanQueueForStage } from '../../driver/human-queue.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import type { TurnTelemetry } from '../../protocol/agent-protocol.ts';
+import { describeIssues } from '../../run-folder/artefact-issues.ts';
+import { evaluationContext } from '../../run-folder/evaluation-context.ts';
+import {
+  type EvaluationContext,
+  evaluationContextSchema,
+} from '../../run-folder/evaluation-context-schema.ts';
+import { RunFolderWriter } from '../../run-folder/run-folder-writer.ts';
+import type { Scenario } from '../../scenario/compose-scenario.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { agentTurnTelemetry } from '../../telemetry/agent-turn-telemetry.ts';
-import type { CallRecord, TurnRecord } from '../../telemetry/call-record.ts';
-import { RUN_MANIFEST_SCHEMA, type RunManifest, writeManifest } from '../../telemetry/run-manifest.ts';
+import { type CallRecord, callRecordSchema, type TurnRecord } from '../../telemetry/call-record.ts';
+import { RUN_MANIFEST_SCHEMA, type RunManifest } from '../../telemetry/run-manifest.ts';
 import { RunRecorder } from '../../telemetry/run-recorder.ts';
 import type { K6ExportManifest } from './export-k6.ts';
 import { K6_METRICS } from './k6-call-protocol.ts';
@@ -47,6 +56,9 @@ interface Scope {
   readonly drill: string | null;
   readonly runId: string;
   readonly plans: Map<string, CallPlan>;
+  /** The scenario as loaded (a custom vertical file stays that file, not a name looked up again). */
+  readonly scenario: Scenario;
+  readonly evaluation: EvaluationContext;
 }
 
 function scopeOf(o: IngestK6Options): Scope {
@@ -59,12 +71,32 @@ function scopeOf(o: IngestK6Options): Scope {
     } catch (error) {
       throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path, reason: (error as Error).message });
     }
+    const recorded = m.evaluation === undefined ? null : evaluationContextSchema.safeParse(m.evaluation);
+    if (recorded && !recorded.success) {
+      throw new CallstormError('CS_ERR_K6_OUTPUT', {
+        path,
+        reason: `evaluation: ${describeIssues(recorded.error.issues)} (export again with \`callstorm export k6\`)`,
+      });
+    }
     const plans = new Map<string, CallPlan>();
     for (const f of readdirSync(join(dir, 'plans')).filter((f) => f.endsWith('.json'))) {
       for (const p of JSON.parse(readFileSync(join(dir, 'plans', f), 'utf8')) as CallPlan[])
         plans.set(p.id, p);
     }
-    return { ...m, plans };
+    const { evaluation: _unchecked, ...rest } = m;
+    const scenario = loadScenario({ vertical: m.vertical, stage: m.stage });
+    return {
+      ...rest,
+      plans,
+      scenario,
+      evaluation:
+        recorded?.data ??
+        evaluationContext(scenario, m.drill ? loadDrill(m.drill) : null, {
+          vertical: m.vertical,
+          stage: m.stage,
+          ...(m.drill ? { drill: m.drill } : {}),
+        }),
+    };
   }
   if (!o.vertical || !o.stage) {
     throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
@@ -90,6 +122,8 @@ function scopeOf(o: IngestK6Options): Scope {
     drill: null,
     runId: `k6-${scenario.vertical.name}-${scenario.stage.name}-s${seed}`,
     plans,
+    scenario,
+    evaluation: evaluationContext(scenario, null, { vertical: o.vertical, stage: o.stage }),
   };
 }
 
@@ -145,7 +179,7 @@ function endingOf(t: Readonly<Record<string, string>>): CallEnding {
 /**
  * Rebuilds a callstorm run folder from the k6 NDJSON of one or many runners: each call's turns and
  * ending (from the script's `callstorm_turns` / `callstorm_calls` points) become the observation
- * the Node driver would have made, judged by the same `judgeCall`; latencies go to HDR histograms
+ * the Node driver would have made, judged by the run's own call judge; latencies go to HDR histograms
  * (so percentiles across runners are exact merges, which open-source k6 does not do), counters are
  * summed. `callstorm report` and `callstorm gate` read the result unchanged.
  */
@@ -179,18 +213,25 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       }
     }
   }
-  const stage = loadScenario({ vertical: scope.vertical, stage: scope.stage }).stage;
   // The judge the Node driver uses; k6 points carry scenario times, so the "wall" end of an
   // observation is already scenario ms.
   const judge = new CallJudge({
     runId: scope.runId,
-    humanQueue: humanQueueForStage(stage.humanQueue, scope.seed),
+    humanQueue: humanQueueForStage(scope.scenario.stage.humanQueue, scope.seed),
     scenarioAt: (ms) => ms,
   });
   const dir = resolve(options.out);
   mkdirSync(dir, { recursive: true });
   const recorder = new RunRecorder(dir, { flushEveryMs: 0, calls: 'replace' });
   judge.on('judged', (record) => {
+    // Whatever the k6 files say must make records the run-folder reader accepts (no 1e308 times).
+    const parsed = callRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      throw new CallstormError('CS_ERR_K6_OUTPUT', {
+        path: options.files.join(', '),
+        reason: `call ${record.callId}: ${describeIssues(parsed.error.issues)}`,
+      });
+    }
     recorder.count('call.started');
     recorder.record(record);
   });
@@ -254,7 +295,8 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       unknownCalls: unknown,
     },
     files: ['manifest.json', 'calls.jsonl', 'histograms.json'],
+    evaluation: scope.evaluation,
   };
-  writeManifest(join(dir, 'manifest.json'), manifest);
+  new RunFolderWriter(dir).writeManifest(manifest);
   return { dir, manifest, records };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { loadDrill, parseDrill } from '../../src/chaos/drill-schema.ts';
-import { drillVerdict } from '../../src/chaos/drill-verdict.ts';
 import { StopConditionMonitor } from '../../src/chaos/stop-condition-monitor.ts';
+import { drillVerdict } from '../../src/slo/drill-verdict.ts';
 import type { CallRecord } from '../../src/telemetry/call-record.ts';
-import { call, faultLines, turn } from './call-records.ts';
+import { call, faultLines, turn } from '../chaos/call-records.ts';
 
 const MIN = 60_000;
 const drill = loadDrill('llm-regional-outage'); // fault 15m–40m, settle 5m, minCalls 20

@@ -11,14 +11,6 @@ export function containment(calls: readonly CallRecord[]): number | null {
   return outcomeRate(calls, ['resolved']);
 }
 
-/** Nearest-rank percentile; null for no values. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
-
 /** Voice-to-voice of every turn that got a reply. */
 export function voiceToVoiceValues(calls: readonly CallRecord[]): number[] {
   const out: number[] = [];

@@ -1,49 +1,22 @@
+import type { Expectation, Probe } from '../chaos/drill-schema.ts';
+import type { DrillDefinition } from '../run-folder/drill-definition-schema.ts';
+import type {
+  DrillVerdict,
+  ExpectationResult,
+  ProbeResult,
+  SteadyStateResult,
+} from '../run-folder/drill-verdict-schema.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { committedCall } from '../telemetry/committed-call.ts';
-import { containment, outcomeRate, percentile, turnsBetween, voiceToVoiceValues } from './call-measures.ts';
-import type { Drill, Expectation, Probe } from './drill-schema.ts';
-import type { FaultLogEntry } from './fault-log.ts';
+import { percentile } from '../util/percentile.ts';
+import { containment, outcomeRate, turnsBetween, voiceToVoiceValues } from './call-measures.ts';
 
-export interface ProbeResult {
-  readonly name: string;
-  readonly metric: Probe['metric'];
-  readonly actual: number | null;
-  /** `≤ 0.02`, `≥ 0.55`, `p95 ≤ 2500 ms`. */
-  readonly tolerance: string;
-  readonly passed: boolean;
-  readonly note?: string;
-}
-
-export interface SteadyStateResult {
-  readonly phase: 'before' | 'after';
-  /** Scenario ms: before = calls that ended before `toMs`; after = calls that arrived from `fromMs`. */
-  readonly fromMs: number | null;
-  readonly toMs: number | null;
-  readonly calls: number;
-  readonly probes: readonly ProbeResult[];
-  readonly passed: boolean;
-}
-
-export interface ExpectationResult {
-  readonly name: string;
-  readonly expect: Expectation['expect'];
-  readonly during: string;
-  /** The fault's active window in scenario ms (null when it never took effect). */
-  readonly window: { readonly fromMs: number; readonly toMs: number } | null;
-  readonly actual: number | null;
-  readonly expected: string;
-  readonly samples: number;
-  readonly unit: 'turns' | 'transfers' | 'calls' | 'escalated calls' | 'expected writes';
-  readonly passed: boolean;
-  readonly note?: string;
-}
-
-export interface DrillVerdict {
-  readonly drill: string;
-  readonly steadyState: { readonly before: SteadyStateResult; readonly after: SteadyStateResult };
-  readonly expectations: readonly ExpectationResult[];
-  readonly aborted: { readonly reason: string; readonly condition: string; readonly atMs: number } | null;
-  readonly passed: boolean;
+/** What the judge reads of a fault log line (faults.jsonl, or the orchestrator's log in memory). */
+export interface FaultEvent {
+  readonly event: string;
+  readonly faultId: string | null;
+  readonly scenarioMs: number;
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 interface Window {
@@ -55,12 +28,15 @@ interface Window {
  * Judges a drill from what happened: the call records and the fault log (faults.jsonl). Fault
  * windows come from the log's applied/removed times (the planned ones if the log is empty);
  * the steady state is checked over the calls that ended before the first fault and over those
- * that arrived `settle` after the last one was removed. Pure.
+ * that arrived `settle` after the last one was removed. Pure: the run judges its drill with it,
+ * and `callstorm report` judges it again from the run folder (calls.jsonl, faults.jsonl and the
+ * drill recorded in manifest.json). `runId` is recorded in the verdict (drill.json) when given.
  */
 export function drillVerdict(
-  drill: Drill,
+  drill: DrillDefinition,
   records: readonly CallRecord[],
-  faultLog: readonly FaultLogEntry[],
+  faultLog: readonly FaultEvent[],
+  options: { readonly runId?: string } = {},
 ): DrillVerdict {
   const windows = faultWindows(drill, records, faultLog);
   const active = [...windows.values()].filter((w): w is Window => w !== null);
@@ -76,7 +52,7 @@ export function drillVerdict(
     calls: readonly CallRecord[],
     fromMs: number | null,
     toMs: number | null,
-  ) => {
+  ): SteadyStateResult => {
     const probes = ssh.probes.map((p) => probeResult(p, calls, ssh.minCalls));
     return { phase: name, fromMs, toMs, calls: calls.length, probes, passed: probes.every((p) => p.passed) };
   };
@@ -96,6 +72,7 @@ export function drillVerdict(
   const after = phase('after', afterCalls, afterFrom, null);
   return {
     drill: drill.name,
+    ...(options.runId === undefined ? {} : { runId: options.runId }),
     steadyState: { before, after },
     expectations,
     aborted,
@@ -104,9 +81,9 @@ export function drillVerdict(
 }
 
 function faultWindows(
-  drill: Drill,
+  drill: DrillDefinition,
   records: readonly CallRecord[],
-  log: readonly FaultLogEntry[],
+  log: readonly FaultEvent[],
 ): Map<string, Window | null> {
   const out = new Map<string, Window | null>();
   const lastEnd = records.reduce((m, r) => Math.max(m, r.endedAtMs), 0);
