@@ -55,6 +55,8 @@ interface Segment {
   /** Samples pushed to the segment's linker. */
   pushed: number;
   settled: boolean;
+  /** Linked as the rest of the previous segment's utterance (placeholder audio has no tag there). */
+  continuation: boolean;
   utterance?: UtteranceState;
   /** Offset into the utterance's audio (ms) at the segment's first sample, and now. */
   offsetAtStartMs: number;
@@ -81,6 +83,9 @@ export class StreamRecogniser {
   /** Recent pushes: [end sample, arrival ms], to date the end of speech. */
   readonly #arrivals: [number, number][] = [];
   #segment: Segment | undefined;
+  /** Where the last linked segment ended: sample, and offset into its utterance. */
+  #last: { utterance: UtteranceState; endSample: number; endOffsetMs: number } | undefined;
+  readonly #placeholder: boolean;
   #segments = 0;
   #cursor = 0;
   #lastWordEnd: number | undefined;
@@ -99,6 +104,7 @@ export class StreamRecogniser {
         options.sampleRate,
         (id) => options.recogniser.lookup(id)?.turn.speechMs,
       );
+    this.#placeholder = (options.linker as { placeholderAudio?: boolean }).placeholderAudio === true;
     this.#endpointer = new Endpointer({
       sampleRate: options.sampleRate,
       vad,
@@ -164,6 +170,7 @@ export class StreamRecogniser {
         }),
         pushed: 0,
         settled: false,
+        continuation: false,
         offsetAtStartMs: 0,
         offsetMs: 0,
         interimAt: 0,
@@ -216,18 +223,23 @@ export class StreamRecogniser {
       this.#utteranceEndSent = false;
     }
     this.#cursor = end;
+    if (utterance) this.#last = { utterance, endSample: e.sample, endOffsetMs: seg.offsetMs };
     this.#segment = undefined;
   }
 
   /** Acts on the linker's decision: binds the segment to its utterance, or counts why not. */
-  #settle(seg: Segment, decision: LinkDecision, out: StreamEvent[]): void {
-    if (decision.status === 'pending') return;
+  #settle(seg: Segment, linkerDecision: LinkDecision, out: StreamEvent[]): void {
+    if (linkerDecision.status === 'pending') return;
     if (seg.settled) {
-      if (decision.status === 'linked' && seg.utterance) seg.offsetMs = decision.offsetMs;
+      if (seg.continuation) seg.offsetMs = seg.offsetAtStartMs + (seg.pushed * 1000) / this.#o.sampleRate;
+      else if (linkerDecision.status === 'linked' && seg.utterance) seg.offsetMs = linkerDecision.offsetMs;
       return;
     }
     seg.settled = true;
     const stats = this.#o.stats;
+    const decision =
+      linkerDecision.status === 'unknown' ? (this.#continuation(seg) ?? linkerDecision) : linkerDecision;
+    seg.continuation = decision !== linkerDecision;
     if (decision.status === 'unknown') {
       stats?.unlinked(decision.reason);
       this.#draw(seg, undefined, out);
@@ -262,6 +274,26 @@ export class StreamRecogniser {
     seg.utterance = utterance;
     seg.offsetMs = decision.offsetMs;
     seg.offsetAtStartMs = decision.offsetMs - (seg.pushed * 1000) / this.#o.sampleRate;
+  }
+
+  /**
+   * Placeholder audio (tagged) carries its tag only at the utterance's start: a segment cut out of
+   * the same utterance later (after a Finalize, or a pause) continues the last linked utterance,
+   * if it starts within that utterance's planned duration and words of it are still unsaid.
+   */
+  #continuation(seg: Segment): Extract<LinkDecision, { status: 'linked' }> | undefined {
+    const last = this.#last;
+    if (!this.#placeholder || !last || last.utterance.emitted >= last.utterance.recognition.words.length)
+      return undefined;
+    const rate = this.#o.sampleRate;
+    const startOffset = last.endOffsetMs + ((seg.startSample - last.endSample) * 1000) / rate;
+    if (startOffset >= last.utterance.recognition.durationMs) return undefined;
+    return {
+      status: 'linked',
+      utteranceId: last.utterance.id,
+      confidence: 1,
+      offsetMs: startOffset + (seg.pushed * 1000) / rate,
+    };
   }
 
   /** Asks the faults about this segment (once); a drop or silence stops the stream here. */

@@ -2,6 +2,9 @@ import { EnergyVad, type VoiceActivity } from './energy-vad.ts';
 import type { UtteranceLinker } from './utterance-linker.ts';
 import { UtteranceTagScanner } from './utterance-tag-scanner.ts';
 
+/** How long the tag of an utterance the ground truth does not know is held. */
+export const UNKNOWN_HOLD_MS = 500;
+
 /**
  * Voice activity for streams that may carry callstorm's tagged audio: speech where the inner VAD
  * hears it, and from each utterance tag for that utterance's planned duration (the silence after
@@ -31,7 +34,8 @@ export class TaggedVoiceActivity implements VoiceActivity {
   frame(samples: Int16Array, from: number, to: number): boolean {
     const voiced = this.#inner.frame(samples, from, to);
     for (const tag of this.#scanner.pushSamples(samples.subarray(from, to))) {
-      const ms = this.#durationMs(tag.utteranceId) ?? 0;
+      // An utterance the ground truth does not know still opens a segment (its final is empty).
+      const ms = this.#durationMs(tag.utteranceId) ?? UNKNOWN_HOLD_MS;
       this.#holdUntil = tag.sample + Math.round((ms * this.#rate) / 1000);
     }
     this.#position += to - from;
