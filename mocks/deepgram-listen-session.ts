@@ -186,6 +186,8 @@ export class ListenSession {
             transcript = pieces.join(' ');
           }
           this.#send(resultsMessage(e, this.#meta), type, e.delayMs, (at) => {
+            if (e.endpointArrivalMs !== undefined)
+              this.#s.stats.addedDelayMs(at - e.endpointArrivalMs - e.delayMs);
             if (id === undefined || e.speechEndArrivalMs === undefined) return;
             const latencyMs = at - e.speechEndArrivalMs;
             this.#s.stats.latencyMs(latencyMs);

@@ -15,6 +15,8 @@ export type DecodedFrame =
   | { readonly ok: false; readonly message: string };
 
 const MAX_HEADER_BYTES = 4096;
+/** PCM16 LE can be copied straight into an Int16Array on little-endian machines (all Node targets). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function isRiff(bytes: Uint8Array): boolean {
   return (
@@ -79,7 +81,10 @@ export class StreamAudioDecoder {
     const whole = bytes.length - (bytes.length % block);
     if (whole < bytes.length) this.#carry = bytes.slice(whole);
     const split = whole < bytes.length;
-    const decoded = decodeSamples(bytes.subarray(0, whole), encoding);
+    const decoded =
+      encoding === 'linear16' && bytes.byteOffset % 2 === 0 && LITTLE_ENDIAN
+        ? new Int16Array(bytes.buffer, bytes.byteOffset, whole / 2).slice()
+        : decodeSamples(bytes.subarray(0, whole), encoding);
     return { ok: true, samples: this.#mix(decoded), split, skippedHeader };
   }
 

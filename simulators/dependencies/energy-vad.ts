@@ -48,6 +48,8 @@ export class EnergyVad implements VoiceActivity {
   /** Minimum level of each finished block, newest last. */
   readonly #blocks: number[] = [];
   #blockMin = Number.POSITIVE_INFINITY;
+  /** Minimum over #blocks (recomputed when a block finishes). */
+  #blocksMin = Number.POSITIVE_INFINITY;
   #inBlock = 0;
   #speaking = false;
 
@@ -60,8 +62,7 @@ export class EnergyVad implements VoiceActivity {
 
   /** The noise floor the VAD currently assumes (dBFS). */
   get floorDbfs(): number {
-    let floor = this.#blockMin;
-    for (const m of this.#blocks) if (m < floor) floor = m;
+    const floor = Math.min(this.#blockMin, this.#blocksMin);
     return floor === Number.POSITIVE_INFINITY ? SILENCE_DBFS : floor;
   }
 
@@ -71,6 +72,7 @@ export class EnergyVad implements VoiceActivity {
     if (++this.#inBlock >= this.#blockFrames) {
       this.#blocks.push(this.#blockMin);
       if (this.#blocks.length > BLOCKS) this.#blocks.shift();
+      this.#blocksMin = Math.min(...this.#blocks);
       this.#blockMin = Number.POSITIVE_INFINITY;
       this.#inBlock = 0;
     }

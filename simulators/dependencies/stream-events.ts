@@ -43,6 +43,8 @@ export interface StreamResult {
   readonly utteranceId?: string;
   /** When the segment's last speech audio arrived (the clock `push` was given). */
   readonly speechEndArrivalMs?: number;
+  /** When the audio that completed the endpoint arrived: the final's added delay is measured from it. */
+  readonly endpointArrivalMs?: number;
 }
 
 export type StreamEvent =

@@ -216,6 +216,7 @@ export class StreamRecogniser {
       ...(utterance ? { utteranceId: utterance.id, confidence: utterance.recognition.confidence } : {}),
       delayMs: this.#finalDelay(seg),
       speechEndArrivalMs: this.#arrivalOf(e.speechEnd),
+      endpointArrivalMs: this.#arrivalOf(e.sample),
     });
     out.push(result);
     if (result.words.length > 0) {

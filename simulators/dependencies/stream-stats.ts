@@ -46,6 +46,11 @@ export interface StreamStatsSnapshot {
     /** hdr-histogram compressed base64 (merge with `decodeFromCompressedBase64` + `add`). */
     readonly histogram: string;
   };
+  /**
+   * What the simulator itself added to finals (ms): from reading the audio that completed the
+   * endpoint to sending the final, less the latency model's and faults' intended delay.
+   */
+  readonly addedDelay: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 const HIGHEST_MS = 3_600_000;
@@ -86,6 +91,7 @@ export class StreamStats {
   #bad: ReasonCounts = {};
   #unknownParams: ReasonCounts = {};
   #latency = histogram();
+  #added = histogram();
 
   refused(status: number): void {
     bump(this.#refused, String(status));
@@ -119,6 +125,10 @@ export class StreamStats {
     this.#latency.recordValue(Math.max(0, Math.min(HIGHEST_MS, Math.round(ms))));
   }
 
+  addedDelayMs(ms: number): void {
+    this.#added.recordValue(Math.max(0, Math.min(HIGHEST_MS, Math.round(ms))));
+  }
+
   reset(): void {
     this.#since = new Date().toISOString();
     this.opened = 0;
@@ -140,6 +150,7 @@ export class StreamStats {
     this.#bad = {};
     this.#unknownParams = {};
     this.#latency.reset();
+    this.#added.reset();
   }
 
   snapshot(): StreamStatsSnapshot {
@@ -174,6 +185,12 @@ export class StreamStats {
         p99: at(99),
         max: count === 0 ? 0 : h.maxValue,
         histogram: hdr.encodeIntoCompressedBase64(h),
+      },
+      addedDelay: {
+        count: this.#added.totalCount,
+        p50: this.#added.totalCount === 0 ? 0 : this.#added.getValueAtPercentile(50),
+        p99: this.#added.totalCount === 0 ? 0 : this.#added.getValueAtPercentile(99),
+        max: this.#added.totalCount === 0 ? 0 : this.#added.maxValue,
       },
     };
   }

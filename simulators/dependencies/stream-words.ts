@@ -50,6 +50,7 @@ export interface ResultInput {
   readonly utteranceId?: string;
   readonly delayMs?: number;
   readonly speechEndArrivalMs?: number | undefined;
+  readonly endpointArrivalMs?: number | undefined;
 }
 
 /** A Results event: the words as transcript, over the audio from the cursor to `end`. */
@@ -67,6 +68,7 @@ export function resultOf(r: ResultInput): StreamResult {
     delayMs: r.delayMs ?? 0,
     ...(r.isFinal && r.utteranceId !== undefined ? { utteranceId: r.utteranceId } : {}),
     ...(r.speechEndArrivalMs === undefined ? {} : { speechEndArrivalMs: r.speechEndArrivalMs }),
+    ...(r.endpointArrivalMs === undefined ? {} : { endpointArrivalMs: r.endpointArrivalMs }),
   };
 }
 
