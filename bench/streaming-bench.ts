@@ -5,10 +5,10 @@ import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
-import { WebSocket } from 'ws';
 import { utteranceAudioBytes } from '../simulators/callers/utterance-audio.ts';
 import { mulawToPcm } from '../src/audio/g711.ts';
 import { pcm16ToBytes } from '../src/audio/pcm16.ts';
+import { binaryFrames, connectRaw, type RawSocket } from './raw-ws-client.ts';
 import { benchPlans } from './streaming-plans.ts';
 
 /** One load level of the streaming benchmark. */
@@ -103,16 +103,13 @@ async function level(port: number, n: number, seconds: number, pinned: boolean):
   const sentAt = tracks.map(() => new Map<number, number>());
   const nextFinal = tracks.map(() => 0);
   let finals = 0;
-  const sockets: WebSocket[] = [];
+  const sockets: RawSocket[] = [];
+  const wire = tracks.map((t) => binaryFrames(t.audio, FRAME * 2));
   for (let i = 0; i < n; i += 50) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(50, n - i) }, (_, j) => {
         const s = i + j;
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/listen?${QUERY}`, {
-          headers: { authorization: 'Token bench' },
-        });
-        ws.on('message', (data) => {
-          const text = String(data);
+        return connectRaw(port, `/v1/listen?${QUERY}`, (text) => {
           if (!text.includes('"speech_final":true')) return;
           const k = nextFinal[s]!++;
           const frame = tracks[s]!.endpointFrames[k];
@@ -121,8 +118,6 @@ async function level(port: number, n: number, seconds: number, pinned: boolean):
           finals++;
           delays.recordValue(Math.max(0, Math.round(performance.now() - at)));
         });
-        ws.on('error', () => {});
-        return once(ws, 'open').then(() => ws);
       }),
     );
     sockets.push(...batch);
@@ -142,9 +137,10 @@ async function level(port: number, n: number, seconds: number, pinned: boolean):
     const tick = performance.now();
     lags.recordValue(Math.max(0, Math.round(tick - due)));
     for (let s = 0; s < n; s++) {
-      const ws = sockets[s]!;
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      ws.send(tracks[s]!.audio.subarray(k * FRAME * 2, (k + 1) * FRAME * 2));
+      const socket = sockets[s]!;
+      if (!socket.open()) continue;
+      const { bytes, frameBytes } = wire[s]!;
+      socket.write(bytes.subarray(k * frameBytes, (k + 1) * frameBytes));
       if (endpointSets[s]!.has(k)) sentAt[s]!.set(k, performance.now());
     }
     sending += performance.now() - tick;
@@ -157,9 +153,9 @@ async function level(port: number, n: number, seconds: number, pinned: boolean):
     addedDelay: { p99: number };
     audio: { frames: number };
   };
-  const held = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
+  const held = sockets.filter((socket) => socket.open()).length;
   const expected = tracks.reduce((m, t) => m + t.endpointFrames.filter((f) => f < ticks).length, 0);
-  for (const ws of sockets) ws.close();
+  for (const socket of sockets) socket.close();
   const serverCpuPercent = (cpuUsed / 1e6 / wall) * 100;
   const perFrame = cpuUsed / Math.max(1, serverStats.audio.frames);
   const tickLag = lags.getValueAtPercentile(99);
