@@ -1,7 +1,5 @@
 import { lognormal, seeded } from '../seeded-random.ts';
-import type { AsrRecogniser, Recognition } from './asr-recogniser.ts';
 import { type EndpointEvent, Endpointer } from './endpointer.ts';
-import type { VoiceActivity } from './energy-vad.ts';
 import type { FaultEffects } from './faults/fault-effects.ts';
 import { callIdOfUtterance } from './ground-truth.ts';
 import {
@@ -9,62 +7,11 @@ import {
   type StreamEvent,
   type StreamLatency,
   type StreamResult,
-  type StreamSettings,
 } from './stream-events.ts';
-import type { StreamStats } from './stream-stats.ts';
+import type { Segment, StreamRecogniserOptions, UtteranceState } from './stream-segment.ts';
 import { heardWords, type ResultInput, resultOf, timedWords } from './stream-words.ts';
 import { defaultVoiceActivity } from './tagged-voice-activity.ts';
-import type { LinkDecision, SegmentLinker, UtteranceLinker } from './utterance-linker.ts';
-
-export interface StreamRecogniserOptions {
-  readonly streamId: string;
-  readonly sampleRate: number;
-  readonly recogniser: AsrRecogniser;
-  readonly linker: UtteranceLinker;
-  readonly settings: StreamSettings;
-  readonly seed: string | number;
-  /** `false`: finals leave at their endpoint (fault delays still apply). */
-  readonly latency?: Partial<StreamLatency> | false;
-  /** Audio between interim results (default 500 ms). */
-  readonly interimEveryMs?: number;
-  /** The active faults' effects on one segment (asked once per segment, with the cohort once linked). */
-  readonly effectsFor: (ctx: {
-    readonly segment: number;
-    readonly cohort?: string;
-    readonly callId?: string;
-  }) => FaultEffects;
-  readonly stats?: StreamStats;
-  /** Default: an energy VAD, holding tagged utterances open when the linker's audio is placeholder. */
-  readonly vad?: VoiceActivity;
-  /** The stream's audio was first linked to this call. */
-  readonly onBound?: (callId: string) => void;
-}
-
-interface UtteranceState {
-  readonly id: string;
-  readonly recognition: Recognition;
-  /** Words already sent in finals. */
-  emitted: number;
-}
-
-interface Segment {
-  readonly index: number;
-  /** Stream sample of the segment's first audio (pre-roll included). */
-  readonly startSample: number;
-  readonly linker: SegmentLinker;
-  /** Samples pushed to the segment's linker. */
-  pushed: number;
-  settled: boolean;
-  /** Linked as the rest of the previous segment's utterance (placeholder audio has no tag there). */
-  continuation: boolean;
-  utterance?: UtteranceState;
-  /** Offset into the utterance's audio (ms) at the segment's first sample, and now. */
-  offsetAtStartMs: number;
-  offsetMs: number;
-  effects?: FaultEffects;
-  interimAt: number;
-  interimWords: number;
-}
+import type { LinkDecision } from './utterance-linker.ts';
 
 /**
  * One live speech-to-text stream's behaviour: its own endpointing cuts the audio into speech

@@ -50,7 +50,12 @@ export interface StreamStatsSnapshot {
    * What the simulator itself added to finals (ms): from reading the audio that completed the
    * endpoint to sending the final, less the latency model's and faults' intended delay.
    */
-  readonly addedDelay: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
+  readonly addedDelay: {
+    readonly count: number;
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+  };
 }
 
 const HIGHEST_MS = 3_600_000;

@@ -36,7 +36,7 @@ export class UtteranceTagScanner {
       data.set(samples, this.#carry.length);
       this.#carry = new Int16Array(0);
     }
-    let found: FoundTag[] | undefined;
+    const found: FoundTag[] = [];
     for (let i = data.indexOf(FIRST); i >= 0; i = data.indexOf(FIRST, i + 1)) {
       let k = 1;
       while (k < MAGIC.length && i + k < data.length && data[i + k] === MAGIC[k]) k++;
@@ -51,10 +51,10 @@ export class UtteranceTagScanner {
         break;
       }
       const id = Buffer.from(pcmToMulaw(data.subarray(i + HEADER, i + HEADER + length))).toString('utf8');
-      (found ??= []).push({ utteranceId: id, sample: start + i });
+      found.push({ utteranceId: id, sample: start + i });
       i += HEADER + length - 1;
     }
-    return found ?? NONE;
+    return found.length > 0 ? found : NONE;
   }
 
   /** Scans the next μ-law bytes. */

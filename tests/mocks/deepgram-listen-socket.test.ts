@@ -89,7 +89,9 @@ test('μ-law 8 kHz as a Twilio bot forwards it works the same', async () => {
   // punctuate was not asked for: the transcript is the bare words, and they carry no punctuated_word.
   const heard = (final['channel'] as { alternatives: { transcript: string }[] }).alternatives[0]!.transcript;
   expect(heard).toBe(heard.toLowerCase());
-  expect(normaliseTranscript(heard)).toBe(normaliseTranscript(world.groundTruth.transcriptOf(turn.id)!.transcript));
+  expect(normaliseTranscript(heard)).toBe(
+    normaliseTranscript(world.groundTruth.transcriptOf(turn.id)!.transcript),
+  );
   const words = (final['channel'] as { alternatives: { words: Record<string, unknown>[] }[] })
     .alternatives[0]!.words;
   expect(words[0]).not.toHaveProperty('punctuated_word');
@@ -111,7 +113,9 @@ test('a WAV stream needs no encoding: the header says what follows', async () =>
   const final = await s.next((m) => m['type'] === 'Results' && m['is_final'] === true);
   const heard = (final['channel'] as { alternatives: { transcript: string }[] }).alternatives[0]!.transcript;
   expect(heard).toBe(heard.toLowerCase());
-  expect(normaliseTranscript(heard)).toBe(normaliseTranscript(world.groundTruth.transcriptOf(turn.id)!.transcript));
+  expect(normaliseTranscript(heard)).toBe(
+    normaliseTranscript(world.groundTruth.transcriptOf(turn.id)!.transcript),
+  );
   s.ws.close();
 });
 
@@ -198,7 +202,8 @@ describe('bad input on an open stream', () => {
       seed: 4,
     });
     const s = await openSocket(`${server.wsUrl}/v1/listen?${LISTEN}`);
-    for (const f of frames(concat(new Int16Array(4000), speech, new Int16Array(8000)), 8000)) s.send(pcmToMulaw(f));
+    for (const f of frames(concat(new Int16Array(4000), speech, new Int16Array(8000)), 8000))
+      s.send(pcmToMulaw(f));
     s.send({ type: 'CloseStream' });
     await s.closed;
     const results = s.messages.filter((m) => m['type'] === 'Results');
