@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCli } from '../scripts/build.ts';
 import type { GeneratorFigure } from './generator-bench.ts';
+import type { StreamingFigure } from './streaming-bench.ts';
 
 /**
  * `npm run bench`: prints the project's performance figures. Each benchmark runs in its own
@@ -14,9 +15,9 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 /** taskset(1), to hold a benchmark to one CPU (its GC and I/O threads included); Linux only. */
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
 
-function child<T>(script: string, args: string[] = [], oneCpu = false): T {
+function child<T>(script: string, args: string[] = [], oneCpu = false, cpu = '0'): T {
   const node = [process.execPath, '--import', 'tsx', here(script), 'child', ...args];
-  const command = oneCpu && TASKSET ? [TASKSET, '-c', '0', ...node] : node;
+  const command = oneCpu && TASKSET ? [TASKSET, '-c', cpu, ...node] : node;
   const r = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${script} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
@@ -167,6 +168,34 @@ const SECTIONS = {
     );
     console.log(
       `  autocannon, same null endpoint, 64 connections: ${fmt(d.autocannonTurnsPerSecond)} turn requests/s — driver/autocannon = ${fmt(bestTurns / d.autocannonTurnsPerSecond, 2)}`,
+    );
+  },
+  streaming() {
+    console.log(
+      `streaming: live /v1/listen streams of tagged caller audio in real time (20 ms PCM16 frames at 8 kHz), 15 s a level; the ASR simulator in its own process ${TASKSET ? 'pinned to one CPU (taskset -c 0), the load generator on the other (-c 1)' : 'not pinned (no taskset)'}; latency model off`,
+    );
+    console.log("  target: ≥ 500 streams on one core with finals' added delay p99 ≤ 50 ms");
+    const figures = child<StreamingFigure[]>('streaming-bench.ts', ['100,250,500,750', '15'], true, '1');
+    for (const f of figures) {
+      console.log(
+        `  ${fmt(f.streams).padStart(4)} streams  held ${fmt(f.held).padStart(4)}  finals ${fmt(f.finals).padStart(5)}/${fmt(f.expected)}  added delay p50 ${fmt(f.delayP50Ms)} ms  p99 ${fmt(f.delayP99Ms)} ms  max ${fmt(f.delayMaxMs)} ms${f.valid ? '' : ' (INVALID: the generator fell behind)'}`,
+      );
+      console.log(
+        `        simulator's own added delay p99 ${fmt(f.serverAddedP99Ms)} ms; simulator CPU ${fmt(f.serverCpuPercent, 1)} % of a core, ${fmt(f.cpuMicrosPerFrame, 1)} µs per frame (≈ ${fmt(f.streamsPerCore)} real-time streams per core); generator tick lag p99 ${fmt(f.tickLagP99Ms)} ms, ${fmt(f.sendMsPerTick, 1)} ms to send a tick; load average ${fmt(f.loadAverage, 1)}`,
+      );
+    }
+    const ok = figures.filter((f) => f.valid && f.held === f.streams && f.delayP99Ms <= 50);
+    const best = Math.max(0, ...ok.map((f) => f.streams));
+    const invalid = figures.filter((f) => !f.valid).map((f) => f.streams);
+    console.log(
+      `  held in real time with p99 ≤ 50 ms: ${fmt(best)} streams (target ${best >= 500 ? 'met' : 'NOT met'})` +
+        (invalid.length > 0
+          ? `; levels ${invalid.join(', ')} not measured: the load generator could not keep real time on this machine`
+          : ''),
+    );
+    const top = figures[figures.length - 1]!;
+    console.log(
+      `  the simulator's own added delay p99 stayed ≤ ${fmt(Math.max(...figures.map((f) => f.serverAddedP99Ms)))} ms at every level; at ${fmt(top.streams)} streams it spent ${fmt(top.cpuMicrosPerFrame, 1)} µs of CPU per 20 ms frame: one core would carry ≈ ${fmt(top.streamsPerCore)} real-time streams`,
     );
   },
   report() {

@@ -44,17 +44,30 @@ export type FaultGate =
 export async function faultGate(request: FaultGateRequest): Promise<FaultGate> {
   const rng = seeded(...request.rngKey);
   const effects = request.faults.effectsFor(request.context, rng);
+  const response = await faultResponse(effects, request);
+  return response ? { response } : { effects, rng };
+}
+
+/**
+ * The generic part of the gate on effects already drawn (a WebSocket route draws them once for
+ * its handshake and its stream faults): added latency, an emulated network failure, an injected
+ * HTTP error. The response to send instead of the real one, or undefined to carry on.
+ */
+export async function faultResponse(
+  effects: FaultEffects,
+  request: Pick<FaultGateRequest, 'faults' | 'signal' | 'errorBody' | 'headers' | 'addedLatency'>,
+): Promise<Response | undefined> {
   if (request.addedLatency !== 'handler') await sleep(effects.addedLatencyMs, request.signal);
-  if (effects.network === 'refuse') return { response: HttpResponse.error() };
+  if (effects.network === 'refuse') return HttpResponse.error();
   if (effects.network === 'hang') {
     if (!request.faults.hangUntilCleared) {
       await sleep(HANG_MS, request.signal);
-      return { response: HttpResponse.error() };
+      return HttpResponse.error();
     }
     try {
       await request.faults.hangUntilCleared(effects, request.signal);
     } catch {
-      return { response: HttpResponse.error() };
+      return HttpResponse.error();
     }
   }
   if (effects.reject) {
@@ -62,7 +75,7 @@ export async function faultGate(request: FaultGateRequest): Promise<FaultGate> {
     const headers: Record<string, string> = { ...request.headers };
     if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
     const body = request.errorBody(status, message) as Record<string, unknown>;
-    return { response: HttpResponse.json(body, { status, headers }) };
+    return HttpResponse.json(body, { status, headers });
   }
-  return { effects, rng };
+  return undefined;
 }

@@ -1,10 +1,13 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import { TtsSynthesiser } from '../simulators/dependencies/tts-synthesiser.ts';
+import type { SpeechLog } from '../simulators/dependencies/speech-log.ts';
+import type { TtsSynthesiser } from '../simulators/dependencies/tts-synthesiser.ts';
 import { hash32 } from '../simulators/seeded-random.ts';
-import { sleep } from '../src/util/abortable-sleep.ts';
 import { stableUuid } from './asr-handlers.ts';
 import { faultGate } from './fault-gate.ts';
 import { type FaultSource, noFaults } from './fault-source.ts';
+import { createOpenAiSpeechHandler } from './openai-speech-handler.ts';
+import { speechStream } from './speech-stream.ts';
+import { chunkSpeech, contentTypeOf, encodeSpeech, parseSpeakFormat } from './tts-audio-format.ts';
 
 export interface TtsHandlerOptions {
   synthesiser: TtsSynthesiser;
@@ -14,6 +17,8 @@ export interface TtsHandlerOptions {
   /** Prefix of the handler paths: `*` (default) matches any origin. */
   baseUrl?: string;
   seed?: string | number;
+  /** Records every text the simulator is asked to say (attributed to calls where it can tell). */
+  speechLog?: SpeechLog;
 }
 
 /** Deepgram's limit on the text of one request. */
@@ -28,7 +33,10 @@ const deepgramErrorBody = (status: number, message: string, requestId: string) =
 const deepgramError = (status: number, message: string, requestId: string) =>
   HttpResponse.json(deepgramErrorBody(status, message, requestId), { status });
 
-/** Deepgram-style `POST /v1/speak` → μ-law 8 kHz audio streamed in chunks. */
+/**
+ * Deepgram-style `POST /v1/speak` (speech-like audio in the encoding, rate and container asked
+ * for, streamed in chunks) and OpenAI-compatible `POST /v1/audio/speech`.
+ */
 export function createTtsHandlers(options: TtsHandlerOptions): HttpHandler[] {
   const { synthesiser } = options;
   const faults = options.faults ?? noFaults;
@@ -44,15 +52,9 @@ export function createTtsHandlers(options: TtsHandlerOptions): HttpHandler[] {
       const n = (seen.get(textHash) ?? 0) + 1;
       seen.set(textHash, n);
       const requestId = stableUuid(seed, endpoint, textHash, n);
-      const encoding = url.searchParams.get('encoding') ?? 'mulaw';
-      const sampleRate = url.searchParams.get('sample_rate') ?? '8000';
-      if (encoding !== 'mulaw' || sampleRate !== '8000') {
-        return deepgramError(
-          400,
-          `the simulator speaks encoding=mulaw&sample_rate=8000 only (got encoding=${encoding}, sample_rate=${sampleRate})`,
-          requestId,
-        );
-      }
+      const parsed = parseSpeakFormat(url.searchParams);
+      if (!parsed.ok) return deepgramError(400, parsed.message, requestId);
+      const format = parsed.format;
       let text: unknown;
       try {
         text = (JSON.parse(raw) as { text?: unknown }).text;
@@ -73,34 +75,26 @@ export function createTtsHandlers(options: TtsHandlerOptions): HttpHandler[] {
       });
       if (gate.response) return gate.response;
 
+      const model = url.searchParams.get('model') ?? 'aura-2-thalia-en';
       const synthesis = synthesiser.synthesise(text, `${textHash}:${n}`);
-      const signal = request.signal;
-      const emit = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-        await sleep(synthesis.ttfbMs, signal);
-        for (const [i, size] of synthesis.chunks.entries()) {
-          if (signal.aborted) return;
-          if (i > 0) await sleep(synthesis.chunkIntervalMs, signal);
-          controller.enqueue(TtsSynthesiser.chunkBytes(size));
-        }
-        controller.close();
-      };
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          emit(controller).catch(() => {
-            // The client went away.
-          });
-        },
+      const samples = synthesiser.render(text, {
+        sampleRate: format.sampleRate,
+        audioMs: synthesis.audioMs,
+        voice: model,
       });
-      return new HttpResponse(body, {
+      options.speechLog?.record({ wire: 'speak', text, audioMs: synthesis.audioMs, ...format });
+      const chunks = chunkSpeech(encodeSpeech(samples, format), format, synthesis.chunkMs);
+      return new HttpResponse(speechStream(chunks, synthesis, request.signal), {
         headers: {
-          'content-type': 'audio/mulaw',
+          'content-type': contentTypeOf(format),
           'x-callstorm-audio-ms': String(synthesis.audioMs),
           'x-callstorm-endpoint': endpoint,
           'dg-request-id': requestId,
-          'dg-model-name': url.searchParams.get('model') ?? 'aura-2-thalia-en',
+          'dg-model-name': model,
           'dg-char-count': String(text.length),
         },
       });
     }),
+    createOpenAiSpeechHandler({ ...options, faults, endpoint, seed }),
   ];
 }

@@ -6,6 +6,7 @@ import { CallstormError } from '../src/errors/callstorm-error.ts';
 import { errorBody } from './control-api.ts';
 import { isControlPath } from './control-path.ts';
 import { isLoopbackAddress } from './is-loopback-address.ts';
+import { refuseUpgrade, type UpgradeRefusal } from './upgrade-route.ts';
 
 /**
  * A WebSocket endpoint of a simulated API (Deepgram's live `/v1/listen`, its TTS socket, …): called
@@ -14,8 +15,18 @@ import { isLoopbackAddress } from './is-loopback-address.ts';
  */
 export type UpgradeHandler = (socket: WebSocket, request: IncomingMessage) => void | Promise<void>;
 
-/** Upgrade handlers by path (`/v1/listen`), matched exactly against the request's pathname. */
-export type UpgradeRoutes = Readonly<Record<string, UpgradeHandler>>;
+/**
+ * A WebSocket endpoint that may turn a handshake down before accepting it: `preflight` answers bad
+ * query parameters, missing credentials and fault refusals as HTTP, the way the vendor answers a
+ * failed handshake; `handle` gets the accepted socket.
+ */
+export interface UpgradeRoute {
+  preflight?(request: IncomingMessage, signal: AbortSignal): Promise<UpgradeRefusal | undefined>;
+  readonly handle: UpgradeHandler;
+}
+
+/** Upgrade routes by path (`/v1/listen`), matched exactly against the request's pathname. */
+export type UpgradeRoutes = Readonly<Record<string, UpgradeHandler | UpgradeRoute>>;
 
 export interface UpgradeServer {
   /** Ends every open socket and every handshake under way. */
@@ -58,12 +69,33 @@ export function serveUpgrades(server: Server, options: UpgradeOptions): UpgradeS
       });
     }
     const path = new URL(target, 'http://simulator.invalid').pathname;
-    const handler = Object.hasOwn(options.routes, path) ? options.routes[path] : undefined;
-    if (!handler) {
+    const found = Object.hasOwn(options.routes, path) ? options.routes[path] : undefined;
+    if (!found) {
       return refuse(socket, 404, { error: { code: 'no_such_route', message: `no WebSocket route ${path}` } });
     }
+    const route: UpgradeRoute = typeof found === 'function' ? { handle: found } : found;
     handshakes.add(socket);
     socket.once('close', () => handshakes.delete(socket));
+    void accept(route, request, socket, head);
+  };
+
+  const accept = async (route: UpgradeRoute, request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (route.preflight) {
+      const gone = new AbortController();
+      const onClose = () => gone.abort(new Error('client went away during the upgrade'));
+      socket.once('close', onClose);
+      let refusal: UpgradeRefusal | undefined;
+      try {
+        refusal = await route.preflight(request, gone.signal);
+      } catch {
+        return void socket.destroy();
+      } finally {
+        socket.off('close', onClose);
+      }
+      if (gone.signal.aborted || closed) return void socket.destroy();
+      if (refusal) return refuseUpgrade(socket, refusal);
+    }
+    const handler = route.handle;
     wss.handleUpgrade(request, socket, head, (ws) => {
       handshakes.delete(socket);
       // Protocol errors close the socket (ws does that); without a listener they would crash the host.

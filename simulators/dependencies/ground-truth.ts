@@ -1,4 +1,6 @@
 import type { CallPlan, PlannedTurn } from '../callers/call-plan.ts';
+import { normaliseTranscript } from './normalise-transcript.ts';
+import { ReplyIndex } from './reply-index.ts';
 
 /** Finds the plan of a call the ground truth has not seen (the lead wires: regenerate from scenario + seed). */
 export type PlanResolver = (callId: string) => CallPlan | undefined;
@@ -20,6 +22,19 @@ export interface TranscriptRecord {
   readonly garbledSlots: readonly string[];
   /** Order of recording: higher is more recent. */
   readonly seq: number;
+}
+
+/** How long a live speech-to-text stream took to answer an utterance (`GET /v1/listen`). */
+export interface SpeechToTextRecord {
+  readonly utteranceId: string;
+  readonly callId: string;
+  /** From the last speech audio of the utterance arriving to its final result being sent. */
+  readonly latencyMs: number;
+  /** The transcript the final results of the utterance carried, joined. */
+  readonly transcript: string;
+  readonly streamId: string;
+  /** When the final was sent (ISO 8601). */
+  readonly at: string;
 }
 
 /** What an LLM conversation is about: the current caller turn and how well it was heard. */
@@ -50,14 +65,6 @@ export function spokenValues({ plan, turn }: TurnRef): Record<string, string> {
   return { ...values, ...turn.slots };
 }
 
-/** Case, punctuation and spacing do not tell two transcripts apart (agents may tidy them). */
-export function normaliseTranscript(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}@£$€]+/gu, ' ')
-    .trim();
-}
-
 /**
  * What the simulators know to be true: which utterance belongs to which planned turn, what the ASR
  * said it heard, and so which turn an LLM conversation is on. Shared by the ASR and LLM simulators.
@@ -69,6 +76,9 @@ export class GroundTruth {
   readonly #byCall = new Map<string, Set<string>>();
   readonly #latestByUtterance = new Map<string, TranscriptRecord>();
   readonly #classified = new Map<string, string>();
+  readonly #speechToText = new Map<string, Map<string, SpeechToTextRecord>>();
+  /** What the LLM simulator replied, by its words: the TTS simulator attributes speech with it. */
+  readonly replies = new ReplyIndex();
   #seq = 0;
 
   constructor(options: { resolvePlan?: PlanResolver } = {}) {
@@ -174,5 +184,20 @@ export class GroundTruth {
 
   classifiedIntent(utteranceId: string): string | undefined {
     return this.#classified.get(utteranceId);
+  }
+
+  /** The live speech-to-text notes an utterance's final (the latest final of an utterance wins). */
+  recordSpeechToText(entry: Omit<SpeechToTextRecord, 'callId'>): SpeechToTextRecord {
+    const callId = callIdOfUtterance(entry.utteranceId) ?? entry.utteranceId;
+    const record: SpeechToTextRecord = { ...entry, callId };
+    const byUtterance = this.#speechToText.get(callId) ?? new Map<string, SpeechToTextRecord>();
+    this.#speechToText.set(callId, byUtterance);
+    byUtterance.set(entry.utteranceId, record);
+    return record;
+  }
+
+  /** Speech-to-text latency of each utterance of a call the live STT answered, in the order heard. */
+  speechToTextOfCall(callId: string): SpeechToTextRecord[] {
+    return [...(this.#speechToText.get(callId)?.values() ?? [])];
   }
 }

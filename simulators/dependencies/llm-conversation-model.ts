@@ -147,6 +147,8 @@ export class LlmConversationModel {
       { plan, turn, intent: classification.intent, correct: classification.correct, writes, terminal },
       seeded(this.#seed, 'llm-reply', key),
     );
+    // The TTS simulator attributes what it is asked to say by these words.
+    this.groundTruth.replies.record({ callId: plan.id, utteranceId: turn.id, text: content });
     const toolCalls: ModelToolCall[] = [];
     if (terminal.action === 'transfer')
       toolCalls.push({ name: 'transfer_to_human', arguments: { reason: terminal.reason ?? 'unspecified' } });

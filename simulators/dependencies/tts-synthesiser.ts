@@ -1,5 +1,5 @@
-import { BYTES_PER_MS } from '../callers/utterance-audio.ts';
-import { lognormal, seeded } from '../seeded-random.ts';
+import { hash32, lognormal, seeded } from '../seeded-random.ts';
+import { renderSpeech } from './speech-synthesis.ts';
 
 export interface TtsOptions {
   /** Speaking rate of the synthetic voice (default 160 words a minute). */
@@ -24,17 +24,14 @@ export const DEFAULT_TTS: TtsOptions = {
 export interface Synthesis {
   /** Duration of the audio. */
   readonly audioMs: number;
-  readonly bytes: number;
   readonly ttfbMs: number;
-  /** Byte sizes of the streamed chunks, in order. */
-  readonly chunks: readonly number[];
+  /** Audio per streamed chunk. */
+  readonly chunkMs: number;
   /** Pause between chunks after the first. */
   readonly chunkIntervalMs: number;
 }
 
-const MULAW_SILENCE = 0xff;
-
-/** TTS behaviour: how long the audio for a text lasts and when its bytes arrive. */
+/** TTS behaviour: how long the audio for a text lasts, when its bytes arrive, and what it sounds like. */
 export class TtsSynthesiser {
   readonly #seed: string | number;
   readonly #options: TtsOptions;
@@ -51,27 +48,34 @@ export class TtsSynthesiser {
     return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
   }
 
-  synthesise(text: string, key: string): Synthesis {
+  /**
+   * Timing of the audio for `text`; `key` seeds the first-byte delay (one per request). `speed`
+   * (OpenAI's 0.25–4) shortens or lengthens the audio.
+   */
+  synthesise(text: string, key: string, speed = 1): Synthesis {
     const o = this.#options;
-    const audioMs = Math.max(1, Math.round((TtsSynthesiser.words(text) * 60_000) / o.wordsPerMinute));
-    const bytes = audioMs * BYTES_PER_MS;
-    const chunkBytes = Math.max(1, Math.round(o.chunkMs * BYTES_PER_MS));
-    const chunks: number[] = [];
-    for (let left = bytes; left > 0; left -= chunkBytes) chunks.push(Math.min(chunkBytes, left));
+    const audioMs = Math.max(
+      1,
+      Math.round((TtsSynthesiser.words(text) * 60_000) / o.wordsPerMinute / (speed > 0 ? speed : 1)),
+    );
     const rng = seeded(this.#seed, 'tts', key);
     const ttfbMs =
       this.#instant || o.ttfbMedianMs <= 0 ? 0 : Math.round(lognormal(rng, o.ttfbMedianMs, o.ttfbP90Ms));
     return {
       audioMs,
-      bytes,
       ttfbMs,
-      chunks,
+      chunkMs: o.chunkMs,
       chunkIntervalMs: this.#instant ? 0 : o.chunkMs * o.realtimeFactor,
     };
   }
 
-  /** μ-law bytes of one chunk (silence: the harness measures timing, nobody listens). */
-  static chunkBytes(size: number): Uint8Array {
-    return new Uint8Array(size).fill(MULAW_SILENCE);
+  /** The speech itself: mono PCM16 at `sampleRate`, `audioMs` long, the same for the same text and voice. */
+  render(text: string, format: { sampleRate: number; audioMs: number; voice?: string }): Int16Array {
+    return renderSpeech(text, {
+      sampleRate: format.sampleRate,
+      audioMs: format.audioMs,
+      seed: `${this.#seed}:${hash32(text)}`,
+      ...(format.voice !== undefined ? { voice: format.voice } : {}),
+    });
   }
 }

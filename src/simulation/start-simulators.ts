@@ -1,11 +1,16 @@
 import { createAsrHandlers } from '../../mocks/asr-handlers.ts';
+import type { SimulatorControl } from '../../mocks/control-api.ts';
 import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
+import { createDeepgramListenSocket } from '../../mocks/deepgram-listen-socket.ts';
+import { createDeepgramSpeakSocket } from '../../mocks/deepgram-speak-socket.ts';
 import { createLlmHandlers } from '../../mocks/llm-handlers.ts';
 import {
   type SimulatorHost,
   type SimulatorHostOptions,
   startSimulatorHost,
 } from '../../mocks/simulator-host.ts';
+import { speechControl } from '../../mocks/speech-control.ts';
+import { streamControl } from '../../mocks/stream-control.ts';
 import { createTtsHandlers } from '../../mocks/tts-handlers.ts';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
@@ -15,6 +20,8 @@ import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
 import { GroundTruth, type PlanResolver } from '../../simulators/dependencies/ground-truth.ts';
 import { LlmConversationModel } from '../../simulators/dependencies/llm-conversation-model.ts';
 import { LoadLatency } from '../../simulators/dependencies/load-latency.ts';
+import { SpeechLog } from '../../simulators/dependencies/speech-log.ts';
+import { TaggedLinker } from '../../simulators/dependencies/tagged-linker.ts';
 import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
 import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
@@ -118,20 +125,37 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       ...(options.asrWordErrorFactor !== undefined ? { wordErrorFactor: options.asrWordErrorFactor } : {}),
       ...(zero ? { latency: false as const } : {}),
     });
+    // Deepgram's live speech-to-text on the ASR's port (GET /v1/listen upgrades).
+    const listen = createDeepgramListenSocket({
+      recogniser,
+      linker: new TaggedLinker(),
+      faults: asrFaults,
+      seed,
+      ...(zero ? { latency: false as const } : {}),
+    });
     const asr = await start({
       name: 'asr',
       kind: 'asr',
       faults: asrFaults,
       handlers: createAsrHandlers({ recogniser, faults: asrFaults, seed }),
+      upgrades: { '/v1/listen': listen },
+      control: streamControl({ stats: listen.stats, registry: listen.registry, groundTruth }),
     });
 
     const ttsFaults = new FaultSet({ kind: 'tts' });
     const synthesiser = new TtsSynthesiser({ seed, ...(zero ? { latency: false as const } : {}) });
+    const speechLog = new SpeechLog({ groundTruth });
+    const speak = createDeepgramSpeakSocket({ synthesiser, faults: ttsFaults, seed, speechLog });
     const tts = await start({
       name: 'tts',
       kind: 'tts',
       faults: ttsFaults,
-      handlers: createTtsHandlers({ synthesiser, faults: ttsFaults, seed }),
+      handlers: createTtsHandlers({ synthesiser, faults: ttsFaults, seed, speechLog }),
+      upgrades: { '/v1/speak': speak },
+      control: mergeControls(
+        speechControl(speechLog),
+        streamControl({ stats: speak.stats, registry: speak.registry }),
+      ),
     });
 
     const crmFaults = new FaultSet({ kind: 'crm' });
@@ -186,4 +210,12 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
     await Promise.all(started.map((h) => h.close()));
     throw error;
   }
+}
+
+/** Several control sets of one host as one (their names must differ). */
+function mergeControls(...controls: SimulatorControl[]): SimulatorControl {
+  return {
+    views: Object.assign({}, ...controls.map((c) => c.views ?? {})),
+    actions: Object.assign({}, ...controls.map((c) => c.actions ?? {})),
+  };
 }

@@ -57,8 +57,13 @@ test('a longer text takes longer to say', async () => {
 });
 
 test("refuses encodings it cannot speak and empty text, in Deepgram's error shape", async () => {
-  const wrong = await speak('Hello', 'encoding=linear16&sample_rate=24000');
+  const wrong = await speak('Hello', 'encoding=mp3');
   expect(wrong.status).toBe(400);
-  expect(await wrong.json()).toMatchObject({ err_code: 'Bad Request' });
+  expect(await wrong.json()).toMatchObject({
+    err_code: 'Bad Request',
+    err_msg: expect.stringContaining('mp3'),
+  });
+  expect((await speak('Hello', 'encoding=linear16&sample_rate=96000')).status).toBe(400);
+  expect((await speak('Hello', 'encoding=linear16&container=ogg')).status).toBe(400);
   expect((await speak('  ')).status).toBe(400);
 });

@@ -39,8 +39,24 @@ export interface FaultEffects {
     /** Probability the ASR request fails outright with a 5xx. */
     errorRate: number;
   };
+  /** Live streams (the ASR's `GET /v1/listen` and the TTS's `/v1/speak` WebSockets). */
+  stream: {
+    /** Answer the WebSocket upgrade with this HTTP status instead of accepting it. */
+    refuseStatus?: number;
+    /** Accept the stream, then send nothing at all (no results, no close). */
+    silent: boolean;
+    /** Close the stream with 1011 once this much audio (ms) of the current segment has passed. */
+    dropAfterMs?: number;
+    /** Extra delay before each final result. */
+    finalDelayMs: number;
+  };
 }
 
 export function noEffects(): FaultEffects {
-  return { addedLatencyMs: 0, llm: { firstTokenDelayMs: 0, wrongIntentRate: 0 }, asr: { errorRate: 0 } };
+  return {
+    addedLatencyMs: 0,
+    llm: { firstTokenDelayMs: 0, wrongIntentRate: 0 },
+    asr: { errorRate: 0 },
+    stream: { silent: false, finalDelayMs: 0 },
+  };
 }

@@ -10,6 +10,10 @@ import { llmTruncatedStream } from './llm-truncated-stream.ts';
 import { networkOutage } from './network-outage.ts';
 import { noop } from './noop.ts';
 import { rateLimit } from './rate-limit.ts';
+import { streamDrop } from './stream-drop.ts';
+import { streamRefuse } from './stream-refuse.ts';
+import { streamSilent } from './stream-silent.ts';
+import { streamSlowFinals } from './stream-slow-finals.ts';
 
 /** Every fault type, by the name a fault spec uses. Add a fault: one file, one line here. */
 export const faultRegistry = {
@@ -23,6 +27,10 @@ export const faultRegistry = {
   'asr-confidence-collapse': asrConfidenceCollapse,
   'asr-error-rate': asrErrorRate,
   'network-outage': networkOutage,
+  'stream-refuse': streamRefuse,
+  'stream-silent': streamSilent,
+  'stream-drop': streamDrop,
+  'stream-slow-finals': streamSlowFinals,
 } as const;
 
 export type FaultTypeName = keyof typeof faultRegistry;
