@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'msw';
 import { createAsrHandlers } from '../mocks/asr-handlers.ts';
+import { asrLinkingControl } from '../mocks/asr-linking-control.ts';
 import { crmControl, crmHandlers } from '../mocks/crm-handlers.ts';
 import { createLlmHandlers } from '../mocks/llm-handlers.ts';
 import { type SimulatorControl, type SimulatorHost, startSimulatorHost } from '../mocks/simulator-host.ts';
@@ -7,6 +8,8 @@ import { createTtsHandlers } from '../mocks/tts-handlers.ts';
 import type { Scenario } from '../src/scenario/compose-scenario.ts';
 import { createCallGenerator } from './callers/call-generator.ts';
 import type { CallPlan } from './callers/call-plan.ts';
+import { SpeechRenderer } from './callers/speech-renderer.ts';
+import { AcousticLinker } from './dependencies/acoustic-linker.ts';
 import { AsrRecogniser } from './dependencies/asr-recogniser.ts';
 import { CrmService } from './dependencies/crm-service.ts';
 import type { SimulatorKind } from './dependencies/faults/fault-effects.ts';
@@ -14,6 +17,8 @@ import { FaultSet } from './dependencies/faults/fault-set.ts';
 import { GroundTruth, type PlanResolver } from './dependencies/ground-truth.ts';
 import { LlmConversationModel } from './dependencies/llm-conversation-model.ts';
 import { LoadLatency } from './dependencies/load-latency.ts';
+import { PlaybackRegistry } from './dependencies/playback-registry.ts';
+import { playedSpeech } from './dependencies/played-speech.ts';
 import { TtsSynthesiser } from './dependencies/tts-synthesiser.ts';
 import type { SimulatorAddress, SimulatorEndpoints } from './simulator-endpoints.ts';
 
@@ -56,6 +61,8 @@ export interface SimulatorSuite extends SimulatorEndpoints {
   readonly crm: SimulatorEndpoint & { readonly service: CrmService };
   readonly llm: Readonly<Record<string, SimulatorEndpoint & { readonly region: string }>>;
   readonly groundTruth: GroundTruth;
+  /** Links speech audio the ASR hears to planned utterances (fed by `POST <asr>/__callstorm/playing`). */
+  readonly speechLinker: AcousticLinker;
   /** Every endpoint, for printing, proxies (Toxiproxy) and clean-up. */
   readonly endpoints: readonly SimulatorEndpoint[];
   /** Clears every fault on every simulator. */
@@ -126,11 +133,17 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       ...(options.asrWordErrorFactor !== undefined ? { wordErrorFactor: options.asrWordErrorFactor } : {}),
       ...(zero ? { latency: false as const } : {}),
     });
+    // Speech audio is linked to the utterance the harness is playing (docs/simulators.md).
+    const renderer = new SpeechRenderer({ population: scenario.population });
+    const speechLinker = new AcousticLinker({
+      registry: new PlaybackRegistry({ source: playedSpeech(renderer, groundTruth) }),
+    });
     const asr = await start(
       'asr',
       'asr',
       asrFaults,
-      createAsrHandlers({ recogniser, faults: asrFaults, seed }),
+      createAsrHandlers({ recogniser, faults: asrFaults, seed, speechLinker }),
+      asrLinkingControl(speechLinker),
     );
 
     const ttsFaults = new FaultSet({ kind: 'tts' });
@@ -181,6 +194,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       crm: { ...crmEndpoint, service },
       llm,
       groundTruth,
+      speechLinker,
       endpoints,
       clearFaults() {
         for (const e of endpoints) e.faults.clearAll();

@@ -11,6 +11,7 @@ import { registerReview } from './review-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerShowcase } from './showcase-command.ts';
 import { registerSimulators } from './simulators-command.ts';
+import { registerSpeak } from './speak-command.ts';
 import { registerValidate } from './validate-command.ts';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerShowcase(program);
   registerExport(program);
   registerIngest(program);
+  registerSpeak(program);
   return program;
 }
 

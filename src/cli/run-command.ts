@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { CALLER_AUDIO_MODES, type CallerAudioMode } from '../../simulators/callers/caller-audio.ts';
 import { loadDrill } from '../chaos/drill-schema.ts';
 import { createRunChaos } from '../chaos/run-chaos.ts';
 import { executeRun } from '../driver/execute-run.ts';
@@ -19,6 +20,7 @@ interface RunOptions {
   out?: string;
   latency: string;
   simulators: string;
+  callerAudio: string;
   progress: boolean;
 }
 
@@ -62,6 +64,11 @@ export function registerRun(program: Command): void {
       'process: the simulators in a child process of their own; in-process: inside the driver (competes for its CPU)',
       'process',
     )
+    .option(
+      '--caller-audio <mode>',
+      'tagged: the utterance id in μ-law (fast); speech: rendered caller speech (espeak-ng), linked by the ASR from the audio alone',
+      'tagged',
+    )
     .option('--no-progress', 'no live progress on stderr')
     .action(
       runAction(async (opts: RunOptions) => {
@@ -77,6 +84,13 @@ export function registerRun(program: Command): void {
             option: '--simulators',
             reason: `"${opts.simulators}"`,
             fix: `use ${SIMULATORS_MODES.join(' or ')}`,
+          });
+        }
+        if (!(CALLER_AUDIO_MODES as readonly string[]).includes(opts.callerAudio)) {
+          throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
+            option: '--caller-audio',
+            reason: `"${opts.callerAudio}"`,
+            fix: `use ${CALLER_AUDIO_MODES.join(' or ')}`,
           });
         }
         const drill = opts.drill ? loadDrill(opts.drill) : null;
@@ -98,6 +112,7 @@ export function registerRun(program: Command): void {
             ...(opts.out ? { out: opts.out } : {}),
             latency: opts.latency,
             simulators: opts.simulators as SimulatorsMode,
+            callerAudio: opts.callerAudio as CallerAudioMode,
             signal: controller.signal,
             ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
           });

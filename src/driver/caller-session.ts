@@ -1,5 +1,6 @@
 import type { CallPlan, PlannedTurn } from '../../simulators/callers/call-plan.ts';
-import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
+import type { CallerAudio } from '../../simulators/callers/caller-audio.ts';
+import { utteranceAudio } from '../../simulators/callers/caller-audio.ts';
 import type { TurnResponse } from '../protocol/agent-protocol.ts';
 import { agentTurnTelemetry } from '../telemetry/agent-turn-telemetry.ts';
 import type { TurnRecord } from '../telemetry/call-record.ts';
@@ -120,6 +121,10 @@ export interface CallerSessionOptions {
   readonly runId: string;
   /** Aborts the call (run stopped); the caller hangs up. */
   readonly signal: AbortSignal;
+  /** What the caller sends: tagged audio (default) or rendered speech. */
+  readonly callerAudio?: CallerAudio;
+  /** Tells the simulators an utterance started playing (epoch ms); awaited before the turn is sent. */
+  readonly announce?: (utteranceId: string, startedAtEpochMs: number) => Promise<void>;
 }
 
 /**
@@ -200,22 +205,20 @@ async function converse(
   for (const turn of plan.turns) {
     // An agent that asks the caller to repeat (telemetry.reprompt) hears the same utterance again.
     for (let attempt = 0; attempt <= MAX_REPEATS; attempt++) {
+      const audio = await utteranceAudio(plan, turn, options.callerAudio);
       const bargeIn = attempt === 0 && turn.bargeInAtMs !== null && turn.bargeInAtMs < previousReplyAudioMs;
       // When the caller finishes speaking: after listening (or barging in) and thinking.
       const speakFrom = bargeIn
         ? previousReplyStartWall + (turn.bargeInAtMs as number) / clock.speed
         : listenUntilWall + turn.thinkMs / clock.speed;
-      const intendedSend = speakFrom + turn.speechMs / clock.speed;
+      const intendedSend = speakFrom + audio.speechMs / clock.speed;
       await sleepUntil(intendedSend, signal);
+      await options.announce?.(turn.id, performance.timeOrigin + speakFrom);
       const sendLagMs = Math.max(0, performance.now() - intendedSend);
       const sentAtMs = clock.scenarioAt(intendedSend);
       const request = {
         turn: seq++,
-        utterance: {
-          id: turn.id,
-          audio: encodeUtteranceAudio(turn.id, turn.speechMs),
-          speechMs: turn.speechMs,
-        },
+        utterance: { id: turn.id, audio: audio.base64, speechMs: audio.speechMs },
         ...(bargeIn ? { bargeIn: { atMs: turn.bargeInAtMs as number } } : {}),
       };
       let response: TurnResponse;

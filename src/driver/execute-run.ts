@@ -2,6 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import type { CallerAudio, CallerAudioMode } from '../../simulators/callers/caller-audio.ts';
+import { espeakVersion } from '../../simulators/callers/espeak.ts';
+import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
 import type { LedgerReport } from '../../simulators/dependencies/ledger-report.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { SimulatorSuite } from '../../simulators/start-simulators.ts';
@@ -18,6 +21,7 @@ import { writeJsonAtomic } from '../telemetry/write-json-atomic.ts';
 import { type AgentTarget, type DependencyUrls, startAgentTarget } from './agent-targets.ts';
 import { HumanQueue } from './human-queue.ts';
 import { type DriverSummary, OpenModelDriver } from './open-model-driver.ts';
+import { createPlaybackAnnouncer, type PlaybackAnnouncer } from './playback-announcer.ts';
 import { createRunClock, type RunClock } from './run-clock.ts';
 import { type RunSimulators, type SimulatorsMode, startRunSimulators } from './run-simulators.ts';
 
@@ -78,6 +82,11 @@ export interface RunRequest {
   /** Name of the drill (for the run id); the drill itself comes through `chaos`. */
   readonly drill?: string;
   readonly latency?: 'realistic' | 'zero';
+  /**
+   * What the callers send as audio: `tagged` (default; the utterance id in μ-law) or `speech`
+   * (rendered caller speech, announced to the ASR simulator so it can link what it hears).
+   */
+  readonly callerAudio?: CallerAudioMode;
   /**
    * Where the simulators run: `process` (default) in a child of their own (`callstorm simulators`),
    * so their CPU does not delay the driver; `in-process` in this process, their state readable
@@ -192,8 +201,14 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   let agent: AgentTarget | null = null;
   let summary: DriverSummary | null = null;
   let progressTimer: NodeJS.Timeout | null = null;
+  let announcer: PlaybackAnnouncer | null = null;
   const finishedIds = new Set<string>();
   try {
+    let callerAudio: CallerAudio = 'tagged';
+    if (request.callerAudio === 'speech') {
+      await espeakVersion(); // no espeak-ng: fail before anything starts (CS_ERR_SPEECH_UNAVAILABLE)
+      callerAudio = new SpeechRenderer({ population: scenario.population });
+    }
     sims = await startRunSimulators(request.simulators ?? 'process', {
       scenario,
       vertical: request.vertical,
@@ -211,6 +226,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     chaos.onAbort((why) => stop('aborted', `stop condition: ${why}`));
     agent = await startAgentTarget(request.agent, { dependencies: chaos.dependencyUrls(sims), runDir: dir });
 
+    if (callerAudio !== 'tagged') announcer = createPlaybackAnnouncer(sims.asr.controlUrl);
     const clock = createRunClock(request.speed, performance.now() + 250);
     const hq = scenario.stage.humanQueue;
     const liveSims = sims;
@@ -239,6 +255,8 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
         faultsDuring: (from, to) => chaos.faultsDuring(from, to),
       },
       signal: controller.signal,
+      callerAudio,
+      ...(announcer ? { announce: announcer.announce } : {}),
     });
     driver.on('call-started', (plan) => {
       liveSims.callStarted(plan);
@@ -303,6 +321,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
       }
     }
     await agent?.close();
+    await announcer?.close();
     await sims?.close();
     recorder.close();
     if (chaos.drill) {

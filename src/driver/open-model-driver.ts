@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import type { AgentAdapter } from './agent-adapter.ts';
-import { type CallObservation, runCallerSession } from './caller-session.ts';
+import { type CallerSessionOptions, type CallObservation, runCallerSession } from './caller-session.ts';
 import type { HumanQueue } from './human-queue.ts';
 import { judgeCall } from './judge-call.ts';
 import type { RunClock } from './run-clock.ts';
@@ -41,6 +41,9 @@ export interface DriverOptions {
   readonly maxLateShare?: number;
   /** Safety cap on calls in progress; reaching it makes the run invalid (default 20,000). */
   readonly maxInFlight?: number;
+  /** Caller audio and playback announcements, passed to each caller session. */
+  readonly callerAudio?: CallerSessionOptions['callerAudio'];
+  readonly announce?: CallerSessionOptions['announce'];
 }
 
 export interface DriverSummary {
@@ -180,12 +183,20 @@ export class OpenModelDriver extends EventEmitter<DriverEvents> {
 
   /** Runs one caller; resolves true when the call ended on its own, false when the run stopped it. */
   async #call(plan: CallPlan): Promise<boolean> {
-    const { adapter, clock, runId, hooks, humanQueue } = this.#o;
+    const { adapter, clock, runId, hooks, humanQueue, callerAudio, announce } = this.#o;
     const controller = new AbortController();
     this.#calls.add(controller);
     let observation: CallObservation;
     try {
-      observation = await runCallerSession({ plan, adapter, clock, runId, signal: controller.signal });
+      observation = await runCallerSession({
+        plan,
+        adapter,
+        clock,
+        runId,
+        signal: controller.signal,
+        ...(callerAudio ? { callerAudio } : {}),
+        ...(announce ? { announce } : {}),
+      });
     } catch (error) {
       if (controller.signal.aborted) {
         this.emit('call-interrupted', plan);
