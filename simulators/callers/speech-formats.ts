@@ -12,6 +12,8 @@ export type SpeechFormat = (typeof SPEECH_FORMATS)[number];
 export const TELEPHONY_RATE = 8_000;
 
 const samplesAt = new WeakMap<RenderedUtterance, Map<number, Int16Array>>();
+/** Windowed sinc with 8 zero crossings a side: clean for speech, half the cost of the default 16. */
+const OUTPUT_FILTER = { halfTaps: 8 };
 
 /** The utterance's PCM16 samples at `rate` (resampled from the 16 kHz master; memoised per utterance). */
 export function utteranceSamples(utterance: RenderedUtterance, rate: number): Int16Array {
@@ -23,7 +25,7 @@ export function utteranceSamples(utterance: RenderedUtterance, rate: number): In
   }
   let samples = byRate.get(rate);
   if (!samples) {
-    samples = resample(utterance.samples, utterance.sampleRate, rate);
+    samples = resample(utterance.samples, utterance.sampleRate, rate, OUTPUT_FILTER);
     byRate.set(rate, samples);
   }
   return samples;

@@ -27,6 +27,8 @@ export const SPEECH_STAGE_VERSION = 1;
 /** Version of everything after the cache: bump when rendered bytes change. */
 export const SPEECH_RENDERER_VERSION = 1;
 
+/** The tape-speed resampler: a ratio within 4 % of 1, so a short filter passes all the speech band. */
+const TAPE_FILTER = { halfTaps: 8 };
 /** An environment the population does not list is rendered at this SNR. */
 const UNKNOWN_NOISE = { snrDb: 30, spectrum: 'pink' as NoiseSpectrum };
 
@@ -120,7 +122,8 @@ export class SpeechRenderer {
     const shaped = shapePauses(spoken, MASTER_RATE, this.#pauses);
     // Tape speed: the 16 kHz render read as if it were 16 kHz × (1 + k/400), so pitch and tempo move together.
     const from = Math.round(MASTER_RATE * (1 + voice.tapeStep * TAPE_STEP));
-    const speech = from === MASTER_RATE ? shaped.samples : resample(shaped.samples, from, MASTER_RATE);
+    const speech =
+      from === MASTER_RATE ? shaped.samples : resample(shaped.samples, from, MASTER_RATE, TAPE_FILTER);
     const scale = MASTER_RATE / from;
     const speechStart = Math.round(shaped.speechStart * scale);
     const speechEnd = Math.min(speech.length, Math.round(shaped.speechEnd * scale));

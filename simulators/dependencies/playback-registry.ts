@@ -141,9 +141,9 @@ export class PlaybackRegistry {
     return { accepted: items.length };
   }
 
-  /** Resolves when every announcement made so far is indexed (or failed). */
+  /** Resolves when every announcement made so far is indexed (or failed); later ones are not waited for. */
   async settled(): Promise<void> {
-    while (this.#preparing.size > 0) await Promise.all(this.#preparing.values());
+    if (this.#preparing.size > 0) await Promise.all(this.#preparing.values());
   }
 
   get preparing(): number {

@@ -212,8 +212,11 @@ async function converse(
         ? previousReplyStartWall + (turn.bargeInAtMs as number) / clock.speed
         : listenUntilWall + turn.thinkMs / clock.speed;
       const intendedSend = speakFrom + audio.speechMs / clock.speed;
+      // The caller starts speaking: the simulators hear of it now, and have it before the turn goes.
+      await sleepUntil(speakFrom, signal);
+      const announced = options.announce?.(turn.id, performance.timeOrigin + speakFrom);
       await sleepUntil(intendedSend, signal);
-      await options.announce?.(turn.id, performance.timeOrigin + speakFrom);
+      await announced;
       const sendLagMs = Math.max(0, performance.now() - intendedSend);
       const sentAtMs = clock.scenarioAt(intendedSend);
       const request = {
