@@ -55,7 +55,7 @@ async function listen(query: string, type: string, body: Uint8Array) {
 function bigEndian(samples: Int16Array): Uint8Array {
   const out = new Uint8Array(samples.length * 2);
   const view = new DataView(out.buffer);
-  samples.forEach((v, i) => view.setInt16(i * 2, v, false));
+  for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i]!, false);
   return out;
 }
 
