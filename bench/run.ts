@@ -141,6 +141,9 @@ const SECTIONS = {
     console.log(
       `    warm cache: ${fmt(r.audioSeconds / r.warm.cpuSeconds, 1)} s of audio per CPU-second, cache hit rate ${fmt(r.warm.hitRate * 100, 1)} %`,
     );
+    console.log(
+      `    a month from cold (cache keys counted, not rendered): ${fmt(r.month.utterances)} utterances, ${fmt(r.month.renders)} renders, cache hit rate ${fmt(r.month.hitRate * 100, 1)} %`,
+    );
     const l = f.linking;
     const undecided = Object.entries(l.undecided)
       .map(([k, v]) => `${k} ${v}`)

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCallGenerator } from '../simulators/callers/call-generator.ts';
+import { callerVoice } from '../simulators/callers/caller-voice.ts';
+import { speakableText } from '../simulators/callers/speakable-text.ts';
 import { SpeechCache } from '../simulators/callers/speech-cache.ts';
 import { encodeUtterance } from '../simulators/callers/speech-formats.ts';
 import { SpeechRenderer } from '../simulators/callers/speech-renderer.ts';
@@ -23,6 +25,8 @@ export interface SpeechFigures {
     readonly audioSeconds: number;
     readonly cold: { readonly cpuSeconds: number; readonly espeakRuns: number; readonly hitRate: number };
     readonly warm: { readonly cpuSeconds: number; readonly hitRate: number };
+    /** A cold month (not rendered: its cache keys counted): utterances, distinct renders, hit rate. */
+    readonly month: { readonly utterances: number; readonly renders: number; readonly hitRate: number };
   };
   readonly linking: Omit<LinkingTrialResult, 'byCondition' | 'wrongLinks'> & {
     readonly wrongLinks: number;
@@ -57,13 +61,34 @@ function nsPerMac(): number {
   return acc === Number.POSITIVE_INFINITY ? 0 : ns;
 }
 
+/** The cache keys a month of calls would render: how often the cache would hit from cold. */
+function monthKeys(): SpeechFigures['render']['month'] {
+  const scenario = loadScenario({ vertical: 'collections', stage: 'scale' });
+  const keys = new Set<string>();
+  let utterances = 0;
+  for (const plan of createCallGenerator(scenario, { seed: 1, window: 'month' }).plans()) {
+    const v = callerVoice(plan, scenario.population);
+    for (const turn of plan.turns) {
+      utterances++;
+      keys.add(
+        `${v.voice}\u0000${v.variant}\u0000${v.rate}\u0000${v.pitch}\u0000${speakableText(turn.text)}`,
+      );
+    }
+  }
+  return { utterances, renders: keys.size, hitRate: 1 - keys.size / utterances };
+}
+
 async function renderPeakHour(): Promise<SpeechFigures['render']> {
   const scenario = loadScenario({ vertical: 'collections', stage: 'scale' });
   const plans = [...createCallGenerator(scenario, { seed: 1, window: 'peak-hour' }).plans()];
   const dir = mkdtempSync(join(tmpdir(), 'callstorm-bench-speech-'));
   try {
     const pass = async () => {
-      const renderer = new SpeechRenderer({ population: scenario.population, cache: new SpeechCache(dir), recent: 0 });
+      const renderer = new SpeechRenderer({
+        population: scenario.population,
+        cache: new SpeechCache(dir),
+        recent: 0,
+      });
       const before = cpuSeconds();
       let audio = 0;
       let utterances = 0;
@@ -96,6 +121,7 @@ async function renderPeakHour(): Promise<SpeechFigures['render']> {
       audioSeconds: cold.audio,
       cold: { cpuSeconds: cold.cpu, espeakRuns: cold.espeakRuns, hitRate: cold.hitRate },
       warm: { cpuSeconds: warm.cpu, hitRate: warm.hitRate },
+      month: monthKeys(),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -118,7 +144,11 @@ if (process.argv[2] === 'child') {
   const figures: SpeechFigures = {
     nsPerMac: calibration,
     render,
-    linking: { ...linking, wrongLinks: wrongLinks.length, worstCondition: worst || 'none: every condition 100 %' },
+    linking: {
+      ...linking,
+      wrongLinks: wrongLinks.length,
+      worstCondition: worst || 'none: every condition 100 %',
+    },
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

@@ -24,8 +24,6 @@ import { frameRms, loudFrames, type PauseShaping, shapePauses } from './speech-p
 export const MASTER_RATE = 16_000;
 /** Version of the cached stage (espeak-ng's output at 16 kHz): part of every cache key. */
 export const SPEECH_STAGE_VERSION = 1;
-/** Version of everything after the cache: bump when rendered bytes change. */
-export const SPEECH_RENDERER_VERSION = 1;
 
 /** The tape-speed resampler: a ratio within 4 % of 1, so a short filter passes all the speech band. */
 const TAPE_FILTER = { halfTaps: 8 };
