@@ -134,11 +134,12 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
     if (tagged !== null) return { id: tagged, link: 'tagged' };
     const linker = options.speechLinker;
     if (!linker || audio.samples.length === 0) return { id: null, link: 'none' };
-    await linker.settled?.();
+    // The segment starts now (what was playing when the audio arrived), once what was announced is ready.
     const segment = linker.segment({
       sampleRate: audio.sampleRate,
       streamId: `${endpoint}-rest-${++segments}`,
     });
+    await linker.settled?.();
     segment.push(audio.samples);
     const decision = segment.end();
     return decision.status === 'linked'

@@ -212,9 +212,12 @@ async function converse(
         ? previousReplyStartWall + (turn.bargeInAtMs as number) / clock.speed
         : listenUntilWall + turn.thinkMs / clock.speed;
       const intendedSend = speakFrom + audio.speechMs / clock.speed;
-      // The caller starts speaking: the simulators hear of it now, and have it before the turn goes.
-      await sleepUntil(speakFrom, signal);
-      const announced = options.announce?.(turn.id, performance.timeOrigin + speakFrom);
+      // The caller starts speaking: the simulators hear of it then, and have it before the turn goes.
+      let announced: Promise<void> | undefined;
+      if (options.announce) {
+        await sleepUntil(speakFrom, signal);
+        announced = options.announce(turn.id, performance.timeOrigin + speakFrom);
+      }
       await sleepUntil(intendedSend, signal);
       await announced;
       const sendLagMs = Math.max(0, performance.now() - intendedSend);
