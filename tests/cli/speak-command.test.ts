@@ -103,3 +103,16 @@ describeWithEspeak('callstorm speak', () => {
 test('the speech cache is where CALLSTORM_SPEECH_CACHE says (the tests keep theirs under test-artifacts/)', () => {
   expect(new SpeechCache().dir).toBe(TEST_SPEECH_CACHE);
 });
+
+test('without espeak-ng, speech fails with CS_ERR_SPEECH_UNAVAILABLE and what to do (exit 1)', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'callstorm-speak-')), 'x.wav');
+  const r = await speak(['--call', 'cs-1-7', '--utterance', '0', '--out', out], {
+    CALLSTORM_ESPEAK: '/nonexistent/espeak-ng',
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(
+    /^CS_ERR_SPEECH_UNAVAILABLE: cannot render caller speech: \/nonexistent\/espeak-ng is not installed/,
+  );
+  expect(r.stderr).toMatch(/setup-speech\.sh/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}, 120_000);
