@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCli } from '../scripts/build.ts';
 import type { GeneratorFigure } from './generator-bench.ts';
+import type { SpeechFigures } from './speech-bench.ts';
 import type { StreamingFigure } from './streaming-bench.ts';
 
 /**
@@ -203,6 +204,44 @@ const SECTIONS = {
     const r = child<ReportFigures>('report-bench.ts');
     console.log(
       `  ${fmt(r.calls)} calls, ${fmt(r.windows)} windows: SLO evaluation ${fmt(r.evaluateSeconds, 1)} s; charts SVG+PNG ${fmt(r.chartsSeconds, 1)} s; whole report ${fmt(r.reportSeconds, 1)} s; index.html ${fmt(r.htmlKb)} kB; peak RSS ${fmt(r.peakRssMb)} MB`,
+    );
+  },
+  speech() {
+    console.log(
+      'caller speech and the acoustic linker (targets: linking ≥ 99.9 % over ≥ 1,000 utterances on ≥ 200 streams, no wrong link)',
+    );
+    const f = child<SpeechFigures>('speech-bench.ts');
+    const r = f.render;
+    console.log(
+      `  rendering a scale peak hour (collections, seed 1): ${fmt(r.utterances)} utterances, ${fmt(r.audioSeconds)} s of audio`,
+    );
+    console.log(
+      `    cold cache: ${fmt(r.audioSeconds / r.cold.cpuSeconds, 1)} s of audio per CPU-second (espeak-ng included), ${fmt(r.cold.espeakRuns)} espeak-ng runs, cache hit rate ${fmt(r.cold.hitRate * 100, 1)} %`,
+    );
+    console.log(
+      `    warm cache: ${fmt(r.audioSeconds / r.warm.cpuSeconds, 1)} s of audio per CPU-second, cache hit rate ${fmt(r.warm.hitRate * 100, 1)} %`,
+    );
+    console.log(
+      `    a month from cold (cache keys counted, not rendered): ${fmt(r.month.utterances)} utterances, ${fmt(r.month.renders)} renders, cache hit rate ${fmt(r.month.hitRate * 100, 1)} %`,
+    );
+    const l = f.linking;
+    const undecided = Object.entries(l.undecided)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(
+      `  linking: ${fmt(l.utterances)} utterances on ${l.streams} concurrent streams (8/16/24/48 kHz, μ-law and PCM16, gain changes, odd chunks, cohort noise; up to ${fmt(l.peakCandidates)} candidates at once)`,
+    );
+    console.log(
+      `    accuracy ${fmt(l.accuracy * 100, 2)} % — right ${fmt(l.correct)}, wrong ${l.wrong}, undecided ${undecided || 0}; links that changed mid-stream ${l.changed}; target ${l.accuracy >= 0.999 && l.wrong === 0 ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `    streamed segments decided after ${fmt(l.decisionMs.p50)} ms of audio (median), ${fmt(l.decisionMs.p99)} ms (p99); worst condition ${l.worstCondition}`,
+    );
+    console.log(
+      `    cost: ${fmt(l.cpuMsPerAudioSecond, 2)} CPU ms per second of audio per stream (${fmt(l.linkCpuMs)} ms for ${fmt(l.audioSeconds)} s) ≈ ${fmt(1000 / l.cpuMsPerAudioSecond)} streams per core in real time`,
+    );
+    console.log(
+      `  machine: ${fmt(f.nsPerMac, 2)} ns per multiply-add in a reference loop (an idle current core: ~1); scale the figures by it`,
     );
   },
 };

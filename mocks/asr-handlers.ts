@@ -1,11 +1,19 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import { audioDurationMs, decodeUtteranceId } from '../simulators/callers/utterance-audio.ts';
+import { decodeUtteranceId } from '../simulators/callers/utterance-audio.ts';
 import type { AsrRecogniser, Recognition } from '../simulators/dependencies/asr-recogniser.ts';
 import { callIdOfUtterance } from '../simulators/dependencies/ground-truth.ts';
+import type { UtteranceLinker } from '../simulators/dependencies/utterance-linker.ts';
 import { hash32, seeded } from '../simulators/seeded-random.ts';
+import { CallstormError } from '../src/errors/callstorm-error.ts';
 import { sleep } from '../src/util/abortable-sleep.ts';
 import { faultGate } from './fault-gate.ts';
 import { type FaultSource, noFaults } from './fault-source.ts';
+import { decodeListenAudio, type ListenAudio } from './listen-audio.ts';
+
+/** Links speech audio to its planned utterance; `settled` waits for announced candidates. */
+export interface SpeechLinker extends UtteranceLinker {
+  settled?(): Promise<void>;
+}
 
 export interface AsrHandlerOptions {
   recogniser: AsrRecogniser;
@@ -18,6 +26,11 @@ export interface AsrHandlerOptions {
   seed?: string | number;
   /** Wall clock for `metadata.created` (default Date.now). */
   now?: () => number;
+  /**
+   * Audio that carries no tagged utterance id (speech) is linked to its planned utterance by this
+   * (the `acoustic` linker); without it, or when it cannot decide, the transcript is empty.
+   */
+  speechLinker?: SpeechLinker;
 }
 
 /** Deepgram pre-recorded response (`POST /v1/listen`), the fields callstorm fills. */
@@ -53,7 +66,6 @@ export interface ListenResponse {
   };
 }
 
-const AUDIO_TYPES = new Set(['audio/mulaw', 'audio/x-mulaw', 'audio/basic', 'application/octet-stream']);
 const MODEL_ID = '1abfe86b-e047-4eed-858a-35e5625b41ee';
 
 /** A uuid-shaped id that is a function of its parts (replayable runs). */
@@ -121,24 +133,44 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
   const now = options.now ?? Date.now;
   const base = options.baseUrl ?? '*';
   let anonymous = 0;
+  let segments = 0;
+
+  /** The utterance the audio is: its tagged id, else what the speech linker links it to. */
+  async function identify(audio: ListenAudio): Promise<{ id: string | null; link: string }> {
+    const tagged = audio.encoding === 'mulaw' ? decodeUtteranceId(audio.bytes) : null;
+    if (tagged !== null) return { id: tagged, link: 'tagged' };
+    const linker = options.speechLinker;
+    if (!linker || audio.samples.length === 0) return { id: null, link: 'none' };
+    // The segment starts now (what was playing when the audio arrived), once what was announced is ready.
+    const segment = linker.segment({
+      sampleRate: audio.sampleRate,
+      streamId: `${endpoint}-rest-${++segments}`,
+    });
+    await linker.settled?.();
+    segment.push(audio.samples);
+    const decision = segment.end();
+    return decision.status === 'linked'
+      ? { id: decision.utteranceId, link: linker.method }
+      : { id: null, link: `${linker.method}:${decision.reason}` };
+  }
 
   return [
     http.post(`${base}/v1/listen`, async ({ request }) => {
       const url = new URL(request.url);
       const model = url.searchParams.get('model') ?? 'base';
-      const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      const audio = new Uint8Array(await request.arrayBuffer());
-      const utteranceId = decodeUtteranceId(audio);
+      const body = new Uint8Array(await request.arrayBuffer());
+      let audio: ListenAudio | null = null;
+      let badAudio = 'empty audio body';
+      try {
+        if (body.length > 0) audio = decodeListenAudio(url, request.headers.get('content-type'), body);
+      } catch (error) {
+        if (!(error instanceof CallstormError)) throw error;
+        badAudio = error.message;
+      }
+      const { id: utteranceId, link } = audio ? await identify(audio) : { id: null, link: 'none' };
       const attempt = utteranceId === null ? ++anonymous : recogniser.nextAttempt(utteranceId);
       const requestId = stableUuid(seed, endpoint, utteranceId ?? 'anonymous', attempt);
-      if (type !== '' && !AUDIO_TYPES.has(type)) {
-        return deepgramError(
-          400,
-          `the simulator accepts raw μ-law 8 kHz audio (audio/mulaw), not ${type}`,
-          requestId,
-        );
-      }
-      if (audio.length === 0) return deepgramError(400, 'empty audio body', requestId);
+      if (!audio) return deepgramError(400, badAudio, requestId);
 
       const ref = recogniser.lookup(utteranceId);
       const callId = utteranceId === null ? undefined : callIdOfUtterance(utteranceId);
@@ -163,13 +195,13 @@ export function createAsrHandlers(options: AsrHandlerOptions): HttpHandler[] {
       }
       const recognition = recogniser.recognise({
         utteranceId,
-        audioMs: audioDurationMs(audio.length),
+        audioMs: (audio.samples.length * 1000) / audio.sampleRate,
         attempt,
         ...(effects.asr.confidenceMean === undefined ? {} : { faultMean: effects.asr.confidenceMean }),
       });
       await sleep(recognition.latencyMs, request.signal);
       return HttpResponse.json(listenBody(recognition, requestId, model, new Date(now()).toISOString()), {
-        headers: { 'dg-request-id': requestId, 'x-callstorm-endpoint': endpoint },
+        headers: { 'dg-request-id': requestId, 'x-callstorm-endpoint': endpoint, 'x-callstorm-link': link },
       });
     }),
   ];

@@ -11,12 +11,25 @@ export {
   type Shard,
 } from '../simulators/callers/call-generator.ts';
 export type { CallerPersona, CallPlan, ExpectedWrite, PlannedTurn } from '../simulators/callers/call-plan.ts';
+export {
+  type CallerAudio,
+  type CallerAudioMode,
+  type TurnAudio,
+  utteranceAudio,
+} from '../simulators/callers/caller-audio.ts';
+export { type CallerVoice, callerVoice } from '../simulators/callers/caller-voice.ts';
+export { defaultSpeechCacheDir, SpeechCache } from '../simulators/callers/speech-cache.ts';
+export { encodeUtterance, type SpeechFormat } from '../simulators/callers/speech-formats.ts';
+export { type RenderedUtterance, SpeechRenderer } from '../simulators/callers/speech-renderer.ts';
 export { type TrafficProfile, trafficProfile } from '../simulators/callers/traffic-profile.ts';
 export { decodeUtteranceId, encodeUtteranceAudio } from '../simulators/callers/utterance-audio.ts';
 export { writePlansJsonl } from '../simulators/callers/write-plans-jsonl.ts';
+export { AcousticLinker } from '../simulators/dependencies/acoustic-linker.ts';
 export { faultRegistry } from '../simulators/dependencies/faults/fault-registry.ts';
 export type { FaultSpec } from '../simulators/dependencies/faults/fault-set.ts';
 export type { LedgerReport } from '../simulators/dependencies/ledger-report.ts';
+export { PlaybackRegistry } from '../simulators/dependencies/playback-registry.ts';
+export type { LinkDecision, UtteranceLinker } from '../simulators/dependencies/utterance-linker.ts';
 export type { WriteTotals } from '../simulators/dependencies/write-totals.ts';
 export type { SimulatorAddress, SimulatorEndpoints } from '../simulators/simulator-endpoints.ts';
 export { type Drill, loadDrill } from './chaos/drill-schema.ts';

@@ -1,4 +1,6 @@
+import type { CallerAudioMode } from '../../simulators/callers/caller-audio.ts';
 import type { Shard } from '../../simulators/callers/shard.ts';
+import type { SpeechFormat } from '../../simulators/callers/speech-formats.ts';
 import type { SimulatorsMode } from '../driver/run-simulators.ts';
 
 /**
@@ -99,6 +101,7 @@ export interface RunOptions {
   out?: string;
   latency: 'realistic' | 'zero';
   simulators: SimulatorsMode;
+  callerAudio: CallerAudioMode;
   progress: boolean;
 }
 
@@ -121,4 +124,16 @@ export interface ToolsOptions {
   vertical?: string;
   format: 'callstorm' | 'openai';
   out?: string;
+}
+
+export interface SpeakOptions {
+  vertical: string;
+  stage: string;
+  window: string;
+  seed: number;
+  call: string;
+  utterance: number;
+  format: SpeechFormat;
+  rate: number;
+  out: string;
 }

@@ -10,6 +10,7 @@ import { registerReview } from './review-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerShowcase } from './showcase-command.ts';
 import { registerSimulators } from './simulators-command.ts';
+import { registerSpeak } from './speak-command.ts';
 import { registerTools } from './tools-command.ts';
 import { registerValidate } from './validate-command.ts';
 
@@ -34,6 +35,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   registerExport,
   registerIngest,
   registerTools,
+  registerSpeak,
 ];
 
 export const CALLSTORM_VERSION = '0.1.0';

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import type { CallerAudioMode } from '../../simulators/callers/caller-audio.ts';
 import type { SimulatorsMode } from '../driver/run-simulators.ts';
 import { lazyAction } from './lazy-action.ts';
 import { parseChoice, parseSeed, parseSpeed, parseWindow } from './parse-options.ts';
 
 /** `--simulators` (the driver's SIMULATORS_MODES; a test keeps the two equal). */
 export const SIMULATORS_CHOICES: readonly SimulatorsMode[] = ['process', 'in-process'];
+
+/** `--caller-audio` (CALLER_AUDIO_MODES of simulators/callers/caller-audio.ts; a test keeps the two equal). */
+export const CALLER_AUDIO_CHOICES: readonly CallerAudioMode[] = ['tagged', 'speech'];
 
 export function registerRun(program: Command): void {
   program
@@ -40,6 +44,12 @@ export function registerRun(program: Command): void {
       'process: the simulators in a child process of their own; in-process: inside the driver (competes for its CPU)',
       parseChoice('--simulators', SIMULATORS_CHOICES),
       'process',
+    )
+    .option(
+      '--caller-audio <mode>',
+      'tagged: the utterance id in μ-law (fast); speech: rendered caller speech (espeak-ng), linked by the ASR from the audio alone',
+      parseChoice('--caller-audio', CALLER_AUDIO_CHOICES),
+      'tagged',
     )
     .option('--no-progress', 'no live progress on stderr')
     .action(lazyAction(() => import('./actions/run.ts')));

@@ -1,4 +1,5 @@
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import type { CallerAudio } from '../../simulators/callers/caller-audio.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { EvidenceSource } from './call-evidence.ts';
 import type { CallObservation } from './call-observation.ts';
@@ -42,12 +43,22 @@ export interface AgentTransport {
   close(): Promise<void>;
 }
 
+/** Tells the simulators an utterance started playing (epoch ms); resolves once they have it. */
+export type AnnouncePlayback = (utteranceId: string, startedAtEpochMs: number) => Promise<void>;
+
 /** What a transport may need from the run when it is created. */
 export interface TransportContext {
   /** The run's speed (a real-time audio transport refuses anything but 1). */
   readonly speed: number;
   /** The run's simulators (an evidence source reads their state). */
   readonly simulators: SimulatorEndpoints;
+  /** What the callers say: tagged audio, or speech from this renderer (`--caller-audio`). */
+  readonly callerAudio: CallerAudio;
+  /**
+   * With speech: announces each utterance as the caller starts it, so the ASR simulator can link
+   * the audio it hears (docs/simulators.md, "Linking speech"). Absent for tagged audio.
+   */
+  readonly announce?: AnnouncePlayback;
 }
 
 /** One entry of the transport registry. */

@@ -11,7 +11,7 @@ export const agentTransports = {
   http: {
     schemes: ['http:', 'https:'],
     usage: 'http://127.0.0.1:PORT — your agent, speaking the callstorm HTTP agent protocol v1',
-    create: (url) => createHttpTransport({ url }),
+    create: (url, context) => createHttpTransport({ url }, context),
   },
 } as const satisfies Readonly<Record<string, AgentTransportKind>>;
 

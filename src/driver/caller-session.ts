@@ -1,5 +1,5 @@
 import type { CallPlan, PlannedTurn } from '../../simulators/callers/call-plan.ts';
-import { encodeUtteranceAudio } from '../../simulators/callers/utterance-audio.ts';
+import { type CallerAudio, utteranceAudio } from '../../simulators/callers/caller-audio.ts';
 import { MAX_DECLARED_AUDIO_MS, type TurnResponse } from '../protocol/agent-protocol.ts';
 import { agentTurnTelemetry } from '../telemetry/agent-turn-telemetry.ts';
 import type { TurnRecord } from '../telemetry/call-record.ts';
@@ -16,14 +16,6 @@ function estimateAudioMs(text: string): number {
 /** What the caller listens to of an agent's declared audio: at most MAX_DECLARED_AUDIO_MS. */
 function heardMs(declaredMs: number): number {
   return Math.min(declaredMs, MAX_DECLARED_AUDIO_MS);
-}
-
-/**
- * The audio of one utterance as the caller sends it: the one place its payload is made.
- * Today tagged μ-law (docs/agent-protocol.md, The audio).
- */
-function utteranceAudio(turn: PlannedTurn): string {
-  return encodeUtteranceAudio(turn.id, turn.speechMs);
 }
 
 /** How many times a caller repeats a turn the agent did not catch. */
@@ -87,6 +79,10 @@ export interface CallerSessionOptions {
   readonly runId: string;
   /** Aborts the call (run stopped); the caller hangs up. */
   readonly signal: AbortSignal;
+  /** What the caller sends: tagged audio (default) or rendered speech. */
+  readonly callerAudio?: CallerAudio;
+  /** Tells the simulators an utterance started playing (epoch ms); awaited before the turn is sent. */
+  readonly announce?: (utteranceId: string, startedAtEpochMs: number) => Promise<void>;
 }
 
 /**
@@ -162,22 +158,26 @@ async function converse(
   for (const turn of plan.turns) {
     // An agent that asks the caller to repeat (telemetry.reprompt) hears the same utterance again.
     for (let attempt = 0; attempt <= MAX_REPEATS; attempt++) {
+      const audio = await utteranceAudio(plan, turn, options.callerAudio);
       const bargeIn = attempt === 0 && turn.bargeInAtMs !== null && turn.bargeInAtMs < previousReplyAudioMs;
       // When the caller finishes speaking: after listening (or barging in) and thinking.
       const speakFrom = bargeIn
         ? previousReplyStartWall + (turn.bargeInAtMs as number) / clock.speed
         : listenUntilWall + turn.thinkMs / clock.speed;
-      const intendedSend = speakFrom + turn.speechMs / clock.speed;
+      const intendedSend = speakFrom + audio.speechMs / clock.speed;
+      // The caller starts speaking: the simulators hear of it then, and have it before the turn goes.
+      let announced: Promise<void> | undefined;
+      if (options.announce) {
+        await sleepUntil(speakFrom, signal);
+        announced = options.announce(turn.id, performance.timeOrigin + speakFrom);
+      }
       await sleepUntil(intendedSend, signal);
+      await announced;
       const sendLagMs = Math.max(0, performance.now() - intendedSend);
       const sentAtMs = clock.scenarioAt(intendedSend);
       const request = {
         turn: seq++,
-        utterance: {
-          id: turn.id,
-          audio: utteranceAudio(turn),
-          speechMs: turn.speechMs,
-        },
+        utterance: { id: turn.id, audio: audio.base64, speechMs: audio.speechMs },
         ...(bargeIn ? { bargeIn: { atMs: turn.bargeInAtMs as number } } : {}),
       };
       let response: TurnResponse;

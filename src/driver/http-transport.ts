@@ -1,4 +1,4 @@
-import type { AgentTransport } from './agent-transport.ts';
+import type { AgentTransport, TransportContext } from './agent-transport.ts';
 import { runCallerSession } from './caller-session.ts';
 import { createHttpAgentAdapter, type HttpAgentAdapterOptions } from './http-agent-adapter.ts';
 
@@ -7,13 +7,20 @@ import { createHttpAgentAdapter, type HttpAgentAdapterOptions } from './http-age
  * (a turn is one request and its JSON reply) over one keep-alive pool; the agent's replies carry
  * its intents and transfer reasons, so no evidence source is needed.
  */
-export function createHttpTransport(options: HttpAgentAdapterOptions): AgentTransport {
+export function createHttpTransport(
+  options: HttpAgentAdapterOptions,
+  audio: Partial<Pick<TransportContext, 'callerAudio' | 'announce'>> = {},
+): AgentTransport {
   const adapter = createHttpAgentAdapter(options);
+  const voice = {
+    ...(audio.callerAudio ? { callerAudio: audio.callerAudio } : {}),
+    ...(audio.announce ? { announce: audio.announce } : {}),
+  };
   return {
     kind: 'http',
     description: adapter.name,
     evidence: null,
-    converse: (call) => runCallerSession({ ...call, adapter }),
+    converse: (call) => runCallerSession({ ...call, ...voice, adapter }),
     close: () => adapter.close(),
   };
 }

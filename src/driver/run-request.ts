@@ -1,3 +1,4 @@
+import type { CallerAudioMode } from '../../simulators/callers/caller-audio.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { Drill } from '../chaos/drill-schema.ts';
 import type { SimulatorSuite } from '../simulation/start-simulators.ts';
@@ -27,6 +28,11 @@ export interface RunRequest {
    */
   readonly drillSource?: { readonly ref: string; readonly definition: Drill };
   readonly latency?: 'realistic' | 'zero';
+  /**
+   * What the callers send as audio: `tagged` (default; the utterance id in μ-law) or `speech`
+   * (rendered caller speech, announced to the ASR simulator so it can link what it hears).
+   */
+  readonly callerAudio?: CallerAudioMode;
   /**
    * Where the simulators run: `process` (default) in a child of their own (`callstorm simulators`),
    * so their CPU does not delay the driver; `in-process` in this process, their state readable

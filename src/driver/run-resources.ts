@@ -1,9 +1,13 @@
 import { join } from 'node:path';
+import type { CallerAudio } from '../../simulators/callers/caller-audio.ts';
+import { espeakVersion } from '../../simulators/callers/espeak.ts';
+import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
 import { RunRecorder } from '../telemetry/run-recorder.ts';
 import { startAgentTarget } from './agent-targets.ts';
 import type { AgentTransport } from './agent-transport.ts';
 import { createAgentTransport } from './agent-transports.ts';
 import { RunCallBook, writeLedgerFile } from './ledger-file.ts';
+import { createPlaybackAnnouncer } from './playback-announcer.ts';
 import { noChaos, type RunChaos } from './run-chaos.ts';
 import type { RunManifestWriter } from './run-manifest-writer.ts';
 import type { RunPlan } from './run-plan.ts';
@@ -36,6 +40,11 @@ export async function startRunResources(
   manifest: RunManifestWriter,
 ): Promise<RunResources> {
   const { request: r, dir, runId, scenario } = plan;
+  let callerAudio: CallerAudio = 'tagged';
+  if (r.callerAudio === 'speech') {
+    await espeakVersion(); // no espeak-ng: fail before anything starts (CS_ERR_SPEECH_UNAVAILABLE)
+    callerAudio = new SpeechRenderer({ population: scenario.population });
+  }
   const recorder = session.adopt('recorder', new RunRecorder(dir), (x) => x.close());
   manifest.countFrom(recorder.counters);
   const calls = new RunCallBook();
@@ -79,11 +88,20 @@ export async function startRunResources(
   session.defer('dead letters', async () => {
     deadLetters = await replayDeadLetters(chaos, agent);
   });
+  const announcer =
+    callerAudio === 'tagged'
+      ? null
+      : session.adopt('announcer', createPlaybackAnnouncer(simulators.asr.controlUrl), (a) => a.close());
   const transport = session.adopt(
     'transport',
-    createAgentTransport(agent.url, { speed: r.speed, simulators }),
+    createAgentTransport(agent.url, {
+      speed: r.speed,
+      simulators,
+      callerAudio,
+      ...(announcer ? { announce: announcer.announce } : {}),
+    }),
     (t) => t.close(),
   );
-  manifest.set({ transport: transport.kind });
+  manifest.set({ transport: transport.kind, callerAudio: r.callerAudio ?? 'tagged' });
   return { recorder, simulators, chaos, transport, calls };
 }

@@ -127,6 +127,16 @@ export const catalogue = {
     message: 'cannot ingest k6 output {path}: {reason}',
     hint: 'pass the files k6 wrote with `--out json=<file>` (NDJSON, optionally .gz), one per runner; `callstorm ingest k6 --help`',
   },
+  CS_ERR_SPEECH_UNAVAILABLE: {
+    exit: 1,
+    message: 'cannot render caller speech: {reason}',
+    hint: 'install espeak-ng 1.51+ (`bash scripts/setup-speech.sh`, or set CALLSTORM_ESPEAK to its path), or run with `--caller-audio tagged`',
+  },
+  CS_ERR_SPEECH_CACHE: {
+    exit: 1,
+    message: 'cannot use the speech cache {path}: {reason}',
+    hint: 'point CALLSTORM_SPEECH_CACHE at a folder you can write to (it is created if missing)',
+  },
   CS_ERR_INTERNAL: {
     exit: 70,
     message: 'internal error: {reason}',

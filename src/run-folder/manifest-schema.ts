@@ -47,6 +47,7 @@ export const manifestSchema = z
     files: z.array(z.string()),
     evaluation: evaluationContextSchema.optional(),
     transport: z.string().optional(),
+    callerAudio: z.enum(['tagged', 'speech']).optional(),
     deadline: z.object({ wallMs: nonNegative, graceMs: nonNegative, reached: z.boolean() }).optional(),
     load: z
       .object({

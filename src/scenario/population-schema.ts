@@ -4,8 +4,15 @@ import { identifier, onlyIfValid, probability } from './schema-helpers.ts';
 /**
  * A population catalogue (`scenarios/populations/*.yaml`): the dialect cohorts, noise
  * environments and complexity classes a stage can mix. The ASR simulator reads the cohort and
- * noise parameters; the generator reads the complexity classes.
+ * noise parameters; the generator reads the complexity classes; the caller speech renderer reads
+ * each cohort's espeak-ng voice and each environment's noise (docs/speech.md).
  */
+
+/** An espeak-ng voice name (`espeak-ng --voices`), e.g. `en-gb-scotland` or `en-gb-x-gbcwmd`. */
+export const espeakVoice = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'expected an espeak-ng voice name such as "en-gb-scotland"');
+
 export const cohortSchema = z
   .strictObject({
     id: identifier,
@@ -21,6 +28,8 @@ export const cohortSchema = z
       /** Multiplies the word-error rate implied by (1 − confidence). */
       wordErrorScale: z.number().positive().default(1),
     }),
+    /** espeak-ng voice the cohort's callers speak with; absent: the population's `defaultVoice`. */
+    voice: espeakVoice.optional(),
   })
   .refine((c) => c.asr.sdConfidence ** 2 < c.asr.meanConfidence * (1 - c.asr.meanConfidence), {
     message:
@@ -35,6 +44,8 @@ export const noiseSchema = z.strictObject({
   snrDb: z.number(),
   /** Subtracted from the cohort's mean confidence. */
   confidencePenalty: z.number().min(0).max(0.5),
+  /** Colour of the background noise mixed into caller speech at `snrDb` (docs/speech.md). */
+  spectrum: z.enum(['white', 'pink', 'brown']).default('pink'),
 });
 
 export const complexitySchema = z.strictObject({
@@ -55,6 +66,8 @@ export const populationSchema = z
     kind: z.literal('Population'),
     name: identifier,
     description: z.string().default(''),
+    /** Voice of cohorts that name none, and of any voice this espeak-ng does not have. */
+    defaultVoice: espeakVoice.default('en-gb'),
     cohorts: z.array(cohortSchema).min(1),
     noise: z.array(noiseSchema).min(1),
     complexity: z.array(complexitySchema).min(1),

@@ -1,4 +1,5 @@
 import { createAsrHandlers } from '../../mocks/asr-handlers.ts';
+import { asrLinkingControl } from '../../mocks/asr-linking-control.ts';
 import type { SimulatorControl } from '../../mocks/control-api.ts';
 import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
 import { createDeepgramListenSocket } from '../../mocks/deepgram-listen-socket.ts';
@@ -14,12 +15,17 @@ import { streamControl } from '../../mocks/stream-control.ts';
 import { createTtsHandlers } from '../../mocks/tts-handlers.ts';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
+import { AcousticLinker } from '../../simulators/dependencies/acoustic-linker.ts';
 import { AsrRecogniser } from '../../simulators/dependencies/asr-recogniser.ts';
 import { CrmService } from '../../simulators/dependencies/crm-service.ts';
+import { EitherLinker } from '../../simulators/dependencies/either-linker.ts';
 import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
 import { GroundTruth, type PlanResolver } from '../../simulators/dependencies/ground-truth.ts';
 import { LlmConversationModel } from '../../simulators/dependencies/llm-conversation-model.ts';
 import { LoadLatency } from '../../simulators/dependencies/load-latency.ts';
+import { PlaybackRegistry } from '../../simulators/dependencies/playback-registry.ts';
+import { playedSpeech } from '../../simulators/dependencies/played-speech.ts';
 import { SpeechLog } from '../../simulators/dependencies/speech-log.ts';
 import { TaggedLinker } from '../../simulators/dependencies/tagged-linker.ts';
 import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
@@ -65,6 +71,8 @@ export interface SimulatorSuite extends SimulatorEndpoints {
   readonly crm: SimulatorEndpoint & { readonly service: CrmService };
   readonly llm: Readonly<Record<string, SimulatorEndpoint & { readonly region: string }>>;
   readonly groundTruth: GroundTruth;
+  /** Links speech audio the ASR hears to planned utterances (fed by `POST <asr>/__callstorm/playing`). */
+  readonly speechLinker: AcousticLinker;
   /** Every endpoint, for printing, proxies (Toxiproxy) and clean-up. */
   readonly endpoints: readonly SimulatorEndpoint[];
   /** Clears every fault on every simulator. */
@@ -125,10 +133,16 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       ...(options.asrWordErrorFactor !== undefined ? { wordErrorFactor: options.asrWordErrorFactor } : {}),
       ...(zero ? { latency: false as const } : {}),
     });
-    // Deepgram's live speech-to-text on the ASR's port (GET /v1/listen upgrades).
+    // Speech audio is linked to the utterance the harness is playing (docs/simulators.md).
+    const renderer = new SpeechRenderer({ population: scenario.population });
+    const speechLinker = new AcousticLinker({
+      registry: new PlaybackRegistry({ source: playedSpeech(renderer, groundTruth) }),
+    });
+    // Deepgram's live speech-to-text on the ASR's port (GET /v1/listen upgrades), for tagged
+    // audio and speech alike.
     const listen = createDeepgramListenSocket({
       recogniser,
-      linker: new TaggedLinker(),
+      linker: new EitherLinker([new TaggedLinker(), speechLinker]),
       faults: asrFaults,
       seed,
       ...(zero ? { latency: false as const } : {}),
@@ -137,9 +151,12 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       name: 'asr',
       kind: 'asr',
       faults: asrFaults,
-      handlers: createAsrHandlers({ recogniser, faults: asrFaults, seed }),
+      handlers: createAsrHandlers({ recogniser, faults: asrFaults, seed, speechLinker }),
       upgrades: { '/v1/listen': listen },
-      control: streamControl({ stats: listen.stats, registry: listen.registry, groundTruth }),
+      control: mergeControls(
+        streamControl({ stats: listen.stats, registry: listen.registry, groundTruth }),
+        asrLinkingControl(speechLinker),
+      ),
     });
 
     const ttsFaults = new FaultSet({ kind: 'tts' });
@@ -197,6 +214,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       crm: { ...crmEndpoint, service },
       llm,
       groundTruth,
+      speechLinker,
       endpoints,
       clearFaults() {
         for (const e of endpoints) e.faults.clearAll();

@@ -70,6 +70,8 @@ export interface RunManifest {
   readonly files: readonly string[];
   /** How the agent was reached (`http`); absent in manifests written before it was recorded. */
   readonly transport?: string;
+  /** What the callers sent as audio (`tagged` or `speech`); absent before callstorm recorded it. */
+  readonly callerAudio?: 'tagged' | 'speech';
   /** The run's deadline: wall ms from the start of driving (window ÷ speed + grace), and whether it ended the run. */
   readonly deadline?: { readonly wallMs: number; readonly graceMs: number; readonly reached: boolean };
   /** Offered concurrency against the scenario's real-time concurrency (null when no call started). */

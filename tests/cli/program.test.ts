@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { expect, test } from 'vitest';
+import { CALLER_AUDIO_MODES } from '../../simulators/callers/caller-audio.ts';
 import { buildProgram } from '../../src/cli/program.ts';
-import { SIMULATORS_CHOICES } from '../../src/cli/run-command.ts';
+import { CALLER_AUDIO_CHOICES, SIMULATORS_CHOICES } from '../../src/cli/run-command.ts';
 import { SIMULATORS_MODES } from '../../src/driver/run-simulators.ts';
 import { CallstormError } from '../../src/errors/callstorm-error.ts';
 
@@ -156,4 +157,5 @@ test('a bad option value is refused while parsing, before the command loads its 
 
 test("run's --simulators choices are the driver's modes", () => {
   expect([...SIMULATORS_CHOICES].sort()).toEqual([...SIMULATORS_MODES].sort());
+  expect([...CALLER_AUDIO_CHOICES].sort()).toEqual([...CALLER_AUDIO_MODES].sort());
 });

@@ -142,6 +142,13 @@ test('--simulators takes process or in-process', () => {
   expect(r.stderr).toContain('use process or in-process');
 });
 
+test('--caller-audio takes tagged or speech', () => {
+  const r = runCli([...RUN, '--caller-audio', 'mp3']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('CS_ERR_BAD_ARGUMENT: bad value for --caller-audio: "mp3"');
+  expect(r.stderr).toContain('use tagged or speech');
+});
+
 test('Ctrl-C stops the run: callers hang up, the manifest says interrupted, exit 130', async () => {
   const out = mkdtempSync(join(tmpdir(), 'callstorm-int-'));
   // A process group of its own, signalled as a whole, as a terminal's Ctrl-C does.
