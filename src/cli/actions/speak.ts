@@ -23,7 +23,7 @@ export default async function speak(opts: SpeakOptions): Promise<number> {
   if (!turn) {
     throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
       option: '--utterance',
-      reason: `${opts.utterance}: call ${plan.id} has utterances 0 to ${plan.turns.length - 1}`,
+      reason: `"${opts.utterance}": call ${plan.id} has utterances 0 to ${plan.turns.length - 1}`,
       fix: `pass --utterance 0 … ${plan.turns.length - 1}`,
     });
   }
