@@ -1,6 +1,11 @@
 import type { PlannedTurn } from '../../simulators/callers/call-plan.ts';
 import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
-import { CALL_RECORD_SCHEMA, type CallOutcome, type CallRecord } from '../telemetry/call-record.ts';
+import {
+  CALL_RECORD_SCHEMA,
+  type CallOutcome,
+  type CallRecord,
+  MAX_GREETING,
+} from '../telemetry/call-record.ts';
 import type { CallObservation } from './call-observation.ts';
 import type { QueueResult } from './human-queue.ts';
 import { DEFAULT_RESIDENCY_POLICY, isPermittedRegion } from './residency-policy.ts';
@@ -148,5 +153,7 @@ export function judgeCall(input: JudgeInput): CallRecord {
       ttsCharacters: o.turns.reduce((a, t) => a + (t.agent?.ttsCharacters ?? 0), 0),
     },
     ...(o.wire ? { wire: o.wire } : {}),
+    consentRequired: plan.consentRequired,
+    ...(o.greeting !== undefined ? { greeting: o.greeting.slice(0, MAX_GREETING) } : {}),
   };
 }
