@@ -8,6 +8,7 @@ import type { AgentTransport } from './agent-transport.ts';
 import { createAgentTransport } from './agent-transports.ts';
 import { RunCallBook, writeLedgerFile } from './ledger-file.ts';
 import { createPlaybackAnnouncer } from './playback-announcer.ts';
+import { NO_HEALTH_SOURCE, type ProcessHealthSource } from './process-health-source.ts';
 import { noChaos, type RunChaos } from './run-chaos.ts';
 import type { RunManifestWriter } from './run-manifest-writer.ts';
 import type { RunPlan } from './run-plan.ts';
@@ -23,6 +24,8 @@ export interface RunResources {
   readonly transport: AgentTransport;
   /** Which calls started and finished (the ledger reconciles finished ones only). */
   readonly calls: RunCallBook;
+  /** The agent process's own health when callstorm started it (else it reports nothing). */
+  readonly agentHealth: ProcessHealthSource;
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -75,6 +78,7 @@ export async function startRunResources(
     (c) => finishDrill(c, dir, session),
   );
   manifest.set({ drill: chaos.drill, network: chaos.network });
+  if (chaos.drill !== null) manifest.faultTimingFrom(() => chaos.applyLag());
   chaos.onAbort((why) => session.stop('aborted', `stop condition: ${why}`));
   chaos.onFault(({ event }) => {
     if (event === 'applied') recorder.count('fault.applied');
@@ -103,5 +107,5 @@ export async function startRunResources(
     (t) => t.close(),
   );
   manifest.set({ transport: transport.kind, callerAudio: r.callerAudio ?? 'tagged' });
-  return { recorder, simulators, chaos, transport, calls };
+  return { recorder, simulators, chaos, transport, calls, agentHealth: agent.health ?? NO_HEALTH_SOURCE };
 }

@@ -5,6 +5,7 @@ import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts
 import type { Scenario } from '../scenario/compose-scenario.ts';
 import { startSimulatorsProcess } from '../simulation/simulator-process.ts';
 import { type SimulatorSuite, startSimulators } from '../simulation/start-simulators.ts';
+import { type ProcessHealthSource, processHealthAt } from './process-health-source.ts';
 
 /**
  * Where a run's simulators run: `process` (default) in a child of their own, so their CPU does not
@@ -27,6 +28,8 @@ export interface RunSimulators extends SimulatorEndpoints {
   writesOf(plan: CallPlan): WriteTotals | Promise<WriteTotals>;
   /** The run's writes against the plans of the calls that ran (ledger.json). */
   ledgerReport(plans: Iterable<CallPlan>): Promise<LedgerReport>;
+  /** The simulators' process health (`GET <crm control>/process`), for the run's harness health. */
+  readonly health: ProcessHealthSource;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startRunSimulators(
       callStarted() {},
       writesOf: (plan) => child.reconcileCall(plan),
       ledgerReport: (plans) => child.reconcile(plans),
+      health: processHealthAt(`${child.crm.controlUrl}/process`),
       close: () => child.close(),
     };
   }
@@ -85,6 +89,7 @@ export async function startRunSimulators(
     callStarted: (plan) => suite.groundTruth.register([plan]),
     writesOf: (plan) => suite.crm.service.ledger.reconcileCall(plan),
     ledgerReport: async (plans) => ledgerReport(suite.crm.service.ledger, plans),
+    health: processHealthAt(`${suite.crm.controlUrl}/process`),
     close: () => suite.close(),
   };
 }

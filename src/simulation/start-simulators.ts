@@ -5,6 +5,7 @@ import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
 import { createDeepgramListenSocket } from '../../mocks/deepgram-listen-socket.ts';
 import { createDeepgramSpeakSocket } from '../../mocks/deepgram-speak-socket.ts';
 import { createLlmHandlers } from '../../mocks/llm-handlers.ts';
+import { processControl } from '../../mocks/process-control.ts';
 import {
   type SimulatorHost,
   type SimulatorHostOptions,
@@ -31,6 +32,7 @@ import { TaggedLinker } from '../../simulators/dependencies/tagged-linker.ts';
 import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
 import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
+import { ProcessHealthMonitor } from '../util/process-health.ts';
 
 /** The LLM endpoints a run offers by default: two in the EU, one in the US. */
 export const DEFAULT_LLM_ENDPOINTS = [
@@ -104,6 +106,8 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
 
   const started: SimulatorHost[] = [];
   const endpoints: SimulatorEndpoint[] = [];
+  // The process serving every simulator: its event-loop delay and CPU, for the run's harness health.
+  const health = new ProcessHealthMonitor();
   const host = options.host ?? '127.0.0.1';
   /** One simulator host on its own port, with its handlers, WebSocket routes and control API. */
   const start = async (
@@ -187,7 +191,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
         seed,
         latency: zero ? LoadLatency.zero() : new LoadLatency(),
       }),
-      control: crmControl(service, groundTruth),
+      control: mergeControls(crmControl(service, groundTruth), processControl(health)),
     });
 
     const conversation = new LlmConversationModel({ seed, groundTruth, scenario });
@@ -222,9 +226,11 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       async close() {
         for (const e of endpoints) e.faults.clearAll();
         await Promise.all(started.map((h) => h.close()));
+        health.close();
       },
     };
   } catch (error) {
+    health.close();
     await Promise.all(started.map((h) => h.close()));
     throw error;
   }
