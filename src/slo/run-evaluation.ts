@@ -167,6 +167,8 @@ export interface RunEvaluation {
   readonly fallbackDuringFaults: readonly {
     readonly fault: string;
     readonly tiers: Readonly<Partial<Record<FallbackTier, number>>>;
+    /** Turns sent while it was active that reported no tier: no reply, or no telemetry (absent in older evaluations). */
+    readonly unreported?: number;
   }[];
   readonly humanQueue: {
     readonly escalated: number;

@@ -400,7 +400,7 @@ test('evaluateRun fills the drill verdict, fault windows and fallback tiers from
   const e = evaluateRun(dir);
   expect(e.faults).toEqual([{ id: 'f1', target: 'llm-primary-eu', fromMs: 900_000, toMs: 2_400_000 }]);
   // Turns at i·60 s + 30 s inside [15 min, 40 min): i = 15..39 on the secondary tier.
-  expect(e.fallbackDuringFaults).toEqual([{ fault: 'f1', tiers: { secondary: 25 } }]);
+  expect(e.fallbackDuringFaults).toEqual([{ fault: 'f1', tiers: { secondary: 25 }, unreported: 0 }]);
   expect(e.drillVerdict?.drill).toBe('llm-regional-outage');
   expect(e.sloSet).toBe('scale');
   expect(e.window.spec).toBe('peak-hour');
