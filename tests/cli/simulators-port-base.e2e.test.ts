@@ -25,9 +25,10 @@ const outDir = (name: string) => join(mkdtempSync(join(tmpdir(), `callstorm-port
 const portOf = (url: string) => Number(new URL(url).port);
 
 /**
- * A base whose NAMES.length ports are free now, chosen at random below the ephemeral range (32768 up, where port-0 listeners land) so parallel
- * test files do not pick the same one. Something else may still take a port before we listen:
- * the tests below retry with another base when the answer is "in use" for a port they did not hold.
+ * A base whose NAMES.length ports are free now, chosen at random (so parallel test files do not
+ * pick the same one) below Linux's ephemeral range (32768 up), where port-0 listeners land.
+ * Something else may still take a port before we listen: the tests retry with another base when
+ * the answer is "in use" for a port they did not hold.
  */
 async function freeBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
