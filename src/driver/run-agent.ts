@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import type { SimulatorsLine } from '../simulation/simulators-line.ts';
 import { checkAgentAnswers } from './agent-preflight.ts';
-import { AGENT_LOG, type AgentProcess, agentExitReason, startAgentCommand } from './agent-process.ts';
+import {
+  AGENT_LOG,
+  type AgentProcess,
+  agentExitReason,
+  DEFAULT_AGENT_READY_TIMEOUT_MS,
+  startAgentCommand,
+} from './agent-process.ts';
 import { type AgentTarget, startAgentTarget } from './agent-targets.ts';
 import type { RunChaos } from './run-chaos.ts';
 import type { RunManifestWriter } from './run-manifest-writer.ts';
@@ -21,7 +27,8 @@ export interface RunAgent {
  * their Toxiproxy proxies) goes into the manifest and `--wiring-out`; the agent is started —
  * `--agent-cmd` with the wiring in its environment, the reference agent, or an agent you run —
  * and adopted by the session; then the pre-flight check: the agent must accept a connection
- * before the first call (CS_ERR_AGENT_UNREACHABLE). An `--agent-cmd` agent that exits during the
+ * before the first call (CS_ERR_AGENT_UNREACHABLE; with `--wiring-out` and no `--agent-cmd`, within
+ * the ready timeout, so an agent started once the file appears has time to listen). An `--agent-cmd` agent that exits during the
  * run fails the run with its last output.
  */
 export async function startRunAgent(
@@ -69,6 +76,8 @@ export async function startRunAgent(
   } else {
     target = session.adopt('agent', await startAgentTarget(r.agent, ctx), (a) => a.close());
   }
-  await checkAgentAnswers(target.url);
+  // An agent started by hand after --wiring-out appeared gets as long to listen as --agent-cmd's.
+  const waitMs = r.wiringOut && !r.agentCmd ? (r.agentReadyTimeoutMs ?? DEFAULT_AGENT_READY_TIMEOUT_MS) : 0;
+  await checkAgentAnswers(target.url, { waitMs, signal: session.signal });
   return { target, wiring };
 }

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { executeRun } from '../../src/driver/execute-run.ts';
@@ -8,6 +7,7 @@ import { showsWiring, WiringCheck, type WiringCheckRecord } from '../../src/driv
 import { type CallstormError, isCallstormError } from '../../src/errors/callstorm-error.ts';
 import { simulatorsLineSchema } from '../../src/simulation/simulators-line.ts';
 import type { CallRecord } from '../../src/telemetry/call-record.ts';
+import { freePort } from '../../src/util/ports.ts';
 import { freshDir, readRun, SHORT_RUN } from './run-fixtures.ts';
 import { endAtOnce, type Handler, type ScriptedAgent, startScriptedAgent } from './scripted-agent.ts';
 
@@ -80,11 +80,27 @@ test('an agent that uses the wiring passes the check; the wiring is recorded and
   expect(wiringAtFirstCall!.trimEnd().split('\n')).toHaveLength(1);
 });
 
+test('--wiring-out without --agent-cmd: an agent started once the file appears is waited for', async () => {
+  const out = freshDir('late');
+  const wiringOut = join(out, '..', 'late-wiring.json');
+  const port = await freePort();
+  const started = executeRun({ ...ON, agent: `http://127.0.0.1:${port}`, out, wiringOut });
+  // What a user's script does: wait for the file, read the ASR's URL, start the agent.
+  while (!existsSync(wiringOut)) await new Promise((r) => setTimeout(r, 20));
+  const asr = simulatorsLineSchema.parse(JSON.parse(readFileSync(wiringOut, 'utf8'))).simulators.asr!.url;
+  await new Promise((r) => setTimeout(r, 300)); // it takes a moment to start listening
+  const turn: Handler = async (req, res) => {
+    await fetch(`${asr}/v1/nothing`).catch(() => null);
+    endAtOnce(req, res);
+  };
+  agent = await startScriptedAgent({ turn }, port);
+  const run = await started;
+  expect(run.manifest.status).toBe('complete');
+  expect(readRun(out).manifest.wiring!.check).toMatchObject({ result: 'passed' });
+});
+
 test('no agent listening: the pre-flight check refuses the run before the first call (CS_ERR_AGENT_UNREACHABLE, exit 2)', async () => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
+  const port = await freePort();
   const out = freshDir('unreachable');
   const error = await executeRun({ ...ON, agent: `http://127.0.0.1:${port}`, out }).catch((e: unknown) => e);
   expect(isCallstormError(error) && error.code).toBe('CS_ERR_AGENT_UNREACHABLE');
