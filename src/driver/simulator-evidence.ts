@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import type { SimulatorAddress } from '../../simulators/simulator-endpoints.ts';
 
 /** What a run's simulators saw while some calls ran: the wrong-wiring check's evidence. */
@@ -22,11 +23,18 @@ interface Streams {
   readonly streams?: { readonly opened?: number; readonly refused?: Readonly<Record<string, number>> };
 }
 
+// undici's request, as the driver's agent adapter uses: no lazy set-up of the global fetch mid-run.
 async function getJson<T>(url: string, timeoutMs: number): Promise<T | null> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (res.status === 404) return null;
-  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-  return (await res.json()) as T;
+  const res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  if (res.statusCode === 404) {
+    await res.body.dump();
+    return null;
+  }
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new Error(`GET ${url} answered ${res.statusCode}`);
+  }
+  return (await res.body.json()) as T;
 }
 
 /**

@@ -108,7 +108,7 @@ export class WiringCheck {
       calls,
       requests: { ...evidence.requests },
       detail: wired
-        ? `the simulators served ${total} request(s) while the first ${calls.length} call(s) ran`
+        ? `the simulators had served ${total} request(s) by the time ${calls.length} call(s) had finished`
         : 'the simulators served no request while the agent answered these calls',
     });
     if (!wired) {
