@@ -180,6 +180,23 @@ describe('callstorm run --agent-cmd: an agent that does not start', () => {
     expect(processesRunning(['sleep', marker])).toEqual([]);
   });
 
+  test('an agent that dies during the run fails the run, quoting how it went and its last output', async () => {
+    const out = outDir('dies');
+    const run = spawnCli(runArgs(out, 30, ['--agent-cmd', AGENT_CMD]));
+    const pid = await agentPid(out);
+    await eventually(() => finishedCalls(out) > 0, 60_000, 'a call to finish');
+    process.kill(pid, 'SIGKILL'); // the agent crashes (its background sleep lives on)
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(1);
+    const manifest = manifestOf(out);
+    expect(manifest.status).toBe('failed');
+    expect(manifest.reason).toContain(
+      `the agent (\`${AGENT_CMD}\`, pid ${pid}) was killed by SIGKILL during the run; its last output (agent.log):`,
+    );
+    expect(manifest.reason).toContain('"agent":"http://127.0.0.1:');
+    expect(groupMembers(pid)).toEqual([]);
+  });
+
   test('--agent-cmd with a reference agent, and {port} without --agent-cmd, are bad input (exit 2)', async () => {
     const a = await spawnCli(
       runArgs(outDir('ref'), 900, ['--agent-cmd', 'true', '--agent', 'reference:pilot']),
