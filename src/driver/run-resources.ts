@@ -32,7 +32,8 @@ export interface RunResources {
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
- * Starts a run's resources in order — recorder, simulators, chaos, the agent, its transport — each
+ * Starts a run's resources in order — recorder, simulators, chaos, the agent (wired to the
+ * simulators or their proxies, and checked before the first call: run-agent.ts), its transport — each
  * adopted by the session with its disposer, and the wind-down steps between them, so however the
  * run ends they unwind newest first: the transport closes (hang-ups in flight answered or timed
  * out), faults are removed and the agent's dead letters replayed, the agent stops, the drill's
