@@ -96,6 +96,7 @@ describeWithVenvAndToxiproxy('the Python example agent under llm-regional-outage
   });
 
   test('the outage reached it: its calls to the proxied primary failed while the fault was on, and it transferred them', async () => {
+    expect(existsSync(join(ROOT, PYTHON)), `${PYTHON} is missing: run scripts/setup-python.sh`).toBe(true);
     const out = outDir('outage');
     const r = await spawnCli(args(out, 'peak-hour', 120, ['--drill', 'llm-regional-outage']), {
       TOXIPROXY_URL: toxiproxy.url,
