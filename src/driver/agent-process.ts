@@ -10,7 +10,7 @@ import {
 import { acceptsConnections } from '../process/child-readiness.ts';
 import type { SimulatorsLine } from '../simulation/simulators-line.ts';
 import { freePort } from '../util/ports.ts';
-import { agentAddress, fillPort, formatAddress } from './agent-address.ts';
+import { agentAddress, fillPort, formatAddress, tryConnect } from './agent-address.ts';
 import type { AgentTarget } from './agent-targets.ts';
 import { writeWiringFile } from './run-wiring.ts';
 import { wiringEnvironment } from './wiring-environment.ts';
@@ -79,6 +79,16 @@ export async function startAgentCommand(
       option: '--agent',
       reason: `"${options.agent}" names no port to wait for`,
       fix: "write the agent's URL with its port, e.g. --agent 'http://127.0.0.1:{port}'",
+    });
+  }
+  // As Playwright's webServer does: an address already taken would be driven instead of the command.
+  if ((await tryConnect(address.host, address.port, 1_000)) === null) {
+    throw new CallstormError('CS_ERR_AGENT_START', {
+      command: options.command,
+      reason: `was not started: something already accepts connections on ${formatAddress(address)}, and the run would drive that instead`,
+      output: '(not started)',
+      log: join(options.runDir, AGENT_LOG),
+      address: formatAddress(address),
     });
   }
   const wiringFile = join(options.runDir, AGENT_WIRING_FILE);

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -195,6 +196,24 @@ describe('callstorm run --agent-cmd: an agent that does not start', () => {
     );
     expect(manifest.reason).toContain('"agent":"http://127.0.0.1:');
     expect(groupMembers(pid)).toEqual([]);
+  });
+
+  test('an --agent address that something already listens on: not started, exit 2 (the run would drive the wrong agent)', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as AddressInfo;
+    try {
+      const out = outDir('squatted');
+      const r = await spawnCli(
+        runArgs(out, 900, ['--agent-cmd', AGENT_CMD, '--agent', `http://127.0.0.1:${port}`]),
+      ).done;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `was not started: something already accepts connections on 127.0.0.1:${port}, and the run would drive that instead`,
+      );
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   test('--agent-cmd with a reference agent, and {port} without --agent-cmd, are bad input (exit 2)', async () => {
