@@ -6,6 +6,8 @@ import type { RunManifestWriter } from './run-manifest-writer.ts';
 import { type RunPlan, START_DELAY_MS } from './run-plan.ts';
 import type { RunResources } from './run-resources.ts';
 import type { RunSession } from './run-session.ts';
+import { simulatorEvidenceFor } from './simulator-evidence.ts';
+import { WiringCheck } from './wiring-check.ts';
 
 /** After a stop, how long judgements still waiting for their writes get (wall ms). */
 const JUDGE_GRACE_MS = 15_000;
@@ -42,6 +44,13 @@ export async function driveRun(
     evidence: res.transport.evidence,
   });
   session.defer('call judge', () => judge.drain(JUDGE_GRACE_MS));
+  const wiring = new WiringCheck({
+    enabled: r.wiringCheck ?? true,
+    endpoints: res.wired,
+    evidence: (callIds) => simulatorEvidenceFor(res.simulators.endpoints, callIds),
+    onDecided: (check) => manifest.setWiring({ check }),
+    onNotWired: (error) => session.fail(error),
+  });
   driver.on('call-started', (p) => {
     res.simulators.callStarted(p);
     res.recorder.count('call.started');
@@ -53,6 +62,7 @@ export async function driveRun(
     res.calls.finished.add(record.callId);
     res.chaos.observe(record);
     manifest.observe(record, o);
+    wiring.observe(record);
   });
   // Without the ledger no call can be judged: stop rather than record guesses.
   judge.on('unjudged', (_p, error) => session.stop('failed', error.message));
@@ -65,6 +75,7 @@ export async function driveRun(
   res.chaos.start(clock);
   const summary = await driver.run();
   await judge.drain(session.signal.aborted ? JUDGE_GRACE_MS : Number.POSITIVE_INFINITY);
+  await wiring.settle(!session.signal.aborted);
   return summary;
 }
 

@@ -38,6 +38,8 @@ export interface RunSimulatorsOptions {
   readonly window: string;
   readonly seed: number;
   readonly latency: 'realistic' | 'zero';
+  /** Fixed ports from this base (`--simulators-port-base`; checked free beforehand). */
+  readonly portBase?: number;
 }
 
 export async function startRunSimulators(
@@ -51,6 +53,7 @@ export async function startRunSimulators(
       window: options.window,
       seed: options.seed,
       latency: options.latency,
+      ...(options.portBase ? { portBase: options.portBase } : {}),
     });
     return {
       mode,
@@ -72,6 +75,7 @@ export async function startRunSimulators(
     seed: options.seed,
     window: options.window,
     latency: options.latency,
+    ...(options.portBase ? { portBase: options.portBase } : {}),
   });
   return {
     mode,

@@ -21,6 +21,8 @@ export interface SimulatorsProcessOptions {
   readonly seed: number;
   readonly latency?: 'realistic' | 'zero';
   readonly asrWordErrorFactor?: number;
+  /** Fixed ports from this base (`--simulators-port-base`; check they are free first). */
+  readonly portBase?: number;
   /** How long the child may take to print its URLs (default 30 s). */
   readonly startTimeoutMs?: number;
   /** Timeout of each ledger request to the child (default 30 s). */
@@ -83,6 +85,7 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
     ...(options.asrWordErrorFactor !== undefined
       ? ['--asr-word-error-factor', String(options.asrWordErrorFactor)]
       : []),
+    ...(options.portBase ? ['--simulators-port-base', String(options.portBase)] : []),
   ];
   const failure = (reason: string) =>
     new CallstormError('CS_ERR_SIMULATORS_PROCESS', { reason, args: cliArgs.slice(1).join(' ') });
@@ -99,6 +102,10 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
     });
   } catch (error) {
     const reason = error instanceof ChildStartError ? error.message : String(error);
+    // A fixed port taken between the caller's check and the child's listen: bad input, as in-process.
+    const taken = /CS_ERR_PORT_IN_USE: cannot listen on (\S+):(\d+): (.*)/.exec(reason);
+    if (taken)
+      throw new CallstormError('CS_ERR_PORT_IN_USE', { host: taken[1]!, port: taken[2]!, reason: taken[3]! });
     throw failure(`did not start: ${reason}`);
   }
   const endpoints = child.ready;

@@ -59,6 +59,11 @@ export interface SimulatorSuiteOptions {
   readonly asrWordErrorFactor?: number;
   /** Listen address (default 127.0.0.1); every simulator takes its own free port. */
   readonly host?: string;
+  /**
+   * Fixed ports instead of free ones: the endpoints listen on `portBase`, `portBase + 1`, … in
+   * the order `simulatorEndpointNames` gives (`--simulators-port-base`; docs/wiring.md).
+   */
+  readonly portBase?: number;
 }
 
 export interface SimulatorEndpoint extends SimulatorAddress {
@@ -78,6 +83,17 @@ export interface SimulatorSuite extends SimulatorEndpoints {
   /** Clears every fault on every simulator. */
   clearFaults(): void;
   close(): Promise<void>;
+}
+
+/**
+ * The endpoints a suite starts, in the order they start and take fixed ports
+ * (`--simulators-port-base N`: the first gets N, the next N + 1, …): asr, tts, crm, then one per
+ * LLM endpoint in the order given (default llm-primary-eu, llm-secondary-eu, llm-us).
+ */
+export function simulatorEndpointNames(
+  llmEndpoints: readonly { readonly name: string }[] = DEFAULT_LLM_ENDPOINTS,
+): string[] {
+  return ['asr', 'tts', 'crm', ...llmEndpoints.map((e) => e.name)];
 }
 
 /** Resolves `cs-<seed>-<index>` by regenerating plan <index> of the window. */
@@ -105,12 +121,17 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
   const started: SimulatorHost[] = [];
   const endpoints: SimulatorEndpoint[] = [];
   const host = options.host ?? '127.0.0.1';
+  const order = simulatorEndpointNames(options.llmEndpoints);
   /** One simulator host on its own port, with its handlers, WebSocket routes and control API. */
   const start = async (
     simulator: Omit<SimulatorHostOptions, 'host' | 'port' | 'bodyLimit'> & { readonly region?: string },
   ): Promise<SimulatorEndpoint> => {
     const { region, ...hostOptions } = simulator;
-    const h = await startSimulatorHost({ ...hostOptions, host });
+    // Fixed ports follow the documented order; a suite that starts in another order is a bug.
+    if (order[started.length] !== simulator.name)
+      throw new Error(`simulator ${simulator.name} started out of order (expected ${order[started.length]})`);
+    const port = options.portBase ? options.portBase + started.length : 0;
+    const h = await startSimulatorHost({ ...hostOptions, host, port });
     started.push(h);
     const endpoint: SimulatorEndpoint = {
       name: simulator.name,
