@@ -1,5 +1,5 @@
 import type { ConversationTurn } from './ground-truth.ts';
-import type { ModelToolCall } from './llm-conversation-model.ts';
+import { CLASSIFIED_KINDS, type ModelToolCall } from './llm-conversation-model.ts';
 import type { Classification } from './llm-intent-model.ts';
 
 /** What the LLM simulator decided on one planned turn of a call (the latest request wins). */
@@ -7,9 +7,12 @@ export interface LlmTurnEvidence {
   readonly turnIndex: number;
   readonly utteranceId: string;
   readonly kind: string;
-  /** The intent it classified the turn as (turns that carry no intent keep the flow's). */
-  readonly classified: string;
-  /** Whether that was the caller's intent (ground truth). */
+  /**
+   * The intent it classified the turn as; null on turns that carry none (a clarification, a
+   * goodbye, asking for a person), where the model keeps the flow's intent without classifying.
+   */
+  readonly classified: string | null;
+  /** Whether the model understood the turn (ground truth). */
   readonly correct: boolean;
   /** Requests the simulator linked to this turn. */
   readonly requests: number;
@@ -81,7 +84,7 @@ export class LlmEvidenceLog {
       turnIndex: turn.turn.index,
       utteranceId: turn.turn.id,
       kind: turn.turn.kind,
-      classified: classification.intent,
+      classified: CLASSIFIED_KINDS.has(turn.turn.kind) ? classification.intent : null,
       correct: classification.correct,
       requests: (before?.requests ?? 0) + 1,
     });

@@ -16,7 +16,7 @@ const evidenceSchema = z.object({
       turnIndex: count,
       utteranceId: z.string(),
       kind: z.string(),
-      classified: z.string(),
+      classified: z.string().nullable(),
       correct: z.boolean(),
       requests: count,
     }),
