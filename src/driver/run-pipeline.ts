@@ -1,3 +1,4 @@
+import { withoutEndings } from './call-evidence.ts';
 import { CallJudge } from './call-judge.ts';
 import { humanQueueForStage } from './human-queue.ts';
 import { type DriverSummary, OpenModelDriver } from './open-model-driver.ts';
@@ -41,7 +42,9 @@ export async function driveRun(
     scenarioAt: clock.scenarioAt,
     writesOf: (p) => res.simulators.writesOf(p),
     faultsDuring: (from, to) => res.chaos.faultsDuring(from, to),
-    evidence: res.transport.evidence,
+    // Every call is judged on the harness's evidence; endings from it only where the transport
+    // cannot tell a hang-up from a transfer (the HTTP protocol's `action` says so itself).
+    evidence: res.transport.evidence ?? withoutEndings(res.evidence),
   });
   session.defer('call judge', () => judge.drain(JUDGE_GRACE_MS));
   const wiring = new WiringCheck({
@@ -51,12 +54,18 @@ export async function driveRun(
     onDecided: (check) => manifest.setWiring({ check }),
     onNotWired: (error) => session.fail(error),
   });
+  // The simulators hear when each call starts and ends (epoch ms): how the CRM attributes writes
+  // that name no call, and which live streams outlive their call.
   driver.on('call-started', (p) => {
-    res.simulators.callStarted(p);
+    res.simulators.callStarted(p, Date.now());
     res.recorder.count('call.started');
     res.calls.started(p.id);
   });
-  driver.on('call-observed', (o) => judge.observe(o));
+  driver.on('call-observed', (o) => {
+    res.simulators.callEnded(o.plan.id, Date.now() - (performance.now() - o.endedWallMs));
+    judge.observe(o);
+  });
+  driver.on('call-interrupted', (p) => res.simulators.callEnded(p.id, Date.now()));
   judge.on('judged', (record, o) => {
     res.recorder.record(record);
     res.calls.finished.add(record.callId);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CallerAudio } from '../../simulators/callers/caller-audio.ts';
 import { espeakVersion } from '../../simulators/callers/espeak.ts';
 import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
+import { createSimulatorEvidence, type SimulatorEvidence } from '../simulation/simulator-evidence.ts';
 import { RunRecorder } from '../telemetry/run-recorder.ts';
 import type { AgentTransport } from './agent-transport.ts';
 import { createAgentTransport } from './agent-transports.ts';
@@ -21,6 +22,8 @@ import { wiredEndpoints } from './wiring-environment.ts';
 export interface RunResources {
   readonly recorder: RunRecorder;
   readonly simulators: RunSimulators;
+  /** The harness's evidence of each call, from the simulators (the judge asks it for every call). */
+  readonly evidence: SimulatorEvidence;
   readonly chaos: RunChaos;
   readonly transport: AgentTransport;
   /** Which calls started and finished (the ledger reconciles finished ones only). */
@@ -69,6 +72,7 @@ export async function startRunResources(
     (s) => s.close(),
   );
   manifest.set({ simulators: { mode: simulators.mode, pid: simulators.pid } });
+  const evidence = session.adopt('evidence', createSimulatorEvidence(simulators), (e) => e.close());
   let deadLetters: Record<string, number> | null = null;
   session.defer('ledger.json', async () => {
     try {
@@ -109,11 +113,12 @@ export async function startRunResources(
     createAgentTransport(agent.url, {
       speed: r.speed,
       simulators,
+      evidence,
       callerAudio,
       ...(announcer ? { announce: announcer.announce } : {}),
     }),
     (t) => t.close(),
   );
   manifest.set({ transport: transport.kind, callerAudio: r.callerAudio ?? 'tagged' });
-  return { recorder, simulators, chaos, transport, calls, wired: wiredEndpoints(wiring) };
+  return { recorder, simulators, evidence, chaos, transport, calls, wired: wiredEndpoints(wiring) };
 }

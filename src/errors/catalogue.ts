@@ -80,6 +80,11 @@ export const catalogue = {
     message: 'the simulators process {reason}',
     hint: "run `callstorm simulators {args}` on its own to see it start and fail; programmatic runs can pass `simulators: 'in-process'` (CLI: `callstorm run --simulators in-process`) to run them inside the run's process",
   },
+  CS_ERR_SIMULATOR_EVIDENCE: {
+    exit: 1,
+    message: 'the simulators did not give the run its evidence ({request}): {reason}',
+    hint: "a call cannot be judged without what the simulators saw of it; the run stops rather than guess. If the simulators run in a child process it may have exited (see the run's reason); `--simulators in-process` runs them inside the run",
+  },
   CS_ERR_AGENT_CONFIG_INVALID: {
     exit: 2,
     message: 'invalid agent configuration:\n{issues}',
