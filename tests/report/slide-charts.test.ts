@@ -100,3 +100,22 @@ test('a drill whose turns carry no tier still shows its fault in the fallback-ti
     omitted: 'faults.jsonl records no fault applied during this run',
   });
 });
+
+test('whenever faults.jsonl says a fault was applied, every time chart of the drill shades its window and the tier chart is drawn', () => {
+  expect(scaleEvaluation.faults.length).toBeGreaterThan(0);
+  // The busy review's drill: the fault applied, and no turn under it reported a tier.
+  const e: RunEvaluation = {
+    ...scaleEvaluation,
+    fallbackDuringFaults: scaleEvaluation.faults.map((f) => ({ fault: f.id, tiers: {}, unreported: 58 })),
+  };
+  const charts = runCharts(e);
+  const drawn = (name: string) => {
+    const c = charts.find((x) => x.name === name);
+    if (c === undefined || isOmitted(c)) throw new Error(`${name} not drawn`);
+    return JSON.stringify(c.spec);
+  };
+  for (const name of ['latency', 'outcomes']) {
+    for (const f of e.faults) expect(drawn(name), name).toContain(`${f.id} (${f.target})`);
+  }
+  for (const f of e.faults) expect(drawn('fallback-tiers')).toContain(f.id);
+});
