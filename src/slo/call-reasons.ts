@@ -23,7 +23,7 @@ export function failureReason(failure: NonNullable<CallRecord['failure']>): stri
 export function abandonmentReason(c: CallRecord): string {
   const turn = c.turns.find((t) => t.status === 'hung-up') ?? c.turns.at(-1);
   if (turn === undefined) return 'waiting for the agent to pick up';
-  return `waiting for a reply to a "${turn.kind}" turn`;
+  return `waiting for a reply to ${/^[aeiou]/i.test(turn.kind) ? 'an' : 'a'} "${turn.kind}" turn`;
 }
 
 function tally(calls: readonly CallRecord[], reasonOf: (c: CallRecord) => string | null): ReasonCount[] {
