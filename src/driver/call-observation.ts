@@ -51,7 +51,7 @@ export interface CallObservation {
   /**
    * What the agent said when it picked up: the HTTP create-call response's greeting, or for a
    * streaming transport (or its evidence source) what the agent asked the TTS simulator to say
-   * before the caller's first turn (`POST <tts control>/speech/call`). Absent: not known.
+   * before the call's first LLM reply (`POST <tts control>/speech/call`). Absent: not known.
    */
   readonly greeting?: string;
 }
