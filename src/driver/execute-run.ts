@@ -18,13 +18,21 @@ export type { RunProgress, RunRequest, RunResult } from './run-request.ts';
  */
 export async function executeRun(request: RunRequest): Promise<RunResult> {
   const plan = planRun(request);
-  claimRunFolder(plan.dir);
+  const folder = claimRunFolder(plan.dir);
   const session = new RunSession({ signal: request.signal });
   const manifest = new RunManifestWriter(plan);
-  session.defer('manifest.json', () => manifest.finish(session));
+  session.defer('manifest.json', () => {
+    folder.releaseReserve();
+    manifest.finish(session);
+  });
   let summary: DriverSummary | null = null;
   try {
     const resources = await startRunResources(session, plan, manifest);
+    // A write that fails mid-run (full disk, read-only remount) ends the run, recording what finished.
+    resources.recorder.onWriteFailure((error) => {
+      folder.releaseReserve();
+      session.stop('failed', error.message);
+    });
     summary = await driveRun(session, plan, resources, manifest);
     manifest.driven(summary);
     session.complete();
@@ -34,5 +42,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   } finally {
     await session.dispose();
   }
+  // Not even the final manifest.json could be written: say so, rather than report a run whose folder says `running`.
+  if (manifest.writeFailure) throw manifest.writeFailure;
   return { runId: plan.runId, dir: plan.dir, manifest: manifest.manifest, summary };
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import type { CallstormError } from '../errors/callstorm-error.ts';
 import { evaluationContext } from '../run-folder/evaluation-context.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { RUN_MANIFEST_SCHEMA, type RunManifest, writeManifest } from '../telemetry/run-manifest.ts';
+import { outputWriteError } from '../util/output-location.ts';
 import type { CallObservation } from './call-observation.ts';
 import type { DriverSummary } from './open-model-driver.ts';
 import { presentRunFiles } from './run-folder.ts';
@@ -23,6 +25,7 @@ export class RunManifestWriter {
   #manifest: RunManifest;
   #counts: Readonly<Record<string, number>> = {};
   #summary: DriverSummary | null = null;
+  #writeFailure: CallstormError | null = null;
 
   constructor(plan: RunPlan) {
     const { request: r, scenario, generator, runId, dir, deadline } = plan;
@@ -68,6 +71,11 @@ export class RunManifestWriter {
 
   get manifest(): RunManifest {
     return this.#manifest;
+  }
+
+  /** Set when the last write of manifest.json failed (CS_ERR_OUTPUT_WRITE); cleared by one that works. */
+  get writeFailure(): CallstormError | null {
+    return this.#writeFailure;
   }
 
   /** Records what is known now (where the simulators run, the drill, the transport). */
@@ -117,6 +125,18 @@ export class RunManifestWriter {
   }
 
   #write(): void {
-    writeManifest(this.path, this.#manifest);
+    try {
+      writeManifest(this.path, this.#manifest);
+      this.#writeFailure = null;
+    } catch (error) {
+      const count = this.#counts['call.finished'] ?? 0;
+      this.#writeFailure = outputWriteError(
+        'the run folder',
+        this.path,
+        error,
+        `calls.jsonl holds the ${count} calls that ended before, but manifest.json does not say how the run ended (it may still say \`running\`).`,
+      );
+      throw this.#writeFailure;
+    }
   }
 }

@@ -49,7 +49,7 @@ const reportSchema = z.object({
     z.object({
       seq: z.number(),
       writeId: z.string(),
-      op: z.custom<CrmOperationName>((v) => typeof v === 'string' && v in crmOperations),
+      op: z.custom<CrmOperationName>((v) => typeof v === 'string' && Object.hasOwn(crmOperations, v)),
       accountId: z.string(),
       args: argsSchema,
       idempotencyKey: z.string().optional(),
