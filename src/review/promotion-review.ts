@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { drillRun } from '../chaos/run-chaos.ts';
 import { executeRun, type RunProgress, type RunResult } from '../driver/execute-run.ts';
 import type { SimulatorsMode } from '../driver/run-simulators.ts';
@@ -7,6 +7,7 @@ import { writeCompareReport } from '../report/write-compare-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
 import { evaluateRun } from '../slo/evaluate-run.ts';
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
+import { prepareOutputFolder } from '../util/output-location.ts';
 import {
   judgeReview,
   type ReviewRunOutcome,
@@ -99,7 +100,7 @@ export interface ReviewResult {
  * group by its gate, and writes each run's report and the comparison report.
  */
 export async function runPromotionReview(options: ReviewOptions): Promise<ReviewResult> {
-  const outDir = resolve(options.outDir);
+  const outDir = prepareOutputFolder(options.outDir, { option: '--out', what: 'the review' });
   const plan = typeof options.plan === 'object' ? options.plan : loadReviewPlan(options.plan);
   const runsToMake = resolveReviewRuns(plan, options.vertical, options.speeds);
   const execute = options.execute ?? executeReviewRun;
