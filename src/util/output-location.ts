@@ -8,11 +8,14 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CallstormError } from '../errors/callstorm-error.ts';
 
 /** Kernel and device trees: never an output location (`mkdir -p` under /proc spins in Node 20). */
 export const SPECIAL_ROOTS: readonly string[] = ['/proc', '/sys', '/dev'];
+
+/** The longest file name Linux takes (NAME_MAX, in bytes): a longer one fails only when written. */
+export const MAX_FILE_NAME_BYTES = 255;
 
 /** Bytes written (and removed) to prove a folder takes data: a full disk is refused before any work. */
 export const OUTPUT_PROBE_BYTES = 64 * 1024;
@@ -169,6 +172,9 @@ export function prepareOutputFile(path: string, use: OutputUse): string {
         `it is under ${root}, a kernel or device tree (leave ${use.option} out to write to stdout)`,
       );
     }
+  }
+  if (Buffer.byteLength(basename(abs)) > MAX_FILE_NAME_BYTES) {
+    throw refuse(use, abs, `its file name is longer than ${MAX_FILE_NAME_BYTES} bytes (ENAMETOOLONG)`);
   }
   prepareOutputFolder(dirname(abs), { ...use, what: `${use.what} (its folder)` });
   let stat: ReturnType<typeof statSync> | null = null;

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CALL_PLAN_SCHEMA, type CallPlan } from '../../../simulators/callers/call-plan.ts';
@@ -122,6 +122,13 @@ function readJson(path: string, maxBytes: number, what: string): unknown {
 
 /** export.json of an export folder, through its schema. */
 export function readK6ExportManifest(dir: string): K6ExportScope {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw k6Error(dir, 'not a folder: pass --from the folder `callstorm export k6` wrote');
   const path = join(dir, 'export.json');
   const parsed = k6ExportManifestSchema.safeParse(readJson(path, K6_EXPORT_LIMITS.manifest, 'export.json'));
   if (!parsed.success) {
