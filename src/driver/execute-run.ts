@@ -44,5 +44,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   }
   // Not even the final manifest.json could be written: say so, rather than report a run whose folder says `running`.
   if (manifest.writeFailure) throw manifest.writeFailure;
+  // A check that failed the run while it drove (the agent is not wired): the caller sees the error.
+  if (session.error !== undefined) throw session.error;
   return { runId: plan.runId, dir: plan.dir, manifest: manifest.manifest, summary };
 }

@@ -12,6 +12,9 @@ export const RUN_FILES = [
   'ledger.json',
   'drill.json',
   'agent-dead-letters.jsonl',
+  // With --agent-cmd: the wiring file CALLSTORM_WIRING names, and the agent's output.
+  'wiring.json',
+  'agent.log',
 ] as const;
 
 /**
