@@ -4,7 +4,7 @@
  * as exactly that text on one line: the punctuation that makes Markdown markup is backslash-escaped
  * (emphasis, code, links and images, table cells, a heading's closing #s, strikethrough), `<`, `>`
  * and `&` become entities (no raw HTML, no entity tricks), a leading list marker cannot start a
- * list, control characters are dropped and line breaks become spaces. Punctuation that is markup
+ * list nor a line of dashes make a rule, control characters are dropped and line breaks become spaces. Punctuation that is markup
  * only after an escaped character (`(` after `]`, `!` before `[`) is left as it is, so the raw
  * file stays readable.
  */
@@ -18,8 +18,10 @@ export function escapeMarkdown(text: string): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/([\\`*_[\]#|~])/g, '\\$1')
-      // "1. x", "- x", "+ x", "= x" at the start would open a list or underline a heading.
-      .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3')
-      .replace(/^(\s*)([-+=])/, '$1\\$2')
+      // "1. x", "- x", "+ x" at the start would open a list; a line of only - or = would be a rule
+      // or underline the line above. "91.0 %" and "= 100 %" are none of these and stay as they are.
+      .replace(/^(\s*)(\d{1,9})([.)])(?=\s|$)/, '$1$2\\$3')
+      .replace(/^(\s*)([-+])(?=\s|$)/, '$1\\$2')
+      .replace(/^(\s*)([-=])(?=[-=\s]*$)/, '$1\\$2')
   );
 }
