@@ -1,3 +1,4 @@
+import type { CallstormError } from '../errors/callstorm-error.ts';
 import type { DriverSummary } from './open-model-driver.ts';
 import { claimRunFolder } from './run-folder.ts';
 import { RunManifestWriter } from './run-manifest-writer.ts';
@@ -26,10 +27,13 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     manifest.finish(session);
   });
   let summary: DriverSummary | null = null;
+  /** A write of the run folder that failed mid-run: the run stopped, and the caller gets the error (exit 1, with its fix). */
+  let writeFailure: CallstormError | null = null;
   try {
     const resources = await startRunResources(session, plan, manifest);
     // A write that fails mid-run (full disk, read-only remount) ends the run, recording what finished.
     resources.recorder.onWriteFailure((error) => {
+      writeFailure = error;
       folder.releaseReserve();
       session.stop('failed', error.message);
     });
@@ -44,6 +48,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   }
   // Not even the final manifest.json could be written: say so, rather than report a run whose folder says `running`.
   if (manifest.writeFailure) throw manifest.writeFailure;
+  if (writeFailure) throw writeFailure;
   // A check that failed the run while it drove (the agent is not wired): the caller sees the error.
   if (session.error !== undefined) throw session.error;
   return { runId: plan.runId, dir: plan.dir, manifest: manifest.manifest, summary };
