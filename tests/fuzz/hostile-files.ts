@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { isScalar, parseDocument, visit } from 'yaml';
+import { isScalar, parseAllDocuments, visit } from 'yaml';
 import { BUILTIN_SCENARIOS_DIR } from '../../src/scenario/scenario-files.ts';
 
 /** Names that reach Object.prototype when a lookup forgets Object.hasOwn. */
@@ -60,37 +60,48 @@ const shippedText = new Map<string, string>(
   SHIPPED.map((f) => [f, readFileSync(join(BUILTIN_SCENARIOS_DIR, f), 'utf8')]),
 );
 
-/** A shipped file with its n-th scalar (a key or a value) replaced by `value` (n wraps around). */
+/**
+ * A shipped file with its n-th scalar (a key or a value) replaced by `value` (n wraps around),
+ * counted across all its documents (an SLO set has several, separated by `---`).
+ */
 export function mutateShipped(file: ShippedFile, n: number, value: unknown): string {
-  const doc = parseDocument(shippedText.get(file)!, { uniqueKeys: false });
+  const docs = parseAllDocuments(shippedText.get(file)!, { uniqueKeys: false });
+  if (!Array.isArray(docs) || docs.length === 0) return shippedText.get(file)!;
   let count = 0;
-  visit(doc, { Scalar: () => void count++ });
+  for (const doc of docs) visit(doc, { Scalar: () => void count++ });
   const target = n % Math.max(1, count);
   let i = 0;
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && i++ === target) {
-        pair.key.value = typeof value === 'string' ? value : JSON.stringify(value);
-        return visit.BREAK;
-      }
-      if (isScalar(pair.value) && i++ === target) {
-        pair.value = doc.createNode(value);
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-    Seq(_, seq) {
-      for (const [k, item] of seq.items.entries()) {
-        if (isScalar(item) && i++ === target) {
-          seq.items[k] = doc.createNode(value);
+  for (const doc of docs) {
+    visit(doc, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && i++ === target) {
+          pair.key.value = typeof value === 'string' ? value : JSON.stringify(value);
           return visit.BREAK;
         }
-      }
-      return undefined;
-    },
-  });
+        if (isScalar(pair.value) && i++ === target) {
+          pair.value = doc.createNode(value);
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+      Seq(_, seq) {
+        for (const [k, item] of seq.items.entries()) {
+          if (isScalar(item) && i++ === target) {
+            seq.items[k] = doc.createNode(value);
+            return visit.BREAK;
+          }
+        }
+        return undefined;
+      },
+    });
+  }
   try {
-    return doc.toString({ lineWidth: 0 });
+    return docs
+      .map((d, k) => {
+        const text = d.toString({ lineWidth: 0 });
+        return k === 0 || text.startsWith('---') ? text : `---\n${text}`;
+      })
+      .join('');
   } catch {
     return shippedText.get(file)!;
   }
