@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { type CallstormError, isCallstormError } from '../../src/errors/callstorm-error.ts';
 import { ingestK6 } from '../../src/export/k6/ingest-k6.ts';
 import { ROOT } from '../helpers/run-cli.ts';
@@ -12,15 +12,17 @@ const FIX = join(ROOT, 'tests', 'fixtures', 'k6');
 const RUNNER = join(FIX, 'runner-1.ndjson');
 const dir = mkdtempSync(join(tmpdir(), 'callstorm-k6-export-folder-'));
 
-function refusal(from: string): CallstormError {
+function refusalOf(fn: () => unknown): CallstormError {
   try {
-    ingestK6({ files: [RUNNER], from, out: join(dir, 'out') });
+    fn();
   } catch (error) {
     if (isCallstormError(error)) return error;
     throw error;
   }
   throw new Error('expected a CallstormError');
 }
+
+const refusal = (from: string) => refusalOf(() => ingestK6({ files: [RUNNER], from, out: join(dir, 'out') }));
 
 function exportCopy(name: string, damage: (folder: string) => void): string {
   const folder = join(dir, name);
@@ -55,4 +57,36 @@ test('plans that are not a list of plans, or list a plan twice, are refused nami
     }),
   );
   expect(twice.message).toMatch(/id ".+" is in the export twice/);
+});
+
+describe('k6 output with a copied line is refused, naming the call (issue 15: duplicated lines)', () => {
+  const lines = readFileSync(RUNNER, 'utf8').split('\n').filter(Boolean);
+  const metricOf = (l: string) => (JSON.parse(l) as { type: string; metric: string }).metric;
+  const pointAt = (metric: string) =>
+    lines.findIndex((l) => l.includes('"type":"Point"') && metricOf(l) === metric);
+  const ingestLines = (name: string, ls: string[]) => {
+    const file = join(dir, `${name}.ndjson`);
+    writeFileSync(file, `${ls.join('\n')}\n`);
+    return () => ingestK6({ files: [file], from: FIX, out: join(dir, `out-${name}`) });
+  };
+
+  test.each([
+    ['callstorm_calls', 'its end is in the k6 output twice'],
+    ['callstorm_turns', 'sent at'],
+  ])('a %s point twice', (metric, what) => {
+    const at = pointAt(metric);
+    const copied = [...lines.slice(0, at + 1), lines[at]!, ...lines.slice(at + 1)];
+    const e = refusalOf(ingestLines(`twice-${metric}`, copied));
+    expect(e.code).toBe('CS_ERR_K6_OUTPUT');
+    expect(e.message).toContain(what);
+  });
+
+  test('the same runner file given twice', () => {
+    const e = refusalOf(() => ingestK6({ files: [RUNNER, RUNNER], from: FIX, out: join(dir, 'out-same') }));
+    expect(e.message).toContain("one runner's file given twice");
+  });
+
+  test('the fixture as it is ingests', () => {
+    expect(ingestLines('as-is', lines)().records.length).toBeGreaterThan(0);
+  });
 });

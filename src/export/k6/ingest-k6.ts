@@ -132,6 +132,13 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
   const perFile: K6Point[][] = options.files.map((f) => readK6Ndjson(f, (m) => used.has(m)));
   const turns = new Map<string, TurnRecord[]>();
   const ends = new Map<string, Readonly<Record<string, string>>>();
+  const turnPoints = new Set<string>();
+  // Each call runs on one runner and ends once: a point seen twice is a copied line (or the same file given twice).
+  const twice = (call: string, what: string) =>
+    new CallstormError('CS_ERR_K6_OUTPUT', {
+      path: options.files.join(', '),
+      reason: `call ${call}: ${what} is in the k6 output twice (a copied line, or one runner's file given twice)`,
+    });
   let dropped = 0;
   let skipped = 0;
   let unknown = 0;
@@ -141,6 +148,11 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       if (p.metric === 'dropped_iterations') dropped += p.value;
       else if (p.metric === 'callstorm_skipped_iterations') skipped += p.value;
       else if (p.metric === K6_METRICS.turns && call) {
+        // A turn sent again (a reprompt) has the same index but a later sent_ms: the same pair twice is a copied line.
+        const sent = `${call}\u0000${p.tags.turn ?? ''}\u0000${p.tags.sent_ms ?? ''}`;
+        if (turnPoints.has(sent))
+          throw twice(call, `turn ${p.tags.turn ?? '?'} sent at ${p.tags.sent_ms ?? '?'} ms`);
+        turnPoints.add(sent);
         const list = turns.get(call) ?? [];
         try {
           list.push(turnOf(p.tags));
@@ -154,6 +166,7 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
         turns.set(call, list);
       } else if (p.metric === K6_METRICS.calls && call) {
         if (!scope.plans.has(call)) unknown++;
+        else if (ends.has(call)) throw twice(call, 'its end');
         else ends.set(call, p.tags);
       }
     }
