@@ -90,3 +90,18 @@ describe('k6 output with a copied line is refused, naming the call (issue 15: du
     expect(ingestLines('as-is', lines)().records.length).toBeGreaterThan(0);
   });
 });
+
+test('export.json with the right schema tag and a window that is not one is refused naming the field', () => {
+  const edit = (name: string, change: Record<string, unknown>) =>
+    exportCopy(name, (f) => {
+      const m = JSON.parse(readFileSync(join(f, 'export.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(f, 'export.json'), JSON.stringify({ ...m, ...change }));
+    });
+  expect(refusal(edit('window-proto', { window: 'constructor' })).message).toContain('window: not a window');
+  expect(refusal(edit('window-3', { window: 'A/B/C' })).message).toContain('window: not a window');
+  expect(
+    refusal(
+      edit('window-back', { windowStart: '2026-03-30T10:00:00.000Z', windowEnd: '2026-03-30T09:00:00.000Z' }),
+    ).message,
+  ).toContain('windowEnd: must be after windowStart');
+});

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CALL_PLAN_SCHEMA, type CallPlan } from '../../../simulators/callers/call-plan.ts';
+import { parseWindowSpec } from '../../../simulators/callers/window-spec.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import { describeIssues } from '../../run-folder/artefact-issues.ts';
 import { evaluationContextSchema } from '../../run-folder/evaluation-context-schema.ts';
@@ -18,21 +19,35 @@ const ms = z.number().min(0).max(MAX_RECORDED_MS);
 const count = z.number().int().min(0).max(10_000);
 const strings = z.record(z.string().max(10_000), z.string().max(10_000));
 
+const isWindowSpec = (text: string): boolean => {
+  try {
+    parseWindowSpec(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** What ingest reads of export.json (the rest is for people and k6). */
-export const k6ExportManifestSchema = z.object({
-  schema: z.literal('callstorm.k6-export/v1'),
-  runId: name,
-  vertical: name,
-  stage: name,
-  window: name,
-  windowStart: z.iso.datetime(),
-  windowEnd: z.iso.datetime(),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  speed: z.number().min(0.1).max(10_000),
-  drill: name.nullable(),
-  expectedCalls: z.number().min(0).max(1e9),
-  evaluation: evaluationContextSchema.optional(),
-});
+export const k6ExportManifestSchema = z
+  .object({
+    schema: z.literal('callstorm.k6-export/v1'),
+    runId: name,
+    vertical: name,
+    stage: name,
+    window: name.refine(isWindowSpec, 'not a window: a window name (peak-hour, …) or START/END'),
+    windowStart: z.iso.datetime(),
+    windowEnd: z.iso.datetime(),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    speed: z.number().min(0.1).max(10_000),
+    drill: name.nullable(),
+    expectedCalls: z.number().min(0).max(1e9),
+    evaluation: evaluationContextSchema.optional(),
+  })
+  .refine((m) => Date.parse(m.windowEnd) > Date.parse(m.windowStart), {
+    path: ['windowEnd'],
+    message: 'must be after windowStart',
+  });
 export type K6ExportScope = z.infer<typeof k6ExportManifestSchema>;
 
 const turnSchema = z.object({
