@@ -1,4 +1,5 @@
-import type { CallstormError } from '../errors/callstorm-error.ts';
+import { type CallstormError, isCallstormError } from '../errors/callstorm-error.ts';
+import { outputWriteError } from '../util/output-location.ts';
 import type { DriverSummary } from './open-model-driver.ts';
 import { claimRunFolder } from './run-folder.ts';
 import { RunManifestWriter } from './run-manifest-writer.ts';
@@ -40,7 +41,9 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
     summary = await driveRun(session, plan, resources, manifest);
     manifest.driven(summary);
     session.complete();
-  } catch (error) {
+  } catch (thrown) {
+    const error = asRunFolderWriteError(thrown, plan.dir);
+    if (error !== thrown) folder.releaseReserve();
     session.fail(error);
     throw error;
   } finally {
@@ -52,4 +55,23 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   // A check that failed the run while it drove (the agent is not wired): the caller sees the error.
   if (session.error !== undefined) throw session.error;
   return { runId: plan.runId, dir: plan.dir, manifest: manifest.manifest, summary };
+}
+
+/** The errors of a disk that is full, read-only or failing: the environment's, not a bug. */
+const DISK_ERRORS = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EFBIG', 'EIO']);
+
+/**
+ * A disk error thrown by any writer of the run folder (the fault log, drill.json, a simulator's
+ * log), not only the recorder's, as CS_ERR_OUTPUT_WRITE rather than an internal error.
+ */
+function asRunFolderWriteError(error: unknown, dir: string): unknown {
+  if (isCallstormError(error)) return error;
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e?.code || !DISK_ERRORS.has(e.code)) return error;
+  return outputWriteError(
+    'the run folder',
+    e.path ?? dir,
+    error,
+    'calls.jsonl holds the calls that ended before; `callstorm report` reads the folder as it is.',
+  );
 }
