@@ -111,6 +111,8 @@ function outputPaths(l: FuzzLayout): { path: string; mounts?: boolean }[] {
     { path: join(l.root, 'fifo') },
     { path: join(l.root, 'loop', 'x') },
     { path: join(l.root, 'x'.repeat(300)) },
+    // Empty: resolve('') is the current folder, which --out must not mean by accident.
+    { path: '' },
     { path: join(l.readOnly, 'out'), mounts: true },
     { path: l.readOnly, mounts: true },
     { path: join(l.full, 'out'), mounts: true },
