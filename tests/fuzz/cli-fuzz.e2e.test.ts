@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { buildCases, type CaseMix } from './fuzz-cases.ts';
+import { AGENT_BEHAVIOURS, buildCases, type CaseMix } from './fuzz-cases.ts';
 import { canMount, runFuzz } from './run-fuzz.ts';
 
 /**
@@ -22,7 +22,8 @@ const MIX: CaseMix = {
   runFolders: 40 * SCALE,
   k6: 40 * SCALE,
   exports: 20 * SCALE,
-  agents: 4 * Math.min(SCALE, 2),
+  // Every misbehaving agent once (twice from ×2): each run takes a second or two.
+  agents: AGENT_BEHAVIOURS.length * Math.min(SCALE, 2),
 };
 const HEAP_MB = 512;
 const RSS_CAP_MB = 1_200;

@@ -449,7 +449,11 @@ function exportFolderCases(l: FuzzLayout, n: number, seed: number): FuzzCase[] {
 
 const readText = (path: string) => readFileSync(path, 'utf8');
 
-/** Runs against a misbehaving agent: a short window, in-process simulators, zero latency. */
+/**
+ * Runs against a misbehaving agent: a short window, in-process simulators, zero latency, and no
+ * wrong-wiring check (these agents use no simulator; the check would stop each run after three
+ * calls with CS_ERR_AGENT_NOT_WIRED, before the misbehaviour had played out).
+ */
 function agentCases(l: FuzzLayout, behaviours: readonly AgentBehaviour[]): FuzzCase[] {
   return behaviours.map((b, i) => ({
     what: `run against an agent that answers ${b}`,
@@ -471,6 +475,7 @@ function agentCases(l: FuzzLayout, behaviours: readonly AgentBehaviour[]): FuzzC
       '--simulators',
       'in-process',
       '--no-progress',
+      '--no-wiring-check',
       '--agent',
       '{agent}',
       '--out',
