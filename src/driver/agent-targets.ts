@@ -150,13 +150,13 @@ function checkReferenceProfile(profile: string): void {
 }
 
 /** The registry entry `--agent` names and the argument it gets (CS_ERR_UNKNOWN_NAME when none). */
-function targetFor(spec: string): { readonly kind: string; readonly argument: string } {
+function targetFor(spec: string, shown = spec): { readonly kind: string; readonly argument: string } {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec) && transportKindFor(spec)) return { kind: 'url', argument: spec };
   const [kind, ...rest] = spec.split(':');
   if (!kind || kind === 'url' || !Object.hasOwn(agentTargets, kind)) {
     throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
       what: 'agent',
-      name: spec,
+      name: shown,
       valid: Object.values(agentTargets)
         .map((t) => t.usage)
         .join('; '),
@@ -172,8 +172,8 @@ function targetFor(spec: string): { readonly kind: string; readonly argument: st
  * whether a URL answers) is checked when the run starts the agent, which records that failure
  * in the run folder.
  */
-export function checkAgentTarget(spec: string): void {
-  targetFor(spec);
+export function checkAgentTarget(spec: string, shown = spec): void {
+  targetFor(spec, shown);
 }
 
 /** Starts the agent `--agent` names. */

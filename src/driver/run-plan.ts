@@ -61,7 +61,12 @@ export function newRunId(
 
 /** `--agent` and `--agent-cmd` together make sense: checked before anything starts (exit 2). */
 export function checkAgentRequest(r: Pick<RunRequest, 'agent' | 'agentCmd'>): void {
-  checkAgentTarget(r.agent);
+  checkAgentPairing(r);
+  // The kind `--agent` names (`{port}` stands for the port the run gives `--agent-cmd`).
+  checkAgentTarget(r.agent.replaceAll(PORT_PLACEHOLDER, '1'), r.agent);
+}
+
+function checkAgentPairing(r: Pick<RunRequest, 'agent' | 'agentCmd'>): void {
   const bad = (option: string, reason: string, fix: string) =>
     new CallstormError('CS_ERR_BAD_ARGUMENT', { option, reason, fix });
   if (r.agentCmd === undefined) {

@@ -28,4 +28,10 @@ test('a run refuses an unknown --agent kind before it plans, claims a folder or 
   }
   for (const spec of ['reference:production', 'http://127.0.0.1:8080', 'reference:nonsense'])
     expect(() => checkAgentRequest({ agent: spec }), spec).not.toThrow();
+  expect(() =>
+    checkAgentRequest({ agent: 'http://127.0.0.1:{port}', agentCmd: 'python agent.py' }),
+  ).not.toThrow();
+  expect(() => checkAgentRequest({ agent: '__proto__:{port}', agentCmd: 'python agent.py' })).toThrow(
+    'unknown agent "__proto__:{port}"',
+  );
 });
