@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
-import { parseSeed, parseShard, parseWindow } from './parse-options.ts';
+import { parseNonEmpty, parseSeed, parseShard, parseWindow } from './parse-options.ts';
 
 export function registerGenerate(program: Command): void {
   program
@@ -25,6 +25,6 @@ export function registerGenerate(program: Command): void {
       'only shard k of n, 1 ≤ k ≤ n ≤ 100,000 (disjoint parts whose union is the whole)',
       parseShard,
     )
-    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--out <file>', 'write to a file instead of stdout', parseNonEmpty('--out', 'plans.jsonl'))
     .action(lazyAction(() => import('./actions/generate.ts')));
 }

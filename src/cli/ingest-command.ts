@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
-import { parseSeed, parseWindow } from './parse-options.ts';
+import { parseNonEmpty, parseSeed, parseWindow } from './parse-options.ts';
 
 export function registerIngest(program: Command): void {
   const group = program
@@ -12,7 +12,11 @@ export function registerIngest(program: Command): void {
       'rebuild calls.jsonl, merged HDR histograms and manifest.json from k6 `--out json` files (one per runner)',
     )
     .argument('<files...>', 'k6 NDJSON output files (.json or .json.gz)')
-    .requiredOption('--out <dir>', 'run folder to write (then `callstorm report` / `callstorm gate` it)')
+    .requiredOption(
+      '--out <dir>',
+      'run folder to write (then `callstorm report` / `callstorm gate` it)',
+      parseNonEmpty('--out', 'reports/k6-run'),
+    )
     .option('--from <dir>', 'the `callstorm export k6` folder the runners ran (plans and scenario)')
     .option('--vertical <name|file>', 'without --from: the exported vertical')
     .option('--stage <name|file>', 'without --from: the exported stage')

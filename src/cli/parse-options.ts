@@ -96,6 +96,17 @@ export function parseWindow(text: string): string {
   return text;
 }
 
+/**
+ * A path or name (`--out`, `--drill`): any text but an empty or blank one, which would otherwise
+ * mean "the current folder" (`resolve('')`) or "none" without saying so.
+ */
+export function parseNonEmpty(option: string, example: string): (text: string) => string {
+  return (text) => {
+    if (text.trim() !== '') return text;
+    throw bad(option, text, 'is empty', `pass e.g. ${option} ${example}, or leave ${option} out`);
+  };
+}
+
 /** One of a fixed set of words. */
 export function parseChoice<T extends string>(option: string, choices: readonly T[]): (text: string) => T {
   return (text) => {

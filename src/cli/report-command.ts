@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
-import { collect } from './parse-options.ts';
+import { collect, parseNonEmpty } from './parse-options.ts';
 
 export function registerReport(program: Command): void {
   program
@@ -9,7 +9,11 @@ export function registerReport(program: Command): void {
       "write a run's report: self-contained index.html, charts (SVG and PNG), summary.md, verdict.json, junit.xml",
     )
     .argument('<run-dir>', 'a run folder written by `callstorm run`')
-    .option('--out <dir>', 'folder to write the report into (default: the run folder)')
+    .option(
+      '--out <dir>',
+      'folder to write the report into (default: the run folder)',
+      parseNonEmpty('--out', 'reports/my-report'),
+    )
     .option(
       '--stage-gate <stage|file>',
       "judge the run against a stage's gate (pilot, hardening, scale, or a Gate file): the report opens with GO / NO-GO / INCONCLUSIVE",
@@ -32,7 +36,11 @@ export function registerReport(program: Command): void {
       '<run-dirs...>',
       'run folders written by `callstorm run` (e.g. a pilot, a hardening and a scale run)',
     )
-    .requiredOption('--out <dir>', 'folder to write the comparison into')
+    .requiredOption(
+      '--out <dir>',
+      'folder to write the comparison into',
+      parseNonEmpty('--out', 'reports/compare'),
+    )
     .option(
       '--stage-gate <stage|file>',
       'a gate to apply over all the runs (repeat for several stages: --stage-gate hardening --stage-gate scale)',

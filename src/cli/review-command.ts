@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { lazyAction } from './lazy-action.ts';
-import { OPTION_BOUNDS, parseNumber, parseSeed, parseSpeed } from './parse-options.ts';
+import { OPTION_BOUNDS, parseNonEmpty, parseNumber, parseSeed, parseSpeed } from './parse-options.ts';
 
 /** `--speed <label>=<factor>`, repeatable: one run's speed. */
 export function parseRunSpeed(text: string, previous?: ReadonlyMap<string, number>): Map<string, number> {
@@ -33,7 +33,11 @@ export function registerReview(program: Command): void {
       'review plan: a name under scenarios/reviews/ or a Review file',
       'promotion',
     )
-    .option('--out <dir>', 'review folder (default reports/review-<time>)')
+    .option(
+      '--out <dir>',
+      'review folder (default reports/review-<time>)',
+      parseNonEmpty('--out', 'reports/review'),
+    )
     .option('--seed <n>', 'seed of every run (0–2^53)', parseSeed, 1)
     .option(
       '--speed <label=factor>',

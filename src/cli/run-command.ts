@@ -5,6 +5,7 @@ import { lazyAction } from './lazy-action.ts';
 import {
   OPTION_BOUNDS,
   parseChoice,
+  parseNonEmpty,
   parseNumber,
   parsePort,
   parseSeed,
@@ -54,7 +55,11 @@ export function registerRun(program: Command): void {
       'fixed ports for the agent: asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5 (with a drill, their Toxiproxy proxies); 0 = free ports',
       parsePort('--simulators-port-base'),
     )
-    .option('--drill <name|file>', 'chaos drill from scenarios/drills/ (e.g. llm-regional-outage)')
+    .option(
+      '--drill <name|file>',
+      'chaos drill from scenarios/drills/ (e.g. llm-regional-outage)',
+      parseNonEmpty('--drill', 'llm-regional-outage'),
+    )
     .option('--window <window>', 'month | week | peak-day | peak-hour | START/END', parseWindow, 'peak-hour')
     .option(
       '--speed <factor>',
@@ -63,7 +68,11 @@ export function registerRun(program: Command): void {
       120,
     )
     .option('--seed <n>', 'seed of the calls and the simulators (0–2^53)', parseSeed, 1)
-    .option('--out <dir>', 'artefact folder (default reports/<run-id>)')
+    .option(
+      '--out <dir>',
+      'artefact folder (default reports/<run-id>)',
+      parseNonEmpty('--out', 'reports/my-run'),
+    )
     .option(
       '--latency <mode>',
       'simulator latency: realistic | zero',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
+import { parseNonEmpty } from './parse-options.ts';
 
 /**
  * The pilot → scale distribution shift of one vertical, and the scale stage's peak hour written
@@ -10,6 +11,11 @@ export function registerShowcase(program: Command): void {
     .command('showcase')
     .description('show the pilot → scale shift for a vertical and write the scale peak hour as plans')
     .option('--vertical <name>', 'vertical to show', 'collections')
-    .option('--out <dir>', 'where to write the plans', 'reports/showcase')
+    .option(
+      '--out <dir>',
+      'where to write the plans',
+      parseNonEmpty('--out', 'reports/showcase'),
+      'reports/showcase',
+    )
     .action(lazyAction(() => import('./actions/showcase.ts')));
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { SpeechFormat } from '../../simulators/callers/speech-formats.ts';
 import { lazyAction } from './lazy-action.ts';
-import { parseChoice, parseInteger, parseSeed, parseWindow } from './parse-options.ts';
+import { parseChoice, parseInteger, parseNonEmpty, parseSeed, parseWindow } from './parse-options.ts';
 
 /** Formats `callstorm speak` writes (the encoders' SPEECH_FORMATS, kept out of the start-up chunk). */
 const SPEAK_FORMATS: readonly SpeechFormat[] = ['wav', 'mulaw', 'pcm16'];
@@ -39,6 +39,10 @@ export function registerSpeak(program: Command): void {
       'wav',
     )
     .option('--rate <hz>', 'sample rate, 4000–96000 (8000 is what a phone line carries)', parseRate, 8000)
-    .requiredOption('--out <file>', "where to write the audio ('-' for stdout)")
+    .requiredOption(
+      '--out <file>',
+      "where to write the audio ('-' for stdout)",
+      parseNonEmpty('--out', 'call.wav'),
+    )
     .action(lazyAction(() => import('./actions/speak.ts')));
 }

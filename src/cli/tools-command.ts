@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
-import { parseChoice } from './parse-options.ts';
+import { parseChoice, parseNonEmpty } from './parse-options.ts';
 
 export const TOOLS_FORMATS = ['callstorm', 'openai'] as const;
 
@@ -17,7 +17,7 @@ export function registerTools(program: Command): void {
       parseChoice('--format', TOOLS_FORMATS),
       'callstorm',
     )
-    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--out <file>', 'write to a file instead of stdout', parseNonEmpty('--out', 'tools.json'))
     .addHelpText(
       'after',
       `

@@ -73,13 +73,7 @@ export const agentTargets: Readonly<Record<string, { readonly usage: string; rea
   reference: {
     usage: `reference:${AGENT_PROFILES.join('|')} — callstorm's reference agent, wired to the run's simulators`,
     async start(profile, ctx) {
-      if (!(AGENT_PROFILES as readonly string[]).includes(profile)) {
-        throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
-          what: 'reference agent profile',
-          name: profile,
-          valid: AGENT_PROFILES.join(', '),
-        });
-      }
+      checkReferenceProfile(profile);
       return startReferenceAgentProcess(profile, ctx);
     },
   },
@@ -149,20 +143,45 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
   };
 }
 
-/** Starts the agent `--agent` names. */
-export function startAgentTarget(spec: string, ctx: AgentTargetContext): Promise<AgentTarget> {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec) && transportKindFor(spec))
-    return agentTargets.url!.start(spec, ctx);
+function checkReferenceProfile(profile: string): void {
+  if (!(AGENT_PROFILES as readonly string[]).includes(profile)) {
+    throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
+      what: 'reference agent profile',
+      name: profile,
+      valid: AGENT_PROFILES.join(', '),
+    });
+  }
+}
+
+/** The registry entry `--agent` names and the argument it gets (CS_ERR_UNKNOWN_NAME when none). */
+function targetFor(spec: string, shown = spec): { readonly kind: string; readonly argument: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec) && transportKindFor(spec)) return { kind: 'url', argument: spec };
   const [kind, ...rest] = spec.split(':');
-  const target = kind && kind !== 'url' && Object.hasOwn(agentTargets, kind) ? agentTargets[kind] : undefined;
-  if (!target) {
+  if (!kind || kind === 'url' || !Object.hasOwn(agentTargets, kind)) {
     throw new CallstormError('CS_ERR_UNKNOWN_NAME', {
       what: 'agent',
-      name: spec,
+      name: shown,
       valid: Object.values(agentTargets)
         .map((t) => t.usage)
         .join('; '),
     });
   }
-  return target.start(rest.join(':'), ctx);
+  return { kind, argument: rest.join(':') };
+}
+
+/**
+ * That `--agent` names an agent kind callstorm has (a URL whose scheme a transport speaks, or
+ * `reference:`), without starting anything: a run checks it before it claims its folder, so
+ * `--agent __proto__:x` is exit 2 with nothing written. The kind's argument (a reference profile,
+ * whether a URL answers) is checked when the run starts the agent, which records that failure
+ * in the run folder.
+ */
+export function checkAgentTarget(spec: string, shown = spec): void {
+  targetFor(spec, shown);
+}
+
+/** Starts the agent `--agent` names. */
+export function startAgentTarget(spec: string, ctx: AgentTargetContext): Promise<AgentTarget> {
+  const { kind, argument } = targetFor(spec);
+  return agentTargets[kind]!.start(argument, ctx);
 }

@@ -1,3 +1,5 @@
+import { ownValue } from '../util/own-value.ts';
+
 /**
  * Where a caller's data may be processed, by the caller's residency region: the auditor's view
  * the driver judges every dependency call against (UK GDPR adequacy covers the EU; Irish callers
@@ -13,6 +15,6 @@ export function isPermittedRegion(
   processingRegion: string,
   policy = DEFAULT_RESIDENCY_POLICY,
 ): boolean {
-  const allowed = policy[callerRegion] ?? [callerRegion];
+  const allowed = ownValue(policy, callerRegion) ?? [callerRegion];
   return allowed.includes(processingRegion);
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { FaultLagSummary } from '../chaos/fault-lag.ts';
+import type { CallstormError } from '../errors/callstorm-error.ts';
 import { evaluationContext } from '../run-folder/evaluation-context.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import type { FaultTimeliness, ProcessHealth } from '../telemetry/run-manifest.ts';
@@ -9,6 +10,7 @@ import {
   type RunWiringRecord,
   writeManifest,
 } from '../telemetry/run-manifest.ts';
+import { outputWriteError } from '../util/output-location.ts';
 import type { CallObservation } from './call-observation.ts';
 import { harnessProblems } from './harness-limits.ts';
 import type { DriverSummary } from './open-model-driver.ts';
@@ -36,6 +38,7 @@ export class RunManifestWriter {
     agent: null,
   };
   #faultTiming: (() => FaultLagSummary) | null = null;
+  #writeFailure: CallstormError | null = null;
 
   constructor(plan: RunPlan) {
     const { request: r, scenario, generator, runId, dir, deadline } = plan;
@@ -81,6 +84,11 @@ export class RunManifestWriter {
 
   get manifest(): RunManifest {
     return this.#manifest;
+  }
+
+  /** Set when the last write of manifest.json failed (CS_ERR_OUTPUT_WRITE); cleared by one that works. */
+  get writeFailure(): CallstormError | null {
+    return this.#writeFailure;
   }
 
   /** Records what is known now (where the simulators run, the drill, the transport). */
@@ -159,7 +167,19 @@ export class RunManifestWriter {
   }
 
   #write(): void {
-    writeManifest(this.path, this.#manifest);
+    try {
+      writeManifest(this.path, this.#manifest);
+      this.#writeFailure = null;
+    } catch (error) {
+      const count = this.#counts['call.finished'] ?? 0;
+      this.#writeFailure = outputWriteError(
+        'the run folder',
+        this.path,
+        error,
+        `calls.jsonl holds the ${count} calls that ended before, but manifest.json does not say how the run ended (it may still say \`running\`).`,
+      );
+      throw this.#writeFailure;
+    }
   }
 }
 

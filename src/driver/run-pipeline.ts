@@ -67,7 +67,8 @@ export async function driveRun(
   });
   driver.on('call-interrupted', (p) => res.simulators.callEnded(p.id, Date.now()));
   judge.on('judged', (record, o) => {
-    res.recorder.record(record);
+    // Not written (the disk is full): the run is stopping; leave the call out everywhere.
+    if (!res.recorder.record(record)) return;
     res.calls.finished.add(record.callId);
     res.chaos.observe(record);
     manifest.observe(record, o);

@@ -5,6 +5,7 @@ import { CallstormError } from '../errors/callstorm-error.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { PORT_PLACEHOLDER } from './agent-address.ts';
+import { checkAgentTarget } from './agent-targets.ts';
 import type { RunRequest } from './run-request.ts';
 
 /**
@@ -60,6 +61,12 @@ export function newRunId(
 
 /** `--agent` and `--agent-cmd` together make sense: checked before anything starts (exit 2). */
 export function checkAgentRequest(r: Pick<RunRequest, 'agent' | 'agentCmd'>): void {
+  checkAgentPairing(r);
+  // The kind `--agent` names (`{port}` stands for the port the run gives `--agent-cmd`).
+  checkAgentTarget(r.agent.replaceAll(PORT_PLACEHOLDER, '1'), r.agent);
+}
+
+function checkAgentPairing(r: Pick<RunRequest, 'agent' | 'agentCmd'>): void {
   const bad = (option: string, reason: string, fix: string) =>
     new CallstormError('CS_ERR_BAD_ARGUMENT', { option, reason, fix });
   if (r.agentCmd === undefined) {

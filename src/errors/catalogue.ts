@@ -143,6 +143,16 @@ export const catalogue = {
     message: 'cannot write the report to {path}: {reason}',
     hint: 'choose a folder you can write to with --out (it is created if missing)',
   },
+  CS_ERR_OUTPUT_LOCATION: {
+    exit: 2,
+    message: 'cannot write {what} to {path}: {reason}',
+    hint: 'pass {option} a path you can create and write to, on a disk with free space, not under /proc, /sys or /dev (nothing was written)',
+  },
+  CS_ERR_OUTPUT_WRITE: {
+    exit: 1,
+    message: 'could not finish writing {what} {path}: {reason}',
+    hint: 'free space on that disk (or make it writable) and run again, or choose another --out. {partial}',
+  },
   CS_ERR_K6_OUTPUT: {
     exit: 2,
     message: 'cannot ingest k6 output {path}: {reason}',

@@ -3,32 +3,21 @@ import { compareNotes } from './compare-report-html.ts';
 import { budgetShare, count, percent, pounds } from './format-values.ts';
 import { harnessWords, loadWords } from './harness-words.ts';
 import { sloStatusWords } from './html-parts.ts';
+import { escapeMarkdown as md } from './markdown-escape.ts';
 import { reasonsMarkdown } from './reason-tables.ts';
 import type { ReportVerdict } from './report-verdict.ts';
 import type { Finding } from './run-findings.ts';
-
-/** Text from run data shown as Markdown: no markup, no HTML, one line. */
-export const plain = (text: string) =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#])/g, '\\$1')
-    .replace(/\s*\n\s*/g, ' ');
-
-/** Markdown table cells must not break the row. */
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function sloMarkdownTable(slos: readonly SloResult[]): string {
   if (slos.length === 0) return '_No SLOs were evaluated._\n';
   const rows = slos.map(
     (s) =>
-      `| ${cell(s.displayName)} | ${cell(s.display.value)} | ${cell(s.display.target)} | ${
+      `| ${md(s.displayName)} | ${md(s.display.value)} | ${md(s.display.target)} | ${
         s.passed === null ? sloStatusWords(s) : s.passed ? '✅ met' : '❌ missed'
       } | ${budgetShare(s.errorBudget.consumedShare)} | ${
         s.burnRates
           .filter((b) => b.fired)
-          .map((b) => b.name)
+          .map((b) => md(b.name))
           .join(', ') || '—'
       } |`,
   );
@@ -49,15 +38,15 @@ function head(
   notes: readonly string[],
 ): string {
   return [
-    `# ${title}`,
+    `# ${md(title)}`,
     '',
-    `## ${VERDICT_MARK[verdict.outcome]} ${verdict.label}`,
+    `## ${VERDICT_MARK[verdict.outcome]} ${md(verdict.label)}`,
     '',
-    verdict.basis,
+    md(verdict.basis),
     '',
-    ...findings.map((f, i) => `${i + 1}. **${f.severity}** — ${f.text}`),
+    ...findings.map((f, i) => `${i + 1}. **${f.severity}** — ${md(f.text)}`),
     '',
-    ...(notes.length === 0 ? [] : ['Notes on the evidence:', '', ...notes.map((n) => `- ${plain(n)}`), '']),
+    ...(notes.length === 0 ? [] : ['Notes on the evidence:', '', ...notes.map((n) => `- ${md(n)}`), '']),
   ].join('\n');
 }
 
@@ -69,15 +58,17 @@ export function runSummaryMarkdown(
 ): string {
   return [
     head(`callstorm report: ${e.runId}`, verdict, findings, e.notes ?? []),
-    `${e.vertical} · ${e.stage} stage · ${e.agent} agent · ${e.window.spec} window · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction${e.drill === null ? '' : ` · drill ${e.drill} ${e.drillVerdict?.passed ? 'passed' : 'failed'}`}`,
+    md(
+      `${e.vertical} · ${e.stage} stage · ${e.agent} agent · ${e.window.spec} window · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction${e.drill === null ? '' : ` · drill ${e.drill} ${e.drillVerdict?.passed ? 'passed' : 'failed'}`}`,
+    ),
     '',
     '',
-    `Load: ${plain(loadWords(e.load))}.`,
+    `Load: ${md(loadWords(e.load))}.`,
     '',
-    `Harness: ${plain(harnessWords(e.harness))}.`,
+    `Harness: ${md(harnessWords(e.harness))}.`,
     '',
-    ...(e.inconclusive ? [`Evidence: cannot judge the agent — ${plain(e.inconclusive)}.`, ''] : []),
-    reasonsMarkdown(e.reasons, plain),
+    ...(e.inconclusive ? [`Evidence: cannot judge the agent — ${md(e.inconclusive)}.`, ''] : []),
+    reasonsMarkdown(e.reasons, md),
     '## SLOs',
     '',
     sloMarkdownTable(e.slos),
@@ -100,12 +91,14 @@ export function compareSummaryMarkdown(
       compareNotes(ordered),
     ),
     ...ordered.flatMap((e) => [
-      `## ${e.stage}: ${e.runId}`,
+      `## ${md(`${e.stage}: ${e.runId}`)}`,
       '',
-      `${e.agent} agent · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction`,
+      md(
+        `${e.agent} agent · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction`,
+      ),
       '',
-      ...(e.inconclusive ? [`Evidence: cannot judge the agent — ${plain(e.inconclusive)}.`, ''] : []),
-      reasonsMarkdown(e.reasons, plain, 3),
+      ...(e.inconclusive ? [`Evidence: cannot judge the agent — ${md(e.inconclusive)}.`, ''] : []),
+      reasonsMarkdown(e.reasons, md, 3),
       sloMarkdownTable(e.slos),
     ]),
     'Full report: `index.html` (charts in `charts/`).',

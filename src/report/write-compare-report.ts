@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
+import { prepareOutputFolder } from '../util/output-location.ts';
 import { compareCharts, inStageOrder, shiftPair } from './compare-charts.ts';
 import { compareFindings } from './compare-findings.ts';
 import { compareNotes, compareReportHtml } from './compare-report-html.ts';
@@ -28,7 +28,7 @@ export async function writeCompareReport(
 ): Promise<ReportResult> {
   const { outDir, gates = [] } = options;
   return asReportOutput(outDir, async () => {
-    await mkdir(outDir, { recursive: true });
+    prepareOutputFolder(outDir, { option: '--out', what: 'the report' });
     const ordered = inStageOrder(evaluations);
     const verdict = compareVerdict(ordered, gates);
     const findings = compareFindings(ordered, gates);

@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
+import { prepareOutputFolder } from '../util/output-location.ts';
 import { junitXml } from './junit-xml.ts';
 import { renderChartsTo } from './render-charts-to.ts';
 import { reportJson } from './report-json.ts';
@@ -41,7 +42,7 @@ export async function writeRunReport(
 ): Promise<ReportResult> {
   const { outDir, gate } = options;
   return asReportOutput(outDir, async () => {
-    await mkdir(outDir, { recursive: true });
+    prepareOutputFolder(outDir, { option: '--out', what: 'the report' });
     const verdict = runVerdict(evaluation, gate);
     const findings = runFindings(evaluation, gate);
     const charts = await renderChartsTo(runCharts(evaluation), outDir);

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { drillRun } from '../chaos/run-chaos.ts';
 import { executeRun, type RunProgress, type RunResult } from '../driver/execute-run.ts';
 import type { SimulatorsMode } from '../driver/run-simulators.ts';
@@ -8,6 +8,7 @@ import { writeRunReport } from '../report/write-run-report.ts';
 import { SPEED_BOUNDS } from '../scenario/speed-bounds.ts';
 import { evaluateRunOrUnreadable } from '../slo/evaluate-run.ts';
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
+import { prepareOutputFolder } from '../util/output-location.ts';
 import { type Calibration, calibrateSpeeds, type ProbeReport } from './calibrate-speeds.ts';
 import {
   judgeReview,
@@ -144,7 +145,7 @@ function evaluated(
  * its gate, and writes each run's report and the comparison report.
  */
 export async function runPromotionReview(options: ReviewOptions): Promise<ReviewResult> {
-  const outDir = resolve(options.outDir);
+  const outDir = prepareOutputFolder(options.outDir, { option: '--out', what: 'the review' });
   const plan = typeof options.plan === 'object' ? options.plan : loadReviewPlan(options.plan);
   const planned = resolveReviewRuns(plan, options.vertical, options.speeds);
   const execute = options.execute ?? executeReviewRun;

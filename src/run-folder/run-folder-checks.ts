@@ -115,7 +115,28 @@ function histogramChecks(f: RunFolder): FolderMismatch | null {
   return null;
 }
 
+/**
+ * A run that ended counted the fault events it logged (`fault.applied`, `fault.removed`):
+ * faults.jsonl with more or fewer of them had lines copied in or cut out. Not checked for a run
+ * killed (`running`: its last line may be torn) or failed (a full disk may have cut the log short).
+ */
+function faultCountChecks(f: RunFolder): FolderMismatch | null {
+  if (f.manifest.status === 'running' || f.manifest.status === 'failed') return null;
+  for (const event of ['applied', 'removed'] as const) {
+    const counted = f.manifest.counts[`fault.${event}`];
+    if (counted === undefined) continue;
+    const logged = f.faults.filter((e) => e.event === event).length;
+    if (logged !== counted) {
+      return {
+        file: RUN_FOLDER_FILES.faults,
+        reason: `holds ${logged} "${event}" events but manifest.json counts ${counted} (fault.${event}): lines were copied in or cut out`,
+      };
+    }
+  }
+  return null;
+}
+
 /** The first way the artefacts of a read folder disagree with each other, or null. */
 export function folderMismatch(f: RunFolder): FolderMismatch | null {
-  return countChecks(f) ?? drillChecks(f) ?? histogramChecks(f);
+  return countChecks(f) ?? drillChecks(f) ?? faultCountChecks(f) ?? histogramChecks(f);
 }

@@ -1,4 +1,5 @@
 import { CallstormError } from '../errors/callstorm-error.ts';
+import { ownValue } from '../util/own-value.ts';
 import type { Peak } from './calendar-schema.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import type { Cohort, ComplexityClass, NoiseEnvironment, Population } from './population-schema.ts';
@@ -98,7 +99,7 @@ export function composeScenario(vertical: Vertical, stage: Stage, population: Po
   const problems: string[] = [];
   const { cohorts, noise, complexity } = populationMixes(stage, population, problems);
 
-  const overrides = stage.flowMix.overrides[vertical.name] ?? {};
+  const overrides = ownValue(stage.flowMix.overrides, vertical.name) ?? {};
   const flowIds = new Set(vertical.flows.map((f) => f.id));
   for (const id of Object.keys(overrides)) {
     if (!flowIds.has(id)) {
@@ -117,7 +118,8 @@ export function composeScenario(vertical: Vertical, stage: Stage, population: Po
 
   const raw = vertical.flows.map((flow) => ({
     item: flow,
-    weight: overrides[flow.id] ?? flow.weight * (stage.flowMix.categories[flow.category] ?? 0),
+    weight:
+      ownValue(overrides, flow.id) ?? flow.weight * (ownValue(stage.flowMix.categories, flow.category) ?? 0),
   }));
   const total = raw.reduce((a, f) => a + f.weight, 0);
   if (!(total > 0)) {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { deepFreeze } from './deep-freeze.ts';
@@ -65,6 +65,8 @@ function syntaxError(source: string, reason: string): CallstormError {
   return new CallstormError('CS_ERR_YAML_SYNTAX', { path: source, reason });
 }
 
+type YamlDocument = ReturnType<typeof parseDocument>;
+
 /**
  * Parses YAML with limits a hostile file cannot get past: at most MAX_YAML_ALIASES alias
  * expansions and MAX_YAML_KEYS keys, nesting bounded by the stack, and a duplicate-key check that
@@ -72,12 +74,42 @@ function syntaxError(source: string, reason: string): CallstormError {
  */
 export function parseYaml(text: string, source: string): unknown {
   const lines = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
+  let doc: YamlDocument;
   try {
     doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
   } catch (error) {
     throw syntaxError(source, deepOrMessage(error));
   }
+  const keys = { count: 0 };
+  return checkedValue(doc, lines, source, keys);
+}
+
+/**
+ * parseYaml for a file of several documents (`---` separated, as OpenSLO files are): the same
+ * limits over the whole file. Empty documents are dropped.
+ */
+export function parseYamlAll(text: string, source: string): unknown[] {
+  const lines = new LineCounter();
+  let docs: YamlDocument[];
+  try {
+    const parsed = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
+    docs = (Array.isArray(parsed) ? parsed : [parsed]) as YamlDocument[];
+  } catch (error) {
+    throw syntaxError(source, deepOrMessage(error));
+  }
+  const keys = { count: 0 };
+  return docs
+    .map((doc) => checkedValue(doc, lines, source, keys))
+    .filter((d) => d !== null && d !== undefined);
+}
+
+/** One parsed document's value, after its errors, its keys (counted into `keys`) and its aliases are checked. */
+function checkedValue(
+  doc: YamlDocument,
+  lines: LineCounter,
+  source: string,
+  keys: { count: number },
+): unknown {
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
@@ -87,7 +119,6 @@ export function parseYaml(text: string, source: string): unknown {
       `${where}${first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  let keys = 0;
   let problem: string | null = null;
   try {
     visit(doc, {
@@ -95,7 +126,7 @@ export function parseYaml(text: string, source: string): unknown {
         if (!isMap(map)) return;
         const seen = new Set<string>();
         for (const pair of map.items) {
-          keys++;
+          keys.count++;
           const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key ?? null);
           if (seen.has(key)) {
             const at = isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]) : null;
@@ -104,7 +135,7 @@ export function parseYaml(text: string, source: string): unknown {
           }
           seen.add(key);
         }
-        if (keys > MAX_YAML_KEYS) {
+        if (keys.count > MAX_YAML_KEYS) {
           problem = `more than ${MAX_YAML_KEYS} keys`;
           return visit.BREAK;
         }

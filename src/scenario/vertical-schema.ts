@@ -170,7 +170,7 @@ export const verticalSchema = z
           }
         }
         if (flow.correction) {
-          if (!(flow.correction.slot in flow.slots)) {
+          if (!Object.hasOwn(flow.slots, flow.correction.slot)) {
             ctx.addIssue({
               code: 'custom',
               path: [...at, 'correction', 'slot'],

@@ -64,7 +64,7 @@ const attributionSchema = z.union([
 const entrySchema = z.object({
   seq: z.number(),
   writeId: z.string(),
-  op: z.custom<CrmOperationName>((v) => typeof v === 'string' && v in crmOperations),
+  op: z.custom<CrmOperationName>((v) => typeof v === 'string' && Object.hasOwn(crmOperations, v)),
   accountId: z.string(),
   args: argsSchema,
   idempotencyKey: z.string().optional(),

@@ -151,7 +151,7 @@ function parseSource(word: string, at: number): Source {
 }
 
 function fieldSpec(source: Source, field: string, at: number): FieldSpec {
-  const spec = FIELDS[source][field];
+  const spec = Object.hasOwn(FIELDS[source], field) ? FIELDS[source][field] : undefined;
   if (!spec) {
     throw new MetricQueryError(
       `${source} have no field "${field}": expected one of ${Object.keys(FIELDS[source]).join(', ')}`,

@@ -1,6 +1,7 @@
 import type { FallbackTier } from '../protocol/agent-protocol.ts';
 import type { FaultLogLine } from '../run-folder/fault-log-schema.ts';
 import { CALL_OUTCOMES, type CallOutcome, type CallRecord } from '../telemetry/call-record.ts';
+import { nameCounts } from '../util/own-value.ts';
 import { percentile } from '../util/percentile.ts';
 import type { RunEvaluation, WindowSummary } from './run-evaluation.ts';
 
@@ -84,7 +85,7 @@ export function cohortSummaries(calls: readonly CallRecord[]): RunEvaluation['co
 }
 
 export function escalationReasons(calls: readonly CallRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = nameCounts();
   for (const c of calls) if (c.escalation) out[c.escalation.reason] = (out[c.escalation.reason] ?? 0) + 1;
   return out;
 }

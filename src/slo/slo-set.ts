@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { deepFreeze } from '../scenario/deep-freeze.ts';
-import { formatIssues } from '../scenario/load-document.ts';
+import { formatIssues, parseYamlAll } from '../scenario/load-document.ts';
+import { readInputFile } from '../scenario/read-input-file.ts';
 import { resolveScenarioFile } from '../scenario/scenario-files.ts';
 import { type Measure, parseMetricQuery, type Selection } from './metric-query.ts';
 import {
@@ -236,21 +236,12 @@ export function buildSloSet(
   return deepFreeze({ name, source, documents: docs, slos });
 }
 
-/** Parses the YAML documents of a file (`---` separated); syntax errors carry line and column. */
+/**
+ * Parses the YAML documents of a file (`---` separated) with the limits every callstorm YAML file
+ * gets (aliases, keys, nesting: see parseYamlAll); syntax errors carry line and column.
+ */
 export function parseYamlDocuments(text: string, source: string): unknown[] {
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const doc of list) {
-    const first = doc.errors[0];
-    if (first) {
-      const pos = first.linePos?.[0];
-      throw new CallstormError('CS_ERR_YAML_SYNTAX', {
-        path: source,
-        reason: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${first.message.split('\n')[0]}`,
-      });
-    }
-  }
-  return list.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
+  return parseYamlAll(text, source);
 }
 
 export function parseSloSet(text: string, source: string, name?: string): SloSet {
@@ -260,13 +251,7 @@ export function parseSloSet(text: string, source: string, name?: string): SloSet
 /** Loads `scenarios/slos/<name>.yaml` (pilot, hardening, scale) or a path to an SLO set file. */
 export function loadSloSet(nameOrPath: string): SloSet {
   const path = resolveScenarioFile('slos', nameOrPath);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path, reason: (error as Error).message });
-  }
-  return parseSloSet(text, path);
+  return parseSloSet(readInputFile(path, 'an SLO set').toString('utf8'), path);
 }
 
 /** The set's documents as multi-document YAML; parsing it gives the same documents. */
@@ -286,7 +271,7 @@ export const sloKinds = {
  */
 export function isOpenSloFile(path: string): boolean {
   try {
-    return /^apiVersion:\s*openslo\//m.test(readFileSync(path, 'utf8'));
+    return /^apiVersion:\s*openslo\//m.test(readInputFile(path, 'a YAML file').toString('utf8'));
   } catch {
     return false;
   }

@@ -7,6 +7,7 @@ import {
   OPTION_BOUNDS,
   parseChoice,
   parseInteger,
+  parseNonEmpty,
   parseNumber,
   parsePort,
   parseSeed,
@@ -150,6 +151,19 @@ describe('option parsers: any string gives a value within bounds or a CallstormE
         bad,
       ).toBeInstanceOf(CallstormError);
     }
+  });
+
+  test('--out and --drill: any text but an empty or blank one, returned as written', () => {
+    const parse = parseNonEmpty('--out', 'reports/x');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^\s*$/)), (text) => {
+        const r = outcome(() => parse(text), '--out');
+        if (text.trim() === '') expect(r).toBeInstanceOf(CallstormError);
+        else expect(r).toBe(text);
+      }),
+      RUNS,
+    );
+    expect((outcome(() => parse(''), '--out') as CallstormError).message).toContain('"" is empty');
   });
 
   test('choices and a run speed', () => {

@@ -144,6 +144,16 @@ test('a bad option value is refused while parsing, before the command loads its 
     [['agent', '--port', '70000'], 'bad value for --port: "70000" is outside 0–65,535'],
     [['review', '--speed', 'pilot'], 'bad value for --speed: "pilot" is not <run label>=<speed>'],
     [['review', '--speed-factor', '0'], 'bad value for --speed-factor: "0" is outside 0.001–100'],
+    // An empty --out meant the current folder (report) or stdout (generate); an empty --drill, none.
+    [['report', 'some-run', '--out', ''], 'bad value for --out: "" is empty'],
+    [['generate', '--vertical', 'x', '--stage', 'y', '--out', ' '], 'bad value for --out: " " is empty'],
+    [['run', '--vertical', 'x', '--stage', 'y', '--drill', ''], 'bad value for --drill: "" is empty'],
+    [
+      ['export', 'k6', '--vertical', 'x', '--stage', 'y', '--out', 'o', '--drill', ''],
+      '--drill: "" is empty',
+    ],
+    [['ingest', 'k6', 'f.ndjson', '--out', ''], 'bad value for --out: "" is empty'],
+    [['compare', 'a', 'b', '--out', ''], 'bad value for --out: "" is empty'],
   ] as const) {
     const error = await parse([...args]).then(
       () => null,

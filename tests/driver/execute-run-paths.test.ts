@@ -180,3 +180,27 @@ test('the ledger of an interrupted run reconciles finished calls only and lists 
   expect(ledger.totals.unexpected).toBe(0);
   expect(ledger.totals.expected).toBe(calls.reduce((a, c) => a + c.writes.expected, 0));
 });
+
+test('a disk error thrown by another writer of the run folder ends the run as CS_ERR_OUTPUT_WRITE, not an internal error', async () => {
+  agent = await startScriptedAgent({ turn: endAtOnce });
+  const out = freshDir('enospc');
+  const error = await executeRun({
+    ...SHORT_RUN,
+    agent: agent.url,
+    out,
+    // What the fault log meets when the disk is full as the drill starts.
+    chaos: async () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+        code: 'ENOSPC',
+        path: join(out, 'faults.jsonl'),
+      });
+    },
+  }).catch((e: unknown) => e);
+  expect(isCallstormError(error) && error.code).toBe('CS_ERR_OUTPUT_WRITE');
+  expect((error as Error).message).toContain(
+    `${join(out, 'faults.jsonl')}: no space left on the device (ENOSPC)`,
+  );
+  const { manifest } = readRun(out);
+  expect(manifest).toMatchObject({ status: 'failed', complete: false });
+  expect(manifest.reason).toContain('ENOSPC');
+});

@@ -157,6 +157,17 @@ describe('corrupted run data is refused, naming file, line and field (issue 15)'
     expect(refusal(dir, 'faults.jsonl')).toContain('line 2: event: expected one of "applied"');
   });
 
+  test('fault events copied in or cut out of faults.jsonl disagree with the counts in manifest.json', () => {
+    const dir = fresh();
+    const ls = lines(dir, 'faults.jsonl');
+    writeLines(dir, 'faults.jsonl', [ls[0]!, ls[0]!, ls[1]!]);
+    expect(refusal(dir, 'faults.jsonl')).toContain(
+      'holds 2 "applied" events but manifest.json counts 1 (fault.applied): lines were copied in or cut out',
+    );
+    writeLines(dir, 'faults.jsonl', [ls[0]!]);
+    expect(refusal(dir, 'faults.jsonl')).toContain('holds 0 "removed" events but manifest.json counts 1');
+  });
+
   test('a drill.json copied from another run, calls of another run', () => {
     const dir = fresh();
     const other = fresh({ runId: 'other-run' });

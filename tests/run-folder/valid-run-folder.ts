@@ -105,7 +105,13 @@ export function writeValidRunFolder(dir: string, o: ValidFolderOptions = {}): st
     versions: { callstorm: '0.1.0', node: process.version },
     startedAt: '2026-01-01T00:00:00.000Z',
     endedAt: '2026-01-01T00:01:00.000Z',
-    counts: { 'call.started': calls.length, 'call.finished': calls.length },
+    // As a run counts them: every call, and every fault event it logged.
+    counts: {
+      'call.started': calls.length,
+      'call.finished': calls.length,
+      'fault.applied': withDrill ? faults.filter((f) => f.event === 'applied').length : 0,
+      'fault.removed': withDrill ? faults.filter((f) => f.event === 'removed').length : 0,
+    },
     driver: null,
     files: [
       'manifest.json',

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { CallJudge } from '../../src/driver/call-judge.ts';
 import type { CallObservation } from '../../src/driver/call-observation.ts';
 import { HumanQueue } from '../../src/driver/human-queue.ts';
+import type { CallstormError } from '../../src/errors/callstorm-error.ts';
 import { type CallRecord, callRecordSchema } from '../../src/telemetry/call-record.ts';
 import { decodeHistogram, type HistogramsJson } from '../../src/telemetry/latency-histograms.ts';
 import { COUNTERS, LATENCY_METRICS } from '../../src/telemetry/metric-names.ts';
@@ -121,4 +122,34 @@ test('a run appends to the calls.jsonl it claimed; ingest replaces a previous in
   again.record(second!);
   again.close();
   expect(lines(dir)).toEqual([second]);
+});
+
+test('a full disk mid-run (calls.jsonl on /dev/full) is CS_ERR_OUTPUT_WRITE once; nothing unwritten is counted (issue 15)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callstorm-recorder-full-'));
+  symlinkSync('/dev/full', join(dir, 'calls.jsonl'));
+  const recorder = new RunRecorder(dir, { flushEveryMs: 0 });
+  const failures: CallstormError[] = [];
+  recorder.onWriteFailure((e) => failures.push(e));
+  const [first, second] = records();
+  expect(recorder.record(first!)).toBe(false);
+  expect(recorder.record(second!)).toBe(false);
+  expect(failures).toHaveLength(1);
+  expect(failures[0]!.code).toBe('CS_ERR_OUTPUT_WRITE');
+  expect(failures[0]!.exitCode).toBe(1);
+  expect(failures[0]!.message).toContain(join(dir, 'calls.jsonl'));
+  expect(failures[0]!.message).toContain('ENOSPC');
+  expect(failures[0]!.hint).toContain('calls.jsonl holds the 0 calls that ended before');
+  expect(recorder.counters['call.finished'] ?? 0).toBe(0);
+  expect(() => recorder.close()).not.toThrow();
+  // The histograms agree with what calls.jsonl holds: nothing.
+  const h = JSON.parse(readFileSync(join(dir, 'histograms.json'), 'utf8')) as HistogramsJson;
+  expect(h.metrics[LATENCY_METRICS.voiceToVoice]?.total.count ?? 0).toBe(0);
+});
+
+test('without a listener (ingest) the write failure is thrown as CS_ERR_OUTPUT_WRITE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callstorm-recorder-full-'));
+  symlinkSync('/dev/full', join(dir, 'calls.jsonl'));
+  const recorder = new RunRecorder(dir, { flushEveryMs: 0 });
+  expect(() => recorder.record(records()[0]!)).toThrow(/CS_ERR_OUTPUT_WRITE|could not finish writing/);
+  recorder.close();
 });

@@ -8,6 +8,7 @@ import { evaluateRunFolder } from '../../slo/evaluate-run.ts';
 import { loadPriceList } from '../../slo/price-list.ts';
 import type { RunEvaluation } from '../../slo/run-evaluation.ts';
 import { loadSloSet } from '../../slo/slo-set.ts';
+import { prepareOutputFolder } from '../../util/output-location.ts';
 import type { CompareOptions } from '../command-options.ts';
 import { exitOfGates } from '../verdict-exit.ts';
 import { formatReportResult } from './format-report-result.ts';
@@ -22,6 +23,7 @@ export default async function compare(dirs: string[], opts: CompareOptions): Pro
       fix: 'pass the pilot, hardening and scale run folders; for one run use `callstorm report`',
     });
   }
+  const outDir = prepareOutputFolder(opts.out, { option: '--out', what: 'the comparison' });
   const prices = loadPriceList(opts.prices);
   const gates = opts.stageGate.map(gateWithSet);
   // A run of a gated stage is evaluated with that gate's SLO set; others with their stage's set.
@@ -35,7 +37,7 @@ export default async function compare(dirs: string[], opts: CompareOptions): Pro
   });
   const results = gates.map((g) => evaluateGate(g.gate, evaluations));
   const result = await writeCompareReport(inStageOrder(evaluations), {
-    outDir: resolve(opts.out),
+    outDir,
     gates: results,
   });
   process.stdout.write(formatReportResult(result));

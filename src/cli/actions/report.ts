@@ -3,6 +3,7 @@ import { writeRunReport } from '../../report/write-run-report.ts';
 import { evaluateGate } from '../../slo/evaluate-gate.ts';
 import { evaluateRun } from '../../slo/evaluate-run.ts';
 import { loadPriceList } from '../../slo/price-list.ts';
+import { prepareOutputFolder } from '../../util/output-location.ts';
 import type { ReportOptions } from '../command-options.ts';
 import { exitOfGates } from '../verdict-exit.ts';
 import { formatReportResult } from './format-report-result.ts';
@@ -10,12 +11,17 @@ import { gateWithSet } from './gate-with-set.ts';
 
 /** `callstorm report <run-dir>`: the run's report; with --stage-gate, exit 1 on NO-GO, 3 on INCONCLUSIVE. */
 export default async function report(dir: string, opts: ReportOptions): Promise<number> {
+  // --out is checked before any work; the run folder itself (the default) is checked by reading it.
+  const outDir =
+    opts.out === undefined
+      ? resolve(dir)
+      : prepareOutputFolder(opts.out, { option: '--out', what: 'the report' });
   const prices = loadPriceList(opts.prices);
   const judged = opts.stageGate === undefined ? undefined : gateWithSet(opts.stageGate);
   const evaluation = evaluateRun(dir, { prices, ...(judged ? { slos: judged.slos } : {}) });
   const gate = judged === undefined ? undefined : evaluateGate(judged.gate, [evaluation]);
   const result = await writeRunReport(evaluation, {
-    outDir: resolve(opts.out ?? dir),
+    outDir,
     ...(gate ? { gate } : {}),
   });
   process.stdout.write(formatReportResult(result));

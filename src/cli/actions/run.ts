@@ -39,6 +39,7 @@ export default async function run(opts: RunOptions): Promise<number> {
     process.stdout.write(
       `${m.status}${m.invalid ? ' (INVALID: ' + m.invalid + ')' : ''}: ${c['call.finished'] ?? 0} calls — resolved ${c['call.outcome.resolved'] ?? 0}, false containment ${c['call.outcome.false-containment'] ?? 0}, escalated ${c['call.outcome.escalated'] ?? 0}, abandoned ${c['call.outcome.abandoned'] ?? 0}, failed ${c['call.outcome.failed'] ?? 0}\n→ ${result.dir}\n`,
     );
+    if (m.status !== 'complete' && m.reason) process.stderr.write(`the run ${m.status}: ${m.reason}\n`);
     return m.status === 'complete' && !m.invalid ? 0 : m.status === 'interrupted' ? 130 : 1;
   } finally {
     process.off('SIGINT', onSignal);

@@ -4,6 +4,7 @@ import { encodeUtterance } from '../../../simulators/callers/speech-formats.ts';
 import { SpeechRenderer } from '../../../simulators/callers/speech-renderer.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
+import { outputWriteError, prepareOutputFile } from '../../util/output-location.ts';
 import type { SpeakOptions } from '../command-options.ts';
 
 /** `callstorm speak`: one planned utterance as caller speech, to a file or stdout. */
@@ -27,11 +28,18 @@ export default async function speak(opts: SpeakOptions): Promise<number> {
       fix: `pass --utterance 0 … ${plan.turns.length - 1}`,
     });
   }
+  const path = opts.out === '-' ? null : prepareOutputFile(opts.out, { option: '--out', what: 'the audio' });
   const renderer = new SpeechRenderer({ population: scenario.population });
   const rendered = await renderer.render(plan, turn);
   const bytes = encodeUtterance(rendered, opts.format, rate);
   if (opts.out === '-') process.stdout.write(bytes);
-  else await writeFile(opts.out, bytes);
+  else if (path) {
+    try {
+      await writeFile(path, bytes);
+    } catch (error) {
+      throw outputWriteError('the audio', path, error, 'Delete the file and try again.');
+    }
+  }
   const v = rendered.voice;
   const tape = v.tapeStep / 4;
   process.stderr.write(

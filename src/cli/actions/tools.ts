@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { toolsDocument } from '../../../agent/tools-document.ts';
-import { CallstormError } from '../../errors/callstorm-error.ts';
 import { loadVertical } from '../../scenario/load-scenario.ts';
+import { outputWriteError, prepareOutputFile } from '../../util/output-location.ts';
 import type { ToolsOptions } from '../command-options.ts';
 
 /** `callstorm tools`: the reference agent's LLM tools and their CRM routes, as JSON. */
@@ -13,14 +13,11 @@ export default function tools(opts: ToolsOptions): number {
     process.stdout.write(text);
     return 0;
   }
+  const path = prepareOutputFile(opts.out, { option: '--out', what: 'the tools' });
   try {
-    writeFileSync(opts.out, text);
+    writeFileSync(path, text);
   } catch (error) {
-    throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
-      option: '--out',
-      reason: `cannot write ${opts.out}: ${error instanceof Error ? error.message : String(error)}`,
-      fix: 'choose a file in a folder that exists and that you can write to',
-    });
+    throw outputWriteError('the tools', path, error, 'Delete the file and try again.');
   }
   process.stderr.write(
     `${doc.tools.length} tools${doc.vertical ? ` (${doc.vertical})` : ''} → ${opts.out}\n`,

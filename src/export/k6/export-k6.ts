@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync as writeFileRaw } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
@@ -9,6 +9,7 @@ import type { EvaluationContext } from '../../run-folder/evaluation-context-sche
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { PACKAGE_ROOT } from '../../scenario/scenario-files.ts';
 import { loadSloSet } from '../../slo/slo-set.ts';
+import { isOutputError, outputWriteError, prepareOutputFolder } from '../../util/output-location.ts';
 import { arrivalShape } from './k6-arrival-stages.ts';
 import { k6ScriptSource } from './k6-script-source.ts';
 import { executionSegments } from './k6-segments.ts';
@@ -94,8 +95,25 @@ export function exportK6(options: ExportK6Options): K6ExportManifest {
   const scenario = loadScenario({ vertical: options.vertical, stage: options.stage });
   const slos = loadSloSet(scenario.stage.name);
   const generator = createCallGenerator(scenario, { seed, window: options.window ?? 'peak-hour' });
-  const out = resolve(options.out);
-  mkdirSync(join(out, 'plans'), { recursive: true });
+  const out = prepareOutputFolder(resolve(options.out), { option: '--out', what: 'the k6 export' });
+  // A write that fails part-way (full disk, read-only remount) is the environment's, said as such.
+  const guarded =
+    <A extends unknown[]>(write: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        write(...args);
+      } catch (error) {
+        if (!isOutputError(error)) throw error;
+        throw outputWriteError(
+          'the k6 export',
+          out,
+          error,
+          'The folder holds part of an export: delete it and export again.',
+        );
+      }
+    };
+  const writeFileSync = guarded(writeFileRaw);
+  guarded(mkdirSync)(join(out, 'plans'), { recursive: true });
 
   const all: CallPlan[] = [];
   const shards: string[] = [];
@@ -127,7 +145,7 @@ export function exportK6(options: ExportK6Options): K6ExportManifest {
       stage: scenario.stage.name,
     }),
   );
-  copyFileSync(join(HERE, 'k6-call-protocol.ts'), join(out, 'call-protocol.ts'));
+  guarded(copyFileSync)(join(HERE, 'k6-call-protocol.ts'), join(out, 'call-protocol.ts'));
   const typesRoot = join(PACKAGE_ROOT, 'node_modules', '@types');
   const tsconfig = {
     compilerOptions: {

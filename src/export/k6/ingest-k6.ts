@@ -1,28 +1,24 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
 import { loadDrill } from '../../chaos/drill-schema.ts';
 import { CallJudge } from '../../driver/call-judge.ts';
-import type { CallEnding, CallObservation } from '../../driver/call-observation.ts';
+import type { CallObservation } from '../../driver/call-observation.ts';
 import { humanQueueForStage } from '../../driver/human-queue.ts';
 import { CallstormError } from '../../errors/callstorm-error.ts';
-import type { TurnTelemetry } from '../../protocol/agent-protocol.ts';
 import { describeIssues } from '../../run-folder/artefact-issues.ts';
 import { evaluationContext } from '../../run-folder/evaluation-context.ts';
-import {
-  type EvaluationContext,
-  evaluationContextSchema,
-} from '../../run-folder/evaluation-context-schema.ts';
+import type { EvaluationContext } from '../../run-folder/evaluation-context-schema.ts';
 import { RunFolderWriter } from '../../run-folder/run-folder-writer.ts';
 import type { Scenario } from '../../scenario/compose-scenario.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
-import { agentTurnTelemetry } from '../../telemetry/agent-turn-telemetry.ts';
 import { type CallRecord, callRecordSchema, type TurnRecord } from '../../telemetry/call-record.ts';
 import { RUN_MANIFEST_SCHEMA, type RunManifest } from '../../telemetry/run-manifest.ts';
 import { RunRecorder } from '../../telemetry/run-recorder.ts';
-import type { K6ExportManifest } from './export-k6.ts';
+import { isOutputError, outputWriteError, prepareOutputFolder } from '../../util/output-location.ts';
 import { K6_METRICS } from './k6-call-protocol.ts';
+import { readK6ExportManifest, readK6ExportPlans } from './k6-export-folder.ts';
+import { BadTag, endingOf, num, turnOf } from './k6-point-tags.ts';
 import { type K6Point, readK6Ndjson } from './read-k6-ndjson.ts';
 
 export interface IngestK6Options {
@@ -64,33 +60,16 @@ interface Scope {
 function scopeOf(o: IngestK6Options): Scope {
   if (o.from) {
     const dir = resolve(o.from);
-    const path = join(dir, 'export.json');
-    let m: K6ExportManifest;
-    try {
-      m = JSON.parse(readFileSync(path, 'utf8')) as K6ExportManifest;
-    } catch (error) {
-      throw new CallstormError('CS_ERR_FILE_NOT_FOUND', { path, reason: (error as Error).message });
-    }
-    const recorded = m.evaluation === undefined ? null : evaluationContextSchema.safeParse(m.evaluation);
-    if (recorded && !recorded.success) {
-      throw new CallstormError('CS_ERR_K6_OUTPUT', {
-        path,
-        reason: `evaluation: ${describeIssues(recorded.error.issues)} (export again with \`callstorm export k6\`)`,
-      });
-    }
-    const plans = new Map<string, CallPlan>();
-    for (const f of readdirSync(join(dir, 'plans')).filter((f) => f.endsWith('.json'))) {
-      for (const p of JSON.parse(readFileSync(join(dir, 'plans', f), 'utf8')) as CallPlan[])
-        plans.set(p.id, p);
-    }
-    const { evaluation: _unchecked, ...rest } = m;
+    const m = readK6ExportManifest(dir);
+    const plans = readK6ExportPlans(dir);
+    const { evaluation: recorded, ...rest } = m;
     const scenario = loadScenario({ vertical: m.vertical, stage: m.stage });
     return {
       ...rest,
       plans,
       scenario,
       evaluation:
-        recorded?.data ??
+        recorded ??
         evaluationContext(scenario, m.drill ? loadDrill(m.drill) : null, {
           vertical: m.vertical,
           stage: m.stage,
@@ -127,55 +106,6 @@ function scopeOf(o: IngestK6Options): Scope {
   };
 }
 
-const num = (t: string | undefined): number => Number(t ?? 0);
-
-/** The agent's telemetry (a JSON tag) as a turn record holds it. */
-function agentOf(json: string | undefined): TurnRecord['agent'] {
-  return json ? agentTurnTelemetry(JSON.parse(json) as TurnTelemetry) : null;
-}
-
-function turnOf(tags: Readonly<Record<string, string>>): TurnRecord {
-  const s = tags.status ?? '';
-  const status = /^\d+$/.test(s)
-    ? Number(s)
-    : (s as 'timeout' | 'network-error' | 'hung-up' | 'protocol-error');
-  const action = tags.action;
-  return {
-    index: num(tags.turn),
-    kind: tags.kind ?? '',
-    sentAtMs: num(tags.sent_ms),
-    voiceToVoiceMs: tags.v2v_ms ? Number(tags.v2v_ms) : null,
-    sendLagMs: num(tags.send_lag_ms),
-    status,
-    action: action === 'continue' || action === 'end' || action === 'transfer' ? action : null,
-    transferReason: tags.transfer_reason ? tags.transfer_reason : null,
-    bargeIn: tags.barge_in === 'true',
-    agent: agentOf(tags.agent),
-  };
-}
-
-function endingOf(t: Readonly<Record<string, string>>): CallEnding {
-  const atTurn = num(t.at_turn);
-  switch (t.by) {
-    case 'agent-end':
-      return { by: 'agent-end', atTurn };
-    case 'agent-transfer':
-      return { by: 'agent-transfer', atTurn, reason: t.reason ?? 'unspecified', queue: t.queue ?? 'default' };
-    case 'caller-done':
-      return { by: 'caller-done', atTurn };
-    case 'caller-abandoned':
-      return { by: 'caller-abandoned', atTurn, waitedMs: num(t.waited_ms) };
-    default:
-      return {
-        by: 'failure',
-        atTurn,
-        kind: (t.kind as 'http-error' | 'timeout' | 'network-error' | 'protocol-error') ?? 'protocol-error',
-        status: t.status ? Number(t.status) : null,
-        message: t.message ?? '',
-      };
-  }
-}
-
 /**
  * Rebuilds a callstorm run folder from the k6 NDJSON of one or many runners: each call's turns and
  * ending (from the script's `callstorm_turns` / `callstorm_calls` points) become the observation
@@ -191,10 +121,24 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       fix: 'pass each runner’s `--out json=<file>` output',
     });
   }
-  const perFile: K6Point[][] = options.files.map((f) => readK6Ndjson(f));
   const scope = scopeOf(options);
+  const dir = prepareOutputFolder(options.out, { option: '--out', what: 'the run folder' });
+  const used = new Set<string>([
+    K6_METRICS.turns,
+    K6_METRICS.calls,
+    'dropped_iterations',
+    'callstorm_skipped_iterations',
+  ]);
+  const perFile: K6Point[][] = options.files.map((f) => readK6Ndjson(f, (m) => used.has(m)));
   const turns = new Map<string, TurnRecord[]>();
   const ends = new Map<string, Readonly<Record<string, string>>>();
+  const turnPoints = new Set<string>();
+  // Each call runs on one runner and ends once: a point seen twice is a copied line (or the same file given twice).
+  const twice = (call: string, what: string) =>
+    new CallstormError('CS_ERR_K6_OUTPUT', {
+      path: options.files.join(', '),
+      reason: `call ${call}: ${what} is in the k6 output twice (a copied line, or one runner's file given twice)`,
+    });
   let dropped = 0;
   let skipped = 0;
   let unknown = 0;
@@ -204,11 +148,25 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
       if (p.metric === 'dropped_iterations') dropped += p.value;
       else if (p.metric === 'callstorm_skipped_iterations') skipped += p.value;
       else if (p.metric === K6_METRICS.turns && call) {
+        // A turn sent again (a reprompt) has the same index but a later sent_ms: the same pair twice is a copied line.
+        const sent = `${call}\u0000${p.tags.turn ?? ''}\u0000${p.tags.sent_ms ?? ''}`;
+        if (turnPoints.has(sent))
+          throw twice(call, `turn ${p.tags.turn ?? '?'} sent at ${p.tags.sent_ms ?? '?'} ms`);
+        turnPoints.add(sent);
         const list = turns.get(call) ?? [];
-        list.push(turnOf(p.tags));
+        try {
+          list.push(turnOf(p.tags));
+        } catch (error) {
+          if (!(error instanceof BadTag)) throw error;
+          throw new CallstormError('CS_ERR_K6_OUTPUT', {
+            path: options.files.join(', '),
+            reason: `call ${call}, turn ${p.tags.turn ?? '?'}: ${error.message}`,
+          });
+        }
         turns.set(call, list);
       } else if (p.metric === K6_METRICS.calls && call) {
         if (!scope.plans.has(call)) unknown++;
+        else if (ends.has(call)) throw twice(call, 'its end');
         else ends.set(call, p.tags);
       }
     }
@@ -222,9 +180,13 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
     scenarioAt: (ms) => ms,
     proof: 'agent-reported',
   });
-  const dir = resolve(options.out);
-  mkdirSync(dir, { recursive: true });
-  const recorder = new RunRecorder(dir, { flushEveryMs: 0, calls: 'replace' });
+  let recorder: RunRecorder;
+  try {
+    recorder = new RunRecorder(dir, { flushEveryMs: 0, calls: 'replace' });
+  } catch (error) {
+    if (!isOutputError(error)) throw error;
+    throw outputWriteError('the run folder', join(dir, 'calls.jsonl'), error, 'Nothing was written.');
+  }
   judge.on('judged', (record) => {
     // Whatever the k6 files say must make records the run-folder reader accepts (no 1e308 times).
     const parsed = callRecordSchema.safeParse(record);
@@ -299,6 +261,16 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
     files: ['manifest.json', 'calls.jsonl', 'histograms.json'],
     evaluation: scope.evaluation,
   };
-  new RunFolderWriter(dir).writeManifest(manifest);
+  try {
+    new RunFolderWriter(dir).writeManifest(manifest);
+  } catch (error) {
+    if (!isOutputError(error)) throw error;
+    throw outputWriteError(
+      'the run folder',
+      join(dir, 'manifest.json'),
+      error,
+      'The folder holds calls.jsonl without a manifest: ingest again.',
+    );
+  }
   return { dir, manifest, records };
 }
