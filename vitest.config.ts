@@ -20,7 +20,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/**/*.e2e.test.ts'],
-          setupFiles: ['tests/helpers/no-node-children.ts'],
+          setupFiles: ['tests/helpers/fast-check-seed.ts', 'tests/helpers/no-node-children.ts'],
         },
       },
       {
@@ -29,6 +29,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/**/*.e2e.test.ts'],
           globalSetup: ['tests/helpers/build-cli.ts'],
+          setupFiles: ['tests/helpers/fast-check-seed.ts'],
         },
       },
     ],

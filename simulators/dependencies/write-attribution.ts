@@ -7,7 +7,7 @@ export type UnattributedReason = 'no-live-call' | 'ambiguous';
  * Which call a CRM request belongs to. `header`: it named its call (`x-callstorm-call`, on this
  * request or an earlier attempt under the same Idempotency-Key). `lifetime`: it named none, and
  * exactly one live call touches what it touches. Otherwise none, never a guess: no live call
- * touches it, or several could own it (`candidates`).
+ * touches it, or several could own it (`candidates`, sorted: the same whatever order events came in).
  */
 export type Attribution =
   | { readonly by: 'header' | 'lifetime'; readonly callId: string }
@@ -34,7 +34,7 @@ export function attribute(request: AttributableRequest, lifecycle: CallLifecycle
   if (owners.length === 1) return { by: 'lifetime', callId: owners[0]!.callId };
   return owners.length === 0
     ? { by: 'none', reason: 'no-live-call', candidates: [] }
-    : { by: 'none', reason: 'ambiguous', candidates: owners.map((o) => o.callId) };
+    : { by: 'none', reason: 'ambiguous', candidates: owners.map((o) => o.callId).sort() };
 }
 
 /** Where an Idempotency-Key was first seen, and the call any of its attempts named. */

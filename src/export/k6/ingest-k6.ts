@@ -212,6 +212,7 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
         endedWallMs: num(tags.ended_ms),
         agentAudioMs: num(tags.agent_audio_ms),
         deadLetteredWrites: num(tags.dead_lettered),
+        ...(typeof tags.greeting === 'string' ? { greeting: tags.greeting } : {}),
       };
       // No CRM ledger in a k6 run: the same as the Node driver without one.
       records.push(judge.judge(observation));

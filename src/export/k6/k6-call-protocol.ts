@@ -237,6 +237,8 @@ export function playK6Call(plan: K6Plan, deps: K6Deps, options: K6CallOptions): 
   let sessionId: string | null = null;
   let agentAudioMs = 0;
   let deadLettered = 0;
+  /** What the agent said when it picked up (the gates' recording-notice check reads it). */
+  let greetingText: string | null = null;
   const finish = (ending: Record<string, string | number>, hangUp: boolean): string => {
     if (hangUp && sessionId !== null) {
       send(
@@ -256,6 +258,7 @@ export function playK6Call(plan: K6Plan, deps: K6Deps, options: K6CallOptions): 
     endTags.ended_ms = String(Math.round(scenarioAt(deps.now())));
     endTags.agent_audio_ms = String(agentAudioMs);
     endTags.dead_lettered = String(deadLettered);
+    if (greetingText !== null) endTags.greeting = greetingText.slice(0, 2000); // MAX_GREETING of call records
     metrics.calls.add(1, endTags);
     metrics.failed.add(by === 'failure', callTags);
     metrics.abandoned.add(by === 'caller-abandoned', callTags);
@@ -306,6 +309,7 @@ export function playK6Call(plan: K6Plan, deps: K6Deps, options: K6CallOptions): 
     );
   }
   sessionId = greeting.sessionId;
+  greetingText = greeting.greeting;
   const greetingMs =
     typeof greeting.greetingAudioMs === 'number'
       ? greeting.greetingAudioMs
