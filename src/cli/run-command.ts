@@ -20,7 +20,7 @@ export function registerRun(program: Command): void {
     .requiredOption('--stage <name|file>', 'stage: pilot, hardening, scale, or a YAML file')
     .option(
       '--agent <agent>',
-      'reference:production | reference:pilot | http://127.0.0.1:PORT',
+      'reference:production | reference:pilot | http://127.0.0.1:PORT | twilio+ws://127.0.0.1:PORT/PATH',
       'reference:production',
     )
     .option('--drill <name|file>', 'chaos drill from scenarios/drills/ (e.g. llm-regional-outage)')
@@ -47,9 +47,8 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--caller-audio <mode>',
-      'tagged: the utterance id in μ-law (fast); speech: rendered caller speech (espeak-ng), linked by the ASR from the audio alone',
+      'tagged: the utterance id in μ-law (fast); speech: rendered caller speech (espeak-ng), linked by the ASR from the audio alone (default: tagged; speech for a twilio+ws:// agent)',
       parseChoice('--caller-audio', CALLER_AUDIO_CHOICES),
-      'tagged',
     )
     .option('--no-progress', 'no live progress on stderr')
     .action(lazyAction(() => import('./actions/run.ts')));

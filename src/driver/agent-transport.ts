@@ -67,5 +67,7 @@ export interface AgentTransportKind {
   readonly schemes: readonly string[];
   /** For the list of valid `--agent` forms. */
   readonly usage: string;
+  /** The transport hears callers only as speech: a run without `callerAudio` given renders speech. */
+  readonly needsSpeech?: boolean;
   create(url: string, context: TransportContext): AgentTransport;
 }

@@ -5,7 +5,7 @@ import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
 import { RunRecorder } from '../telemetry/run-recorder.ts';
 import { startAgentTarget } from './agent-targets.ts';
 import type { AgentTransport } from './agent-transport.ts';
-import { createAgentTransport } from './agent-transports.ts';
+import { createAgentTransport, transportKindFor } from './agent-transports.ts';
 import { RunCallBook, writeLedgerFile } from './ledger-file.ts';
 import { createPlaybackAnnouncer } from './playback-announcer.ts';
 import { noChaos, type RunChaos } from './run-chaos.ts';
@@ -41,7 +41,9 @@ export async function startRunResources(
 ): Promise<RunResources> {
   const { request: r, dir, runId, scenario } = plan;
   let callerAudio: CallerAudio = 'tagged';
-  if (r.callerAudio === 'speech') {
+  // Unless told otherwise, callers speak to a transport that hears only speech (twilio+ws://).
+  const audioMode = r.callerAudio ?? (transportKindFor(r.agent)?.kind.needsSpeech ? 'speech' : 'tagged');
+  if (audioMode === 'speech') {
     await espeakVersion(); // no espeak-ng: fail before anything starts (CS_ERR_SPEECH_UNAVAILABLE)
     callerAudio = new SpeechRenderer({ population: scenario.population });
   }
@@ -102,6 +104,6 @@ export async function startRunResources(
     }),
     (t) => t.close(),
   );
-  manifest.set({ transport: transport.kind, callerAudio: r.callerAudio ?? 'tagged' });
+  manifest.set({ transport: transport.kind, callerAudio: audioMode });
   return { recorder, simulators, chaos, transport, calls };
 }

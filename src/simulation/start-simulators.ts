@@ -13,6 +13,8 @@ import {
 import { speechControl } from '../../mocks/speech-control.ts';
 import { streamControl } from '../../mocks/stream-control.ts';
 import { createTtsHandlers } from '../../mocks/tts-handlers.ts';
+import { twilioControl } from '../../mocks/twilio-control.ts';
+import { createTwilioHandlers } from '../../mocks/twilio-handlers.ts';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
@@ -29,6 +31,7 @@ import { playedSpeech } from '../../simulators/dependencies/played-speech.ts';
 import { SpeechLog } from '../../simulators/dependencies/speech-log.ts';
 import { TaggedLinker } from '../../simulators/dependencies/tagged-linker.ts';
 import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
+import { TwilioCallRegistry } from '../../simulators/dependencies/twilio-call-registry.ts';
 import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
 
@@ -70,6 +73,8 @@ export interface SimulatorSuite extends SimulatorEndpoints {
   readonly tts: SimulatorEndpoint;
   readonly crm: SimulatorEndpoint & { readonly service: CrmService };
   readonly llm: Readonly<Record<string, SimulatorEndpoint & { readonly region: string }>>;
+  /** The fake Twilio REST API (docs/twilio.md): its calls, by CallSid. */
+  readonly twilio: SimulatorEndpoint & { readonly calls: TwilioCallRegistry };
   readonly groundTruth: GroundTruth;
   /** Links speech audio the ASR hears to planned utterances (fed by `POST <asr>/__callstorm/playing`). */
   readonly speechLinker: AcousticLinker;
@@ -91,9 +96,9 @@ export function regeneratingResolver(scenario: Scenario, seed: number, window: s
 }
 
 /**
- * Starts the four dependency simulators (ASR, TTS, CRM and one LLM per named endpoint), each on
- * its own loopback port so that Toxiproxy can sit in front of each separately. They share one
- * ground truth. Closing stops all of them, releasing hung requests.
+ * Starts the dependency simulators (ASR, TTS, CRM and one LLM per named endpoint) and the fake
+ * Twilio REST API, each on its own loopback port so that Toxiproxy can sit in front of each
+ * separately. They share one ground truth. Closing stops all of them, releasing hung requests.
  */
 export async function startSimulators(options: SimulatorSuiteOptions): Promise<SimulatorSuite> {
   const { scenario, seed } = options;
@@ -208,11 +213,23 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       };
     }
 
+    // The fake Twilio REST API a Media Streams bot hangs up and transfers calls with (docs/twilio.md).
+    const twilioFaults = new FaultSet({ kind: 'twilio' });
+    const twilioCalls = new TwilioCallRegistry();
+    const twilioEndpoint = await start({
+      name: 'twilio',
+      kind: 'twilio',
+      faults: twilioFaults,
+      handlers: createTwilioHandlers({ calls: twilioCalls, faults: twilioFaults, seed }),
+      control: twilioControl(twilioCalls),
+    });
+
     return {
       asr,
       tts,
       crm: { ...crmEndpoint, service },
       llm,
+      twilio: { ...twilioEndpoint, calls: twilioCalls },
       groundTruth,
       speechLinker,
       endpoints,
@@ -221,6 +238,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       },
       async close() {
         for (const e of endpoints) e.faults.clearAll();
+        twilioCalls.releaseWaiters();
         await Promise.all(started.map((h) => h.close()));
       },
     };
