@@ -10,7 +10,10 @@ import { twilioCallResource } from './twilio-call-resource.ts';
 const sid = (prefix: string) =>
   z
     .string()
-    .regex(new RegExp(`^${prefix}[0-9a-zA-Z]{1,64}$`), `a ${prefix}… SID (${prefix} then letters and digits)`);
+    .regex(
+      new RegExp(`^${prefix}[0-9a-zA-Z]{1,64}$`),
+      `a ${prefix}… SID (${prefix} then letters and digits)`,
+    );
 const phone = z.string().min(1).max(40);
 
 const registerBody = z.strictObject({
@@ -50,7 +53,8 @@ export function twilioControl(calls: TwilioCallRegistry): SimulatorControl {
     actions: {
       'twilio/calls': {
         body: registerBody,
-        shape: '{"callSid": "CA…", "accountSid": "AC…", "streamSid": "MZ…", "from": "+44…", "to": "+44…", "callId": "cs-<seed>-<index>"}',
+        shape:
+          '{"callSid": "CA…", "accountSid": "AC…", "streamSid": "MZ…", "from": "+44…", "to": "+44…", "callId": "cs-<seed>-<index>"}',
         run: (b) => twilioCallResource(calls.register(b)),
       } satisfies ControlAction<z.infer<typeof registerBody>>,
       'twilio/calls/get': {
@@ -61,7 +65,12 @@ export function twilioControl(calls: TwilioCallRegistry): SimulatorControl {
           if (!call) throw unknownCall(callSid);
           return {
             ...twilioCallResource(call),
-            callstorm: { callId: call.callId, transferred: call.transferred, lookups: call.lookups, updates: call.updates },
+            callstorm: {
+              callId: call.callId,
+              transferred: call.transferred,
+              lookups: call.lookups,
+              updates: call.updates,
+            },
           };
         },
       } satisfies ControlAction<z.infer<typeof callBody>>,

@@ -107,7 +107,10 @@ export async function buildCli(options: BuildOptions = {}): Promise<BuildReport>
     const result = await build({
       absWorkingDir: root,
       // The caller-speech worker is started by file (src/driver/caller-speech-pool.ts): an entry of its own.
-      entryPoints: ['src/cli/main.ts', { in: 'src/driver/caller-speech-worker.ts', out: 'caller-speech-worker' }],
+      entryPoints: [
+        'src/cli/main.ts',
+        { in: 'src/driver/caller-speech-worker.ts', out: 'caller-speech-worker' },
+      ],
       outdir: join(tmpName, 'cli'),
       bundle: true,
       splitting: true,

@@ -144,7 +144,8 @@ export class TwilioCallRegistry {
   /** A bot's POST to the call resource: the call as it is after it, or why it was refused. */
   update(callSid: string, u: TwilioCallUpdate): { call: TwilioCall } | { refused: TwilioRefusal } {
     const call = this.#calls.get(callSid);
-    if (!call) return { refused: { status: 404, code: 20404, message: 'The requested resource was not found' } };
+    if (!call)
+      return { refused: { status: 404, code: 20404, message: 'The requested resource was not found' } };
     call.updates++;
     const status = u.Status?.trim();
     if (status !== undefined && status !== '') {
@@ -260,7 +261,12 @@ export class TwilioCallRegistry {
     this.#emit(call, { kind: 'hang-up', via, reason: null, queue: null });
   }
 
-  #transfer(call: TwilioCall, via: TwilioCallEvent['via'], reason: string | null, queue: string | null): void {
+  #transfer(
+    call: TwilioCall,
+    via: TwilioCallEvent['via'],
+    reason: string | null,
+    queue: string | null,
+  ): void {
     call.transferred = true;
     this.#emit(call, { kind: 'transfer', via, reason, queue });
   }

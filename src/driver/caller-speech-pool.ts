@@ -4,7 +4,11 @@ import { Worker } from 'node:worker_threads';
 import type { CallPlan, PlannedTurn } from '../../simulators/callers/call-plan.ts';
 import { encodeUtterance, TELEPHONY_RATE } from '../../simulators/callers/speech-formats.ts';
 import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
-import type { CallerSpeechAnswer, CallerSpeechRequest, CallerSpeechWorkerData } from './caller-speech-worker.ts';
+import type {
+  CallerSpeechAnswer,
+  CallerSpeechRequest,
+  CallerSpeechWorkerData,
+} from './caller-speech-worker.ts';
 
 /** An utterance as a real-time transport plays it: μ-law 8 kHz, and where its speech is. */
 export interface PlayableUtterance {
@@ -42,13 +46,20 @@ function startWorker(workerData: CallerSpeechWorkerData): Worker {
  * the same bytes), answering the μ-law bytes. A subclass (a benchmark's cheap voice) or
  * `threads: 0` renders on the calling thread.
  */
-export function createCallerSpeech(renderer: SpeechRenderer, options: { threads?: number } = {}): CallerSpeech {
+export function createCallerSpeech(
+  renderer: SpeechRenderer,
+  options: { threads?: number } = {},
+): CallerSpeech {
   const threads = options.threads ?? 1;
   if (threads <= 0 || renderer.constructor !== SpeechRenderer) {
     return {
       async utterance(plan, turn) {
         const r = await renderer.render(plan, turn);
-        return { utteranceId: r.utteranceId, mulaw: encodeUtterance(r, 'mulaw', TELEPHONY_RATE), speech: r.speech };
+        return {
+          utteranceId: r.utteranceId,
+          mulaw: encodeUtterance(r, 'mulaw', TELEPHONY_RATE),
+          speech: r.speech,
+        };
       },
       async close() {},
     };

@@ -40,7 +40,8 @@ if (parentPort) {
     renderer.render(request.plan, turn).then(
       (rendered) => {
         const bytes = encodeUtterance(rendered, 'mulaw', TELEPHONY_RATE);
-        const mulaw = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        const mulaw =
+          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
         const answer: CallerSpeechAnswer = {
           id: request.id,
           utteranceId: rendered.utteranceId,

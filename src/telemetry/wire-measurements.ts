@@ -61,7 +61,9 @@ export const wireMeasurementsSchema = z.strictObject({
   malformedMessages: count.optional(),
   malformedKinds: z.array(z.string()).optional(),
   /** How the stream's WebSocket closed: the close code (null: none received) and who closed first. */
-  close: z.strictObject({ code: z.number().int().nullable(), by: z.enum(['caller', 'bot', 'none']) }).optional(),
+  close: z
+    .strictObject({ code: z.number().int().nullable(), by: z.enum(['caller', 'bot', 'none']) })
+    .optional(),
   /** Why the call ended, in words, as the wire and the fake Twilio REST API showed it. */
   endReason: z.string().optional(),
 });

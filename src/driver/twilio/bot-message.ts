@@ -37,7 +37,9 @@ export function parseBotMessage(data: Buffer | string, isBinary: boolean, stream
     case 'media': {
       const media = m['media'];
       const payload =
-        typeof media === 'object' && media !== null ? (media as Record<string, unknown>)['payload'] : undefined;
+        typeof media === 'object' && media !== null
+          ? (media as Record<string, unknown>)['payload']
+          : undefined;
       if (typeof payload !== 'string') return malformed('media without a payload');
       if (payload.length === 0) return malformed('media with an empty payload');
       if (payload.length % 4 !== 0 || !BASE64.test(payload)) return malformed('media payload not base64');
@@ -45,13 +47,16 @@ export function parseBotMessage(data: Buffer | string, isBinary: boolean, stream
     }
     case 'mark': {
       const mark = m['mark'];
-      const name = typeof mark === 'object' && mark !== null ? (mark as Record<string, unknown>)['name'] : undefined;
+      const name =
+        typeof mark === 'object' && mark !== null ? (mark as Record<string, unknown>)['name'] : undefined;
       if (typeof name !== 'string' || name === '') return malformed('mark without a name');
       return { kind: 'mark', name, streamSidOk };
     }
     case 'clear':
       return { kind: 'clear', streamSidOk };
     default:
-      return IGNORED.has(event) ? { kind: 'ignored', event } : malformed(`unknown event "${event.slice(0, 40)}"`);
+      return IGNORED.has(event)
+        ? { kind: 'ignored', event }
+        : malformed(`unknown event "${event.slice(0, 40)}"`);
   }
 }

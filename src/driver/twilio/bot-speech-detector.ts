@@ -40,7 +40,7 @@ export class BotSpeechDetector {
         this.started = true;
         this.startedAt = at;
       }
-    } else if (this.speaking && this.lastLoudEnd !== null && at + this.frameMs - this.lastLoudEnd >= this.hangoverMs) {
+    } else if (this.speaking && this.lastLoudEnd !== null && at - this.lastLoudEnd >= this.hangoverMs) {
       this.speaking = false;
       this.finished = true;
     }

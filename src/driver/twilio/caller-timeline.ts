@@ -102,8 +102,7 @@ export class CallerTimeline {
     const d = this.#o.detector;
     d.frame(at, loud);
     const s = this.#speaking;
-    const callerSpeech =
-      s !== null && at + d.frameMs > s.spoken.speechStartAt && at < s.spoken.speechEndAt;
+    const callerSpeech = s !== null && at + d.frameMs > s.spoken.speechStartAt && at < s.spoken.speechEndAt;
     this.#o.meter.frame(at, { loud, onset: d.onset, finished: d.finished, callerSpeech, botBytes });
     if (d.started) {
       this.#replyStartedAt = at;
@@ -162,12 +161,20 @@ export class CallerTimeline {
     const patience = this.#o.plan.patienceMs;
     if (this.#waitingSince !== null && at - this.#waitingSince >= patience) {
       const after = this.#last ? `the caller's turn ${this.#last.turn.index}` : 'the call connected';
-      this.#abandon(at, at - this.#waitingSince, `dead air: no bot speech for ${patience} ms (the caller's patience) after ${after}`);
+      this.#abandon(
+        at,
+        at - this.#waitingSince,
+        `dead air: no bot speech for ${patience} ms (the caller's patience) after ${after}`,
+      );
       return;
     }
     if (d.speaking && this.#replyStartedAt !== null) {
       if (at - this.#replyStartedAt > this.#maxBotTurnMs) {
-        this.#abandon(at, at - this.#replyStartedAt, `the bot spoke for over ${this.#maxBotTurnMs} ms without a pause to answer in`);
+        this.#abandon(
+          at,
+          at - this.#replyStartedAt,
+          `the bot spoke for over ${this.#maxBotTurnMs} ms without a pause to answer in`,
+        );
         return;
       }
       const next = this.#turns[this.#next];

@@ -87,7 +87,8 @@ export class PlaybackBuffer {
     while (this.#head < this.#items.length) {
       const item = this.#items[this.#head]!;
       if ('mark' in item) {
-        (marks ??= []).push(item.mark);
+        if (marks === null) marks = [];
+        marks.push(item.mark);
         this.#head++;
         continue;
       }

@@ -20,7 +20,10 @@ const SUMMARY_EVERY_MS = 5_000;
  * TTS log has attributed anything at all, so a bot whose speech does not come through the
  * suite's LLM and TTS is never taken to reprompt. Requests are bounded; an error answers false.
  */
-export function createTtsRepromptCheck(ttsControlUrl: string, options: { timeoutMs?: number } = {}): RepromptCheck & {
+export function createTtsRepromptCheck(
+  ttsControlUrl: string,
+  options: { timeoutMs?: number } = {},
+): RepromptCheck & {
   close(): Promise<void>;
 } {
   const base = ttsControlUrl.replace(/\/+$/, '');

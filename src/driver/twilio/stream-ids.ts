@@ -6,6 +6,7 @@ import type { StreamIds } from './media-stream-messages.ts';
  * the call: unique per run, the same on a replay of the run id.
  */
 export function streamIdsFor(runId: string, callId: string, accountSid: string): StreamIds {
-  const hex = (what: string) => createHash('sha256').update(`${what}\u0000${runId}\u0000${callId}`).digest('hex').slice(0, 32);
+  const hex = (what: string) =>
+    createHash('sha256').update(`${what}\u0000${runId}\u0000${callId}`).digest('hex').slice(0, 32);
   return { callSid: `CA${hex('call')}`, streamSid: `MZ${hex('stream')}`, accountSid };
 }

@@ -5,8 +5,8 @@ import type { RunClock } from '../run-clock.ts';
 import { parseBotMessage } from './bot-message.ts';
 import type { CallerEnd, CallerTimeline } from './caller-timeline.ts';
 import { PlaybackBuffer } from './playback-buffer.ts';
-import type { TwilioRestFollower } from './twilio-rest-follower.ts';
 import { twilioObservation } from './twilio-observation.ts';
+import type { TwilioRestFollower } from './twilio-rest-follower.ts';
 import { WireMeter } from './wire-meter.ts';
 
 /** How the line reports what happened to it; the first report that ends the call wins. */
@@ -59,8 +59,12 @@ export class StreamSession {
   #socketError: string | null = null;
   #graceTimer: NodeJS.Timeout | null = null;
   #closed: { code: number; reason: string; at: number } | null = null;
-  #finish: (ending: CallEnding, why: string, close: { code: number | null; by: 'caller' | 'bot' | 'none' }, at?: number) => void =
-    () => {};
+  #finish: (
+    ending: CallEnding,
+    why: string,
+    close: { code: number | null; by: 'caller' | 'bot' | 'none' },
+    at?: number,
+  ) => void = () => {};
   #fail: (error: unknown) => void = () => {};
 
   constructor(options: StreamSessionOptions) {
@@ -130,11 +134,19 @@ export class StreamSession {
     this.#socketError ??= message;
   }
 
-  onBotMessage(data: Buffer, isBinary: boolean, streamSid: string, echo: (marks: readonly string[]) => void): void {
+  onBotMessage(
+    data: Buffer,
+    isBinary: boolean,
+    streamSid: string,
+    echo: (marks: readonly string[]) => void,
+  ): void {
     const meter = this.meter;
     if (this.#settled || !meter) return;
     const m = parseBotMessage(data, isBinary, streamSid);
-    if (m.kind === 'malformed') return meter.malformed(m.reason);
+    if (m.kind === 'malformed') {
+      meter.malformed(m.reason);
+      return;
+    }
     if (m.kind === 'ignored') return;
     if (!m.streamSidOk) meter.malformed(`${m.kind} without this stream's streamSid`);
     const now = performance.now();

@@ -7,7 +7,6 @@ import { BotSpeechDetector } from './bot-speech-detector.ts';
 import { CallerTimeline } from './caller-timeline.ts';
 import type { MediaClock, MediaParticipant } from './media-clock.ts';
 import { MediaStreamMessages } from './media-stream-messages.ts';
-import { PlaybackBuffer } from './playback-buffer.ts';
 import type { RepromptCheck } from './reprompt-check.ts';
 import { SpeechLevelMeter } from './speech-level-meter.ts';
 import { streamIdsFor } from './stream-ids.ts';
@@ -150,7 +149,11 @@ export async function runTwilioCall(call: CallSetup, ctx: TwilioCallContext): Pr
     };
 
     ws.once('unexpected-response', (req, res) => {
-      done.connectFailed({ kind: 'http-error', status: res.statusCode ?? null, message: `the bot answered the WebSocket upgrade with HTTP ${res.statusCode}` });
+      done.connectFailed({
+        kind: 'http-error',
+        status: res.statusCode ?? null,
+        message: `the bot answered the WebSocket upgrade with HTTP ${res.statusCode}`,
+      });
       res.resume();
       req.destroy();
     });
@@ -158,7 +161,12 @@ export async function runTwilioCall(call: CallSetup, ctx: TwilioCallContext): Pr
       if (!session.opened) {
         const timedOut = /handshake has timed out/i.test(error.message);
         if (timedOut) done.notAnswered();
-        else done.connectFailed({ kind: 'network-error', status: null, message: `cannot open the stream: ${error.message}` });
+        else
+          done.connectFailed({
+            kind: 'network-error',
+            status: null,
+            message: `cannot open the stream: ${error.message}`,
+          });
       } else session.noteSocketError(error.message);
     });
     ws.once('open', () => {
@@ -180,7 +188,9 @@ export async function runTwilioCall(call: CallSetup, ctx: TwilioCallContext): Pr
       session.timeline = timeline;
       ctx.clock.add(participant);
     });
-    ws.on('message', (data: Buffer, isBinary: boolean) => session.onBotMessage(data, isBinary, ids.streamSid, echo));
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      session.onBotMessage(data, isBinary, ids.streamSid, echo),
+    );
     ws.on('close', (code, reason) => {
       ctx.clock.remove(participant);
       done.socketClosed(code, reason.toString('utf8').slice(0, 200));
@@ -196,4 +206,3 @@ export async function runTwilioCall(call: CallSetup, ctx: TwilioCallContext): Pr
     };
   });
 }
-

@@ -66,7 +66,9 @@ export function twilioObservation(r: TwilioCallResult): CallObservation {
   const wire = meter.measurements({
     close: r.close,
     endReason,
-    playbackOverflow: overflow ? { droppedMs: r.playback.droppedBytes / 8, capMs: r.playback.capBytes / 8 } : null,
+    playbackOverflow: overflow
+      ? { droppedMs: r.playback.droppedBytes / 8, capMs: r.playback.capBytes / 8 }
+      : null,
     peakBufferedMs: r.playback.peakBytes / 8,
   });
   const finalEnding: CallEnding =

@@ -1,6 +1,9 @@
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import type { TwilioCallEvent, TwilioRegistration } from '../../../simulators/dependencies/twilio-call-registry.ts';
+import type {
+  TwilioCallEvent,
+  TwilioRegistration,
+} from '../../../simulators/dependencies/twilio-call-registry.ts';
 import { sleep } from '../../util/abortable-sleep.ts';
 
 const eventSchema = z.object({
@@ -49,7 +52,11 @@ export class TwilioRestFollower {
     this.#base = controlUrl.replace(/\/+$/, '');
     this.#pollWaitMs = options.pollWaitMs ?? 10_000;
     this.#timeoutMs = options.requestTimeoutMs ?? 5_000;
-    this.#requests = new Agent({ connections: 16, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs });
+    this.#requests = new Agent({
+      connections: 16,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    });
     this.#polls = new Agent({
       connections: 1,
       headersTimeout: this.#pollWaitMs + 10_000,
@@ -76,9 +83,12 @@ export class TwilioRestFollower {
 
   /** The stream of a call is over (the fake marks the call completed). Fire and forget. */
   ended(callSid: string): void {
-    void this.#post('twilio/calls/ended', { callSid }, this.#requests, AbortSignal.timeout(this.#timeoutMs)).catch(
-      () => {},
-    );
+    void this.#post(
+      'twilio/calls/ended',
+      { callSid },
+      this.#requests,
+      AbortSignal.timeout(this.#timeoutMs),
+    ).catch(() => {});
   }
 
   /** Calls `listener` with each REST event of this call; returns the unsubscribe. */
@@ -118,7 +128,12 @@ export class TwilioRestFollower {
     while (!signal.aborted) {
       try {
         const page = pageSchema.parse(
-          await this.#post('twilio/events', { after: this.#cursor, waitMs: this.#pollWaitMs }, this.#polls, signal),
+          await this.#post(
+            'twilio/events',
+            { after: this.#cursor, waitMs: this.#pollWaitMs },
+            this.#polls,
+            signal,
+          ),
         );
         if (page.missed) this.#missed++;
         this.#cursor = page.next;
@@ -152,7 +167,8 @@ export class TwilioRestFollower {
       signal,
     });
     const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`POST ${this.#base}/${path} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    if (res.statusCode !== 200)
+      throw new Error(`POST ${this.#base}/${path} answered ${res.statusCode}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as unknown;
   }
 }

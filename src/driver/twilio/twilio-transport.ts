@@ -58,7 +58,8 @@ export function createTwilioTransport(
   if (context.callerAudio === 'tagged') {
     throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
       option: '--caller-audio',
-      reason: 'a Twilio Media Streams bot hears its callers through its own VAD and speech-to-text, and tagged audio is no speech to them',
+      reason:
+        'a Twilio Media Streams bot hears its callers through its own VAD and speech-to-text, and tagged audio is no speech to them',
       fix: 'run with --caller-audio speech (the default for twilio+ws:// agents)',
     });
   }
@@ -66,7 +67,9 @@ export function createTwilioTransport(
   const clock = options.clock ?? new MediaClock();
   const follower = new TwilioRestFollower(context.simulators.twilio.controlUrl);
   const repromptCheck =
-    (options.reprompts ?? 'tts-log') === 'tts-log' ? createTtsRepromptCheck(context.simulators.tts.controlUrl) : null;
+    (options.reprompts ?? 'tts-log') === 'tts-log'
+      ? createTtsRepromptCheck(context.simulators.tts.controlUrl)
+      : null;
   const reprompts: RepromptCheck | null = repromptCheck;
   const sockets = new Set<WebSocket>();
   const frameLateness = new JitterHistogram();

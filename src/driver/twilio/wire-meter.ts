@@ -183,7 +183,9 @@ export class WireMeter {
   }
 
   /** The observation's `wire` field. */
-  measurements(extra: Pick<WireMeasurements, 'close' | 'endReason' | 'playbackOverflow' | 'peakBufferedMs'>): WireMeasurements {
+  measurements(
+    extra: Pick<WireMeasurements, 'close' | 'endReason' | 'playbackOverflow' | 'peakBufferedMs'>,
+  ): WireMeasurements {
     const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
     return {
       transport: 'twilio',

@@ -129,7 +129,11 @@ function botCall(ws: WebSocket, twilioUrl: string): BotCall {
       const step = chunkMs * 8;
       for (let at = 0; at < audio.length; at += step) {
         if (hushed !== myHush || ws.readyState !== WebSocket.OPEN) return;
-        send({ event: 'media', streamSid, media: { payload: audio.subarray(at, at + step).toString('base64') } });
+        send({
+          event: 'media',
+          streamSid,
+          media: { payload: audio.subarray(at, at + step).toString('base64') },
+        });
         if (options.paced !== false) await new Promise((r) => setTimeout(r, chunkMs));
       }
     },

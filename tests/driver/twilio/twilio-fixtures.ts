@@ -1,5 +1,6 @@
-import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
 import { createCallGenerator } from '../../../simulators/callers/call-generator.ts';
+import type { CallPlan } from '../../../simulators/callers/call-plan.ts';
+import { SpeechCache } from '../../../simulators/callers/speech-cache.ts';
 import { SpeechRenderer } from '../../../simulators/callers/speech-renderer.ts';
 import type { AgentTransport, TransportContext } from '../../../src/driver/agent-transport.ts';
 import type { CallObservation } from '../../../src/driver/call-observation.ts';
@@ -12,7 +13,6 @@ import type { Scenario } from '../../../src/scenario/compose-scenario.ts';
 import { loadScenario } from '../../../src/scenario/load-scenario.ts';
 import { type SimulatorSuite, startSimulators } from '../../../src/simulation/start-simulators.ts';
 import { TEST_SPEECH_CACHE } from '../../helpers/espeak-for-tests.ts';
-import { SpeechCache } from '../../../simulators/callers/speech-cache.ts';
 
 export const SCENARIO: Scenario = loadScenario({ vertical: 'collections', stage: 'pilot' });
 
@@ -27,16 +27,35 @@ export function plans(count: number, change: (p: CallPlan) => CallPlan = (p) => 
   return out;
 }
 
-/** A plan whose caller is quick: short think times and the given patience. */
+const SHORT_LINES = [
+  'Hello, I need some help.',
+  'Yes, that is right.',
+  'Thanks, goodbye.',
+  'One more thing.',
+];
+
+/** A plan whose caller is quick: short utterances (about a second), short think times, the given patience. */
 export function quickCaller(plan: CallPlan, patienceMs = 4_000): CallPlan {
-  return { ...plan, patienceMs, turns: plan.turns.map((t) => ({ ...t, thinkMs: Math.min(t.thinkMs, 300) })) };
+  return {
+    ...plan,
+    patienceMs,
+    turns: plan.turns.map((t, i) => ({
+      ...t,
+      text: SHORT_LINES[i % SHORT_LINES.length]!,
+      thinkMs: Math.min(t.thinkMs, 300),
+    })),
+  };
 }
 
 export interface TwilioRig {
   readonly suite: SimulatorSuite;
   readonly renderer: SpeechRenderer;
   readonly announced: string[];
-  transport(url: string, options?: TwilioTransportOptions, context?: Partial<TransportContext>): AgentTransport;
+  transport(
+    url: string,
+    options?: TwilioTransportOptions,
+    context?: Partial<TransportContext>,
+  ): AgentTransport;
   /** Plays one call now (its arrival is "now" on the run clock). */
   converse(transport: AgentTransport, plan: CallPlan, signal?: AbortSignal): Promise<CallObservation>;
   close(): Promise<void>;
@@ -44,7 +63,10 @@ export interface TwilioRig {
 
 export async function startTwilioRig(): Promise<TwilioRig> {
   const suite = await startSimulators({ scenario: SCENARIO, seed: 1, window: 'peak-day', latency: 'zero' });
-  const renderer = new SpeechRenderer({ population: SCENARIO.population, cache: new SpeechCache(TEST_SPEECH_CACHE) });
+  const renderer = new SpeechRenderer({
+    population: SCENARIO.population,
+    cache: new SpeechCache(TEST_SPEECH_CACHE),
+  });
   const announced: string[] = [];
   const transports: AgentTransport[] = [];
   return {
