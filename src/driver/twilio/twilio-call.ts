@@ -54,8 +54,8 @@ export interface TwilioCallContext {
   readonly settings: TwilioCallSettings;
   /** Open sockets, for the transport's close(). */
   readonly sockets: Set<WebSocket>;
-  /** Each frame's lateness against its tick (the transport's own figures). */
-  readonly onFrameSent?: (lateMs: number) => void;
+  /** Each frame's lateness against its tick, and its jitter (lateness less the stream's least so far). */
+  readonly onFrameSent?: (lateMs: number, jitterMs: number) => void;
 }
 
 /** `+447…` from a UK national number `07…` (Twilio gives E.164). */
@@ -140,7 +140,7 @@ export async function runTwilioCall(call: CallSetup, ctx: TwilioCallContext): Pr
         chunk++;
         ws.send(messages.media(chunk, Math.max(0, Math.round(dueAt - startedAt)), payload));
         meter().frameSent(dueAt, now);
-        ctx.onFrameSent?.(now - dueAt);
+        ctx.onFrameSent?.(now - dueAt, now - dueAt - meter().sendLateness.min);
         if (ws.bufferedAmount > s.maxQueuedBytes) {
           done.botStalled(`the bot stopped reading its stream: ${ws.bufferedAmount} bytes queued towards it`);
         } else if (timeline!.ended) done.callerEnded(timeline!.ended);

@@ -32,8 +32,10 @@ export interface TwilioTransportOptions {
 /** The transport's own health figures (what `npm run bench -- twilio` prints). */
 export interface TwilioTransportStats {
   readonly clock: MediaClock['stats'];
-  /** Each caller frame's lateness against its tick's due time (ms). */
+  /** Each caller frame's lateness against its tick's due time (ms); reset it to measure a stretch. */
   readonly frameLateness: JitterHistogram;
+  /** Each caller frame's jitter: its lateness less its stream's least lateness so far (ms). */
+  readonly frameJitter: JitterHistogram;
   readonly follower: TwilioRestFollower['health'];
   readonly openSockets: number;
 }
@@ -73,6 +75,7 @@ export function createTwilioTransport(
   const reprompts: RepromptCheck | null = repromptCheck;
   const sockets = new Set<WebSocket>();
   const frameLateness = new JitterHistogram();
+  const frameJitter = new JitterHistogram();
   const settings = { ...DEFAULT_TWILIO_CALL_SETTINGS, ...options.settings };
   const speech = createCallerSpeech(context.callerAudio, { threads: options.speechThreads ?? 1 });
   let closing: Promise<void> | null = null;
@@ -93,10 +96,19 @@ export function createTwilioTransport(
         toNumber: TWILIO_TO_NUMBER,
         settings,
         sockets,
-        onFrameSent: (late) => frameLateness.record(late),
+        onFrameSent: (late, jitter) => {
+          frameLateness.record(late);
+          frameJitter.record(jitter);
+        },
       }),
     get stats() {
-      return { clock: clock.stats, frameLateness, follower: follower.health, openSockets: sockets.size };
+      return {
+        clock: clock.stats,
+        frameLateness,
+        frameJitter,
+        follower: follower.health,
+        openSockets: sockets.size,
+      };
     },
     close() {
       closing ??= (async () => {

@@ -16,11 +16,15 @@ export interface UtteranceFrames {
   readonly durationMs: number;
 }
 
+const framed = new WeakMap<PlayableUtterance, UtteranceFrames>();
+
 /**
  * The frames of an utterance: exactly the μ-law 8 kHz bytes of the render (what the ASR
- * simulator's linker renders again and matches), base64 per frame once.
+ * simulator's linker renders again and matches), base64 per frame once per utterance.
  */
 export function utteranceFrames(u: PlayableUtterance): UtteranceFrames {
+  const known = framed.get(u);
+  if (known) return known;
   const count = Math.ceil(u.mulaw.length / FRAME_BYTES);
   const payloads: string[] = [];
   const frame = Buffer.alloc(FRAME_BYTES);
@@ -29,11 +33,13 @@ export function utteranceFrames(u: PlayableUtterance): UtteranceFrames {
     frame.set(u.mulaw.subarray(i * FRAME_BYTES, (i + 1) * FRAME_BYTES));
     payloads.push(frame.toString('base64'));
   }
-  return {
+  const frames: UtteranceFrames = {
     utteranceId: u.utteranceId,
     payloads,
     speechStartMs: u.speech.startMs,
     speechEndMs: u.speech.endMs,
     durationMs: count * FRAME_MS,
   };
+  framed.set(u, frames);
+  return frames;
 }

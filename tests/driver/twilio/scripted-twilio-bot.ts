@@ -39,17 +39,18 @@ export interface ScriptedTwilioBot {
 /**
  * A Twilio Media Streams bot for tests: a real WebSocket server on 127.0.0.1:0 that hands each
  * call to `script`, with helpers to speak (TTS-simulator-like speech as μ-law media), listen for
- * the caller's utterances by level, and use the fake Twilio REST API at `twilioUrl`.
+ * the caller's utterances by level, and use the fake Twilio REST API at `twilioUrl` (its base URL,
+ * or how to get it once the run's simulators listen: what `TWILIO_BASE_URL` tells a real bot).
  */
 export async function startScriptedTwilioBot(
-  twilioUrl: string,
+  twilioUrl: string | (() => string),
   script: (call: BotCall) => void | Promise<void>,
 ): Promise<ScriptedTwilioBot> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise<void>((resolve) => wss.once('listening', resolve));
   const calls: BotCall[] = [];
   wss.on('connection', (ws) => {
-    const call = botCall(ws, twilioUrl);
+    const call = botCall(ws, typeof twilioUrl === 'string' ? () => twilioUrl : twilioUrl);
     calls.push(call);
     void Promise.resolve(script(call)).catch(() => {});
   });
@@ -64,7 +65,7 @@ export async function startScriptedTwilioBot(
   };
 }
 
-function botCall(ws: WebSocket, twilioUrl: string): BotCall {
+function botCall(ws: WebSocket, twilioUrl: () => string): BotCall {
   const received: Record<string, unknown>[] = [];
   let resolveStart: (s: Record<string, unknown>) => void = () => {};
   const start = new Promise<Record<string, unknown>>((r) => {
@@ -107,7 +108,7 @@ function botCall(ws: WebSocket, twilioUrl: string): BotCall {
   const resource = async () => {
     const s = (await start) as { accountSid: string; callSid: string };
     return {
-      url: `${twilioUrl}/2010-04-01/Accounts/${s.accountSid}/Calls/${s.callSid}.json`,
+      url: `${twilioUrl()}/2010-04-01/Accounts/${s.accountSid}/Calls/${s.callSid}.json`,
       auth: `Basic ${Buffer.from(`${s.accountSid}:token`).toString('base64')}`,
     };
   };
