@@ -53,6 +53,14 @@ export function crmHandlers(options: CrmHandlerOptions): HttpHandler[] {
     const attempt = (attempts.get(identity) ?? 0) + 1;
     attempts.set(identity, attempt);
     const cohort = request.headers.get('x-callstorm-cohort') ?? undefined;
+    // Seen before any fault answers: which call it belongs to, and a write's key (its retries).
+    options.service.observe({
+      op,
+      accountId: params['accountId'],
+      phone: url.searchParams.get('phone') ?? undefined,
+      idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
+      callId,
+    });
     const gate = await faultGate({
       faults,
       signal: request.signal,
@@ -120,8 +128,9 @@ export function crmHandlers(options: CrmHandlerOptions): HttpHandler[] {
 /**
  * The CRM's extra control endpoints: `GET /__callstorm/ledger` (every accepted write), `DELETE` to
  * empty it; and, given a way to find plans, `POST /__callstorm/ledger/reconcile-call` (one call's
- * writes against its plan) and `POST /__callstorm/ledger/reconcile` (a run's writes against the
- * plans of the calls that ran) — how a run reconciles writes with a CRM in another process.
+ * writes against its plan, and how they were attributed) and `POST /__callstorm/ledger/reconcile`
+ * (a run's writes against the plans of the calls that ran, with the writes no call could be given)
+ * — how a run reconciles writes with a CRM in another process.
  */
 export function crmControl(
   service: CrmService,
@@ -160,7 +169,11 @@ export function crmControl(
     shape: '{"callId": "cs-<seed>-<index>"}',
     run({ callId }) {
       const [plan] = resolve([callId]);
-      return { callId, ...service.ledger.reconcileCall(plan!) };
+      return {
+        callId,
+        ...service.ledger.reconcileCall(plan!),
+        attribution: service.ledger.attributionOfCall(callId),
+      };
     },
   };
   const reconcile: ControlAction<z.infer<typeof reconcileBody>> = {

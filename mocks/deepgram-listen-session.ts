@@ -184,6 +184,8 @@ export class ListenSession {
             pieces.push(e.transcript);
             this.#pieces.set(id, pieces);
             transcript = pieces.join(' ');
+            // A bot's turn may be a run of these finals (a pause inside an utterance ends a turn).
+            this.#s.recogniser.groundTruth.recordTranscriptPiece(id, e.transcript);
           }
           this.#send(resultsMessage(e, this.#meta), type, e.delayMs, (at) => {
             if (e.endpointArrivalMs !== undefined)

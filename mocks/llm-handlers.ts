@@ -1,5 +1,6 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { LlmConversationModel } from '../simulators/dependencies/llm-conversation-model.ts';
+import type { LlmEvidenceLog } from '../simulators/dependencies/llm-evidence-log.ts';
 import { LlmLatencyModel, type LlmLatencyOptions } from '../simulators/dependencies/llm-latency-model.ts';
 import { hash32, seeded } from '../simulators/seeded-random.ts';
 import { sleep } from '../src/util/abortable-sleep.ts';
@@ -30,8 +31,13 @@ export interface LlmHandlerOptions {
   faults?: FaultSource;
   /** Prefix of the handler paths: `*` (default) matches any origin; or e.g. `http://llm-us.sim`. */
   baseUrl?: string;
-  /** Wall clock for `created` (default Date.now). */
+  /** Wall clock for `created` and the evidence log (default Date.now). */
   now?: () => number;
+  /**
+   * Where the simulator notes, per call and turn, what it classified and the tool calls it sent in
+   * full (shared by every endpoint of a suite). Default: none kept.
+   */
+  evidence?: LlmEvidenceLog;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -114,12 +120,21 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
         { messages: req.messages, tools: req.tools, wrongIntentRate: effects.llm.wrongIntentRate },
         known,
       );
+      const evidence = options.evidence;
+      if (answer.turn && answer.classification) evidence?.answered(answer.turn, answer.classification);
+      else evidence?.unlinked();
       const meta: CompletionMeta = {
         id: randomId('chatcmpl-', 29, seed, endpoint, bodyHash, n),
         created: Math.floor(now() / 1000),
         model: req.model,
       };
       const wire = toWireAnswer(answer, req, (i) => randomId('call_', 24, seed, endpoint, bodyHash, n, i));
+      /** Tool call `i` reached the client in full: the evidence log has it from now on. */
+      const sent = (i: number) => {
+        const call = answer.toolCalls[i];
+        if (answer.turn && call && wire.toolCalls.length > 0)
+          evidence?.toolCallSent(answer.turn, call, endpoint, now());
+      };
       const timing = latency.timing({
         key: `${bodyHash}:${n}`,
         promptTokens: tokensOf(req.promptChars),
@@ -129,6 +144,7 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
 
       if (!req.stream) {
         await sleep(timing.totalMs, request.signal);
+        if (!request.signal.aborted) for (let i = 0; i < wire.toolCalls.length; i++) sent(i);
         return HttpResponse.json(completionBody(meta, wire), { headers });
       }
 
@@ -155,6 +171,7 @@ export function createLlmHandlers(options: LlmHandlerOptions): HttpHandler[] {
           }
           chars += piece.chars;
           controller.enqueue(sse(piece.chunk));
+          if (piece.completes !== undefined) sent(piece.completes);
         }
         if (req.includeUsage) controller.enqueue(sse(usageChunk(meta, wire.usage)));
         controller.enqueue(sse('[DONE]'));

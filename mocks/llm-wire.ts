@@ -178,6 +178,8 @@ export interface StreamPiece {
   tokens: number;
   /** Characters of generated text in the chunk (content or tool-call arguments). */
   chars: number;
+  /** Set on the chunk that completes tool call number `completes` (its last argument fragment). */
+  completes?: number;
 }
 
 /** The chunks of a streamed answer, in order, up to and including the one with finish_reason. */
@@ -217,6 +219,7 @@ export function streamPieces(meta: CompletionMeta, answer: WireAnswer, includeUs
         chars: part.length,
       });
     }
+    pieces[pieces.length - 1]!.completes = index;
   });
   pieces.push({ chunk: chunk({}, answer.finishReason), tokens: 0, chars: 0 });
   return pieces;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { GroundTruth } from '../simulators/dependencies/ground-truth.ts';
-import type { StreamRegistry } from '../simulators/dependencies/stream-registry.ts';
 import type { StreamStats } from '../simulators/dependencies/stream-stats.ts';
 import type { ControlAction, ControlView } from './control-api.ts';
 
@@ -10,23 +9,17 @@ const SHAPE = '{"callId": "cs-<seed>-<index>"}';
 /**
  * The control endpoints of a simulator's live streams:
  * - `GET /__callstorm/streams` (and `DELETE` to reset): counters and the latency histogram;
- * - `POST /__callstorm/calls/ended {"callId"}`: the run says a call ended, so its streams still
- *   open after the grace period count as leaked; answers how many are open now;
  * - `POST /__callstorm/streams/call {"callId"}` (ASR only): each utterance's speech-to-text latency.
+ *
+ * When a call ends is told once for the whole suite (`POST /__callstorm/calls/ended`, in
+ * calls-control.ts): streams still open after the grace count as leaked.
  */
-export function streamControl(options: {
-  stats: StreamStats;
-  registry: StreamRegistry;
-  groundTruth?: GroundTruth;
-}): { views: Record<string, ControlView>; actions: Record<string, ControlAction> } {
-  const { stats, registry, groundTruth } = options;
-  const actions: Record<string, ControlAction> = {
-    'calls/ended': {
-      body: callBody,
-      shape: SHAPE,
-      run: ({ callId }) => ({ callId, openStreams: registry.callEnded(callId).open }),
-    } satisfies ControlAction<z.infer<typeof callBody>>,
-  };
+export function streamControl(options: { stats: StreamStats; groundTruth?: GroundTruth }): {
+  views: Record<string, ControlView>;
+  actions: Record<string, ControlAction>;
+} {
+  const { stats, groundTruth } = options;
+  const actions: Record<string, ControlAction> = {};
   if (groundTruth) {
     actions['streams/call'] = {
       body: callBody,

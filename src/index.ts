@@ -45,9 +45,11 @@ export type { CallEnding, CallObservation } from './driver/call-observation.ts';
 export { executeRun } from './driver/execute-run.ts';
 export { createHttpAgentAdapter } from './driver/http-agent-adapter.ts';
 export { createHttpTransport } from './driver/http-transport.ts';
-export type { RunChaos } from './driver/run-chaos.ts';
+export type { ProxyWiring, RunChaos } from './driver/run-chaos.ts';
 export type { RunRequest, RunResult } from './driver/run-request.ts';
 export type { SimulatorsMode } from './driver/run-simulators.ts';
+export { simulatorEvidenceFor, type WiringEvidence } from './driver/simulator-evidence.ts';
+export { wiringEnvironment } from './driver/wiring-environment.ts';
 export { CallstormError, isCallstormError } from './errors/callstorm-error.ts';
 export type { ErrorCode } from './errors/catalogue.ts';
 export { writeCompareReport } from './report/write-compare-report.ts';
@@ -82,9 +84,11 @@ export {
   type SimulatorsProcessOptions,
   startSimulatorsProcess,
 } from './simulation/simulator-process.ts';
+export { type SimulatorsLine, simulatorsLineSchema } from './simulation/simulators-line.ts';
 export {
   type SimulatorSuite,
   type SimulatorSuiteOptions,
+  simulatorEndpointNames,
   startSimulators,
 } from './simulation/start-simulators.ts';
 export { evaluateGate } from './slo/evaluate-gate.ts';

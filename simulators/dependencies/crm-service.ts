@@ -1,13 +1,28 @@
 import { type CrmOperationName, crmOperations } from '../../src/scenario/crm-operations.ts';
 import { accountAt, accountIndexFromId, accountIndexFromPhone } from './account-dataset.ts';
 import { accountView, appointmentsOf, balanceOf, claimsOf } from './account-records.ts';
+import type { CallLifecycle } from './call-lifecycle.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
+import { type Attribution, attribute, type UnattributedReason } from './write-attribution.ts';
 import { WriteLedger } from './write-ledger.ts';
 
 /** Who is asking, from the request headers. */
 export interface CrmRequestMeta {
   readonly idempotencyKey?: string;
   readonly callId?: string;
+}
+
+/** A request as it reaches the CRM, before faults or validation answer it. */
+export interface CrmRequestSighting {
+  readonly op: CrmOperationName;
+  readonly accountId?: string | undefined;
+  /** The number a phone lookup names. */
+  readonly phone?: string | undefined;
+  readonly idempotencyKey?: string | undefined;
+  /** From `x-callstorm-call`, when the agent forwarded it. */
+  readonly callId?: string | undefined;
+  /** Epoch ms (default now). */
+  readonly at?: number;
 }
 
 /** The answer to one operation, before it becomes an HTTP response. */
@@ -68,11 +83,52 @@ const MAX_TEXT = 2000;
 export class CrmService {
   readonly ledger: WriteLedger;
   readonly idempotency: IdempotencyStore;
+  readonly #lifecycle: CallLifecycle | undefined;
+  readonly #requestsByCall = new Map<string, number>();
+  readonly #unattributed: Record<UnattributedReason, number> = { 'no-live-call': 0, ambiguous: 0 };
   private writeSerial = 0;
 
-  constructor(options: { ledger?: WriteLedger; idempotency?: IdempotencyStore } = {}) {
-    this.ledger = options.ledger ?? new WriteLedger();
+  constructor(
+    options: { ledger?: WriteLedger; idempotency?: IdempotencyStore; lifecycle?: CallLifecycle } = {},
+  ) {
+    this.#lifecycle = options.lifecycle;
+    this.ledger =
+      options.ledger ?? new WriteLedger(options.lifecycle ? { lifecycle: options.lifecycle } : {});
     this.idempotency = options.idempotency ?? new IdempotencyStore();
+  }
+
+  /**
+   * Notes a request as it arrives, before any fault answers it: a write's Idempotency-Key (so its
+   * retries are attributed where it was first tried), and which call the request belongs to, for
+   * `requestsOf` — by its header, or by the live call whose account or number it touches.
+   */
+  observe(request: CrmRequestSighting): Attribution {
+    const at = request.at ?? Date.now();
+    const key = crmOperations[request.op].kind === 'write' ? request.idempotencyKey : undefined;
+    const sighting = key === undefined ? undefined : this.ledger.keys.sight(key, at, request.callId);
+    const attribution = attribute(
+      {
+        callId: request.callId ?? sighting?.callId,
+        accountId: request.accountId,
+        phone: request.phone,
+        at: sighting?.firstAt ?? at,
+      },
+      this.#lifecycle,
+    );
+    if (attribution.by === 'none') this.#unattributed[attribution.reason]++;
+    else
+      this.#requestsByCall.set(attribution.callId, (this.#requestsByCall.get(attribution.callId) ?? 0) + 1);
+    return attribution;
+  }
+
+  /** CRM requests (reads and writes, answered or not) attributed to this call as they arrived. */
+  requestsOf(callId: string): number {
+    return this.#requestsByCall.get(callId) ?? 0;
+  }
+
+  /** Requests no call could be given as they arrived: no live call touched them, or several could own them. */
+  get unattributedRequests(): Readonly<Record<UnattributedReason, number>> {
+    return { ...this.#unattributed };
   }
 
   /**

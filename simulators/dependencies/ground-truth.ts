@@ -77,6 +77,10 @@ export class GroundTruth {
   readonly #latestByUtterance = new Map<string, TranscriptRecord>();
   readonly #classified = new Map<string, string>();
   readonly #speechToText = new Map<string, Map<string, SpeechToTextRecord>>();
+  /** The live STT's finals of each utterance, normalised, in the order sent. */
+  readonly #pieces = new Map<string, string[]>();
+  readonly #byPiece = new Map<string, { readonly utteranceId: string; readonly position: number }[]>();
+  readonly #transcribed = new Map<string, Set<string>>();
   /** What the LLM simulator replied, by its words: the TTS simulator attributes speech with it. */
   readonly replies = new ReplyIndex();
   #seq = 0;
@@ -117,7 +121,55 @@ export class GroundTruth {
     if (texts) texts.add(key);
     else this.#byCall.set(callId, new Set([key]));
     this.#latestByUtterance.set(record.utteranceId, record);
+    const utterances = this.#transcribed.get(callId);
+    if (utterances) utterances.add(record.utteranceId);
+    else this.#transcribed.set(callId, new Set([record.utteranceId]));
     return record;
+  }
+
+  /** Utterances of the call the ASR produced a transcript for (any endpoint, any attempt). */
+  transcriptsOf(callId: string): number {
+    return this.#transcribed.get(callId)?.size ?? 0;
+  }
+
+  /**
+   * The live speech-to-text sent one final of an utterance. A bot's turn is made of whole finals
+   * (Pipecat joins the finals of a turn), and a pause inside an utterance can end a turn: so a
+   * user message may be a run of an utterance's finals rather than all of it.
+   */
+  recordTranscriptPiece(utteranceId: string, transcript: string): void {
+    const key = normaliseTranscript(transcript);
+    if (key === '') return;
+    const pieces = this.#pieces.get(utteranceId) ?? [];
+    this.#pieces.set(utteranceId, pieces);
+    pieces.push(key);
+    const at = { utteranceId, position: pieces.length - 1 };
+    const list = this.#byPiece.get(key);
+    if (list) list.push(at);
+    else this.#byPiece.set(key, [at]);
+    const callId = callIdOfUtterance(utteranceId) ?? utteranceId;
+    const texts = this.#byCall.get(callId);
+    if (texts) texts.add(key);
+    else this.#byCall.set(callId, new Set([key]));
+  }
+
+  /** Transcripts of utterances of which `key` is a run of consecutive finals (a turn cut by a pause). */
+  #byPieces(key: string): TranscriptRecord[] {
+    const words = key.split(' ');
+    const found = new Map<string, TranscriptRecord>();
+    let prefix = '';
+    for (const word of words) {
+      prefix = prefix === '' ? word : `${prefix} ${word}`;
+      for (const { utteranceId, position } of this.#byPiece.get(prefix) ?? []) {
+        const pieces = this.#pieces.get(utteranceId)!;
+        let joined = pieces[position]!;
+        for (let p = position + 1; joined.length < key.length && p < pieces.length; p++)
+          joined = `${joined} ${pieces[p]}`;
+        const record = this.#latestByUtterance.get(utteranceId);
+        if (joined === key && record) found.set(utteranceId, record);
+      }
+    }
+    return [...found.values()];
   }
 
   /** The most recent transcript of an utterance. */
@@ -135,15 +187,17 @@ export class GroundTruth {
 
   /**
    * Resolves a conversation from its user messages (oldest first): the last one is the current turn.
-   * When two calls produced the same text, the call whose other transcripts appear in the
-   * conversation wins; then the most recent transcript.
+   * It is a transcript the ASR emitted (case, punctuation and spacing aside), or a run of one
+   * utterance's consecutive live finals. When two calls produced the same text, the call whose
+   * other transcripts appear in the conversation wins; then the most recent transcript.
    */
   resolveConversation(userMessages: readonly string[]): ConversationTurn | undefined {
     if (userMessages.length === 0) return undefined;
     const keys = userMessages.map(normaliseTranscript);
     const current = keys[keys.length - 1]!;
-    const candidates = this.#byText.get(current);
-    if (!candidates || candidates.length === 0) return undefined;
+    const whole = this.#byText.get(current);
+    const candidates = whole && whole.length > 0 ? whole : this.#byPieces(current);
+    if (candidates.length === 0) return undefined;
     const others = keys.slice(0, -1);
     let best: TranscriptRecord | undefined;
     let bestScore = -1;

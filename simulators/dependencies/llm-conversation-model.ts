@@ -50,7 +50,7 @@ export interface ConversationModelOptions {
  * Turn kinds whose words carry the intent. Clarifications and goodbyes keep the flow's intent, and
  * a caller asking for a person is always understood.
  */
-const CLASSIFIED_KINDS = new Set(['open', 'inform', 'correction']);
+export const CLASSIFIED_KINDS: ReadonlySet<string> = new Set(['open', 'inform', 'correction']);
 
 /**
  * Decides what the simulated LLM answers to a conversation, from the ground truth of the call:

@@ -11,8 +11,9 @@ export const defaultSchedule: Schedule = (ms, run) => {
 /**
  * The open live streams of a simulator and the calls they carry (a stream is bound to a call when
  * its audio is first linked to one of the call's utterances). The run tells the simulators when a
- * call ended (`POST /__callstorm/calls/ended`); a stream of that call still open `leakGraceMs`
- * later has outlived its call, and is counted as leaked once.
+ * call ended (`POST /__callstorm/calls/ended`, the suite's CallLifecycle, which calls `callEnded`);
+ * a stream of that call still open `leakGraceMs` later has outlived its call, and is counted as
+ * leaked once.
  */
 export class StreamRegistry {
   readonly #stats: StreamStats;
@@ -45,6 +46,13 @@ export class StreamRegistry {
     if (!this.#callOf.delete(streamId)) return;
     this.#ended.delete(streamId);
     this.#stats.open--;
+  }
+
+  /** How many streams bound to this call are open now. */
+  openFor(callId: string): number {
+    let open = 0;
+    for (const c of this.#callOf.values()) if (c === callId) open++;
+    return open;
   }
 
   /** The call ended: returns how many of its streams are open now (checked again after the grace). */

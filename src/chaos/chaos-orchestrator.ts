@@ -32,6 +32,8 @@ export interface ChaosOrchestratorOptions {
   readonly faultsLogPath?: string | null;
   /** Where Toxiproxy comes from (TOXIPROXY_URL, `.tools/`, or emulated). */
   readonly toxiproxy?: ProvisionOptions;
+  /** Proxies on fixed ports from this base, in the order of `endpoints` (`--simulators-port-base`). */
+  readonly proxyPortBase?: number;
   /** Per request to Toxiproxy or a control API while running (ms, default 3000). */
   readonly requestTimeoutMs?: number;
   /** Per request during rollback (ms, default 1500), so a rollback is bounded. */
@@ -102,7 +104,13 @@ export class ChaosOrchestrator extends EventEmitter<ChaosEvents> {
       lease = await RunLease.acquire(client, options.runId, timeoutMs, sweep);
       // A shared server may hold what killed runs left; a server callstorm just started holds nothing.
       if (provision.mode === 'external') await sweep();
-      const proxies = await createDependencyProxies(client, options.endpoints, options.runId, timeoutMs);
+      const proxies = await createDependencyProxies(
+        client,
+        options.endpoints,
+        options.runId,
+        timeoutMs,
+        options.proxyPortBase,
+      );
       const stale = [...new Set([...swept, ...proxies.replaced])].sort();
       return new ChaosOrchestrator(options, { provision, lease, proxies, stale });
     } catch (error) {

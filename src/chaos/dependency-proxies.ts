@@ -44,7 +44,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 
 /**
  * Creates one proxy per simulator endpoint, listening on a free loopback port chosen by
- * Toxiproxy (`127.0.0.1:0`), named after the run so parallel runs sharing a server don't collide.
+ * Toxiproxy (`127.0.0.1:0`) — or, with `portBase`, on `portBase + i` for the i-th endpoint
+ * (`--simulators-port-base`: the agent's fixed ports are the proxies'; check they are free first) —
+ * named after the run so parallel runs sharing a server don't collide.
  * A proxy of that name that is already there is replaced only when it is provably dead (see
  * `judgeProxy`); else creation stops with CS_ERR_TOXIPROXY_IN_USE and touches nothing of it.
  * Take the run's lease (run-lease.ts) first.
@@ -54,6 +56,7 @@ export async function createDependencyProxies(
   endpoints: readonly { readonly name: string; readonly url: string }[],
   runId: string,
   timeoutMs = 5000,
+  portBase?: number,
 ): Promise<DependencyProxies> {
   const byEndpoint = new Map<string, DependencyProxy>();
   const replaced: string[] = [];
@@ -73,10 +76,11 @@ export async function createDependencyProxies(
     return left;
   };
   try {
-    for (const endpoint of endpoints) {
+    for (const [i, endpoint] of endpoints.entries()) {
       const target = requireLoopbackUrl(endpoint.url, `simulator ${endpoint.name}`);
       const proxyName = proxyNameFor(runId, endpoint.name);
-      const body = { name: proxyName, listen: '127.0.0.1:0', upstream: target.host, enabled: true };
+      const listen = `127.0.0.1:${portBase ? portBase + i : 0}`;
+      const body = { name: proxyName, listen, upstream: target.host, enabled: true };
       let proxy: ToxiproxyProxy;
       try {
         proxy = await withTimeout(client.createProxy(body), timeoutMs, `create proxy ${proxyName}`);

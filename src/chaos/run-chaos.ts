@@ -24,6 +24,8 @@ export async function createRunChaos(options: {
   seed: number;
   /** Where Toxiproxy comes from; default TOXIPROXY_URL, else `.tools/toxiproxy-server`, else emulated. */
   toxiproxy?: Omit<ProvisionOptions, 'seed'>;
+  /** The proxies on fixed ports from this base, in the endpoints' order (`--simulators-port-base`). */
+  portBase?: number | undefined;
 }): Promise<RunChaos> {
   const { drill, simulators } = options;
   const chaos = await ChaosOrchestrator.create({
@@ -32,6 +34,7 @@ export async function createRunChaos(options: {
     endpoints: simulators.endpoints,
     faultsLogPath: join(options.runDir, 'faults.jsonl'),
     toxiproxy: { ...options.toxiproxy, seed: options.seed },
+    ...(options.portBase ? { proxyPortBase: options.portBase } : {}),
   });
   const guard = installRollbackGuard({
     rollback: () => chaos.finish(),
@@ -52,6 +55,13 @@ export async function createRunChaos(options: {
   return {
     drill: drill.name,
     network: { mode: chaos.mode, detail },
+    proxies: [...(chaos.proxies?.byEndpoint.values() ?? [])].map((p) => ({
+      endpoint: p.endpoint,
+      proxyName: p.proxyName,
+      listen: p.listen,
+      upstream: p.upstream,
+      url: p.url,
+    })),
     dependencyUrls(): DependencyUrls {
       return {
         asr: url('asr'),

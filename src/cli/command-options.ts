@@ -96,7 +96,13 @@ export interface RunOptions {
   window: string;
   speed: number;
   seed: number;
-  agent: string;
+  agent?: string;
+  agentCmd?: string;
+  /** ms (the option is in seconds). */
+  agentReadyTimeout?: number;
+  wiringOut?: string;
+  simulatorsPortBase?: number;
+  wiringCheck: boolean;
   drill?: string;
   out?: string;
   latency: 'realistic' | 'zero';
@@ -118,6 +124,7 @@ export interface SimulatorsOptions {
   seed: number;
   latency: 'realistic' | 'zero';
   asrWordErrorFactor?: number;
+  simulatorsPortBase?: number;
   exitWithStdin?: boolean;
 }
 

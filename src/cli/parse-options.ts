@@ -22,6 +22,8 @@ export const OPTION_BOUNDS = {
   asrWordErrorFactor: { min: 0, max: 10 },
   /** A speed factor the review applies to every run's speed. */
   speedFactor: { min: 0.001, max: 100 },
+  /** `--agent-ready-timeout`, seconds. */
+  agentReadyTimeoutS: { min: 0.1, max: 3_600 },
 } as const;
 
 export interface Bounds {

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { lazyAction } from './lazy-action.ts';
-import { OPTION_BOUNDS, parseChoice, parseNumber, parseSeed, parseWindow } from './parse-options.ts';
+import {
+  OPTION_BOUNDS,
+  parseChoice,
+  parseNumber,
+  parsePort,
+  parseSeed,
+  parseWindow,
+} from './parse-options.ts';
 
 const parseWordErrorFactor = (text: string) =>
   parseNumber(
@@ -37,6 +44,11 @@ export function registerSimulators(program: Command): void {
       parseWordErrorFactor,
     )
     .option(
+      '--simulators-port-base <n>',
+      'fixed ports: asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5, twilio N+6 (0 = free ports, the default)',
+      parsePort('--simulators-port-base'),
+    )
+    .option(
       '--exit-with-stdin',
       'stop when standard input closes, and leave SIGINT to the parent (how `callstorm run` ties its simulators to itself)',
     )
@@ -52,6 +64,9 @@ faults; the CRM's also has the write ledger and its reconciliation against the c
   POST <crm controlUrl>/ledger/reconcile-call   {"callId":"cs-42-7"} → that call's write totals
   POST <crm controlUrl>/ledger/reconcile        {"callIds":[…]} → totals, lost, duplicate, unexpected
 See docs/simulators.md.
+
+With --simulators-port-base N the endpoints listen on N, N+1, … in the order above (a port in use
+is refused with exit 2), so an agent's static configuration works run after run; docs/wiring.md.
 
 Example:
   callstorm simulators --vertical collections --stage scale --window peak-hour --seed 42`,

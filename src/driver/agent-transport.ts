@@ -37,7 +37,12 @@ export interface AgentTransport {
    * the call. Every wait on the agent is bounded.
    */
   converse(call: CallSetup): Promise<CallObservation>;
-  /** Evidence for the judge where the agent's own replies carry none; null: the observation has it. */
+  /**
+   * Evidence for the judge, endings included, where the agent's own replies do not say how it
+   * ended the call (a streaming transport: usually `TransportContext.evidence`, passed through).
+   * Null: the judge uses the run's evidence for intents only (the HTTP protocol's `action` says
+   * how the call ended).
+   */
   readonly evidence: EvidenceSource | null;
   /** Closes connections after waiting (bounded) for hang-ups still in flight. Idempotent. */
   close(): Promise<void>;
@@ -52,6 +57,12 @@ export interface TransportContext {
   readonly speed: number;
   /** The run's simulators (an evidence source reads their state). */
   readonly simulators: SimulatorEndpoints;
+  /**
+   * The harness's evidence of each call, from the run's simulators (what the LLM simulator
+   * classified, and whether the model transferred or ended the call): a transport whose agent
+   * sends no JSON replies returns it as its `evidence`. Absent outside a run.
+   */
+  readonly evidence?: EvidenceSource;
   /** What the callers say: tagged audio, or speech from this renderer (`--caller-audio`). */
   readonly callerAudio: CallerAudio;
   /**
@@ -69,5 +80,10 @@ export interface AgentTransportKind {
   readonly usage: string;
   /** The transport hears callers only as speech: a run without `callerAudio` given renders speech. */
   readonly needsSpeech?: boolean;
+  /**
+   * Refuses (throws a CallstormError) a run this transport cannot drive, before anything of the
+   * run starts: the run's speed and caller audio (with the default already applied).
+   */
+  check?(run: { readonly speed: number; readonly callerAudio: 'tagged' | 'speech' }): void;
   create(url: string, context: TransportContext): AgentTransport;
 }

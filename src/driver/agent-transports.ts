@@ -1,7 +1,7 @@
 import { CallstormError } from '../errors/callstorm-error.ts';
 import type { AgentTransport, AgentTransportKind, TransportContext } from './agent-transport.ts';
 import { createHttpTransport } from './http-transport.ts';
-import { createTwilioTransport } from './twilio/twilio-transport.ts';
+import { checkTwilioRun, createTwilioTransport } from './twilio/twilio-transport.ts';
 
 /**
  * The transports `--agent` can name, as a literal registry keyed by name and found by the URL's
@@ -19,6 +19,7 @@ export const agentTransports = {
     usage:
       'twilio+ws://127.0.0.1:PORT/PATH — your phone bot, answering Twilio Media Streams (callstorm plays Twilio; --speed 1, caller speech)',
     needsSpeech: true,
+    check: checkTwilioRun,
     create: (url, context) => createTwilioTransport(url, context),
   },
 } as const satisfies Readonly<Record<string, AgentTransportKind>>;
@@ -31,7 +32,8 @@ const kinds: readonly [string, AgentTransportKind][] = Object.entries(agentTrans
 export function transportKindFor(url: string): { name: string; kind: AgentTransportKind } | null {
   let scheme: string;
   try {
-    scheme = new URL(url).protocol;
+    // `{port}` (filled in once `--agent-cmd` has a port) does not change the scheme.
+    scheme = new URL(url.replaceAll('{port}', '0')).protocol;
   } catch {
     return null;
   }

@@ -17,9 +17,10 @@ export interface CallEvidence {
 }
 
 /**
- * Where a call judge gets evidence for transports without agent telemetry. Asked once per
- * finished call; a rejection leaves the call unjudged (no record), as a failed ledger read does.
- * The HTTP agent protocol needs none: the agent's replies carry intents and transfer reasons.
+ * Where a call judge gets the harness's evidence of a finished call: asked once per call, for
+ * every transport (a call is resolved only on evidence the harness holds, never on the agent's
+ * telemetry alone). A rejection leaves the call unjudged (no record), as a failed ledger read
+ * does. The run's source is the simulators' (`createSimulatorEvidence`, src/simulation).
  */
 export interface EvidenceSource {
   readonly name: string;
@@ -40,5 +41,20 @@ export function withEvidence(observation: CallObservation, evidence: CallEvidenc
     ...observation,
     ...(intents ? { intents } : {}),
     ...(ending && observation.ending.by === 'agent-end' ? { ending: { ...ending, atTurn } } : {}),
+  };
+}
+
+/**
+ * The same evidence without endings: for transports whose agent says how it ended the call (the
+ * HTTP agent protocol's `action`), where the line, not the model's tool calls, decides what the
+ * caller lived through. Intents still come from the harness.
+ */
+export function withoutEndings(source: EvidenceSource): EvidenceSource {
+  return {
+    name: source.name,
+    evidenceFor: async (observation) => {
+      const { ending: _, ...rest } = await source.evidenceFor(observation);
+      return rest;
+    },
   };
 }

@@ -14,7 +14,19 @@ export interface CallWrites {
   readonly lost: number;
   readonly duplicate: number;
   readonly unexpected: number;
+  /**
+   * Writes that named no call, on this call's account during its lifetime, that another live call
+   * could own too: counted as unattributed, never this call's (so they cannot prove its flow).
+   */
+  readonly ambiguous?: number;
 }
+
+/**
+ * What `resolved` rests on. `harness` (every run): the harness's own evidence — the flow's
+ * writes in the CRM ledger, the intent the LLM simulator classified. `agent-reported`
+ * (`callstorm ingest k6`, which has neither): the agent's telemetry, as before evidence existed.
+ */
+export type ResolutionProof = 'harness' | 'agent-reported';
 
 export interface CallJudgeOptions {
   readonly runId: string;
@@ -29,8 +41,10 @@ export interface CallJudgeOptions {
   readonly writesOf?: (plan: CallPlan) => CallWrites | null | Promise<CallWrites | null>;
   /** Ids of faults active at any time in [fromMs, toMs] of scenario time (default none). */
   readonly faultsDuring?: (fromMs: number, toMs: number) => readonly string[];
-  /** Evidence for transports whose agent sends no telemetry (the transport's `evidence`). */
+  /** The harness's evidence of each call (the run's simulators); asked once per call. */
   readonly evidence?: EvidenceSource | null;
+  /** Default `harness`: a call is resolved only on the harness's evidence (see ResolutionProof). */
+  readonly proof?: ResolutionProof;
   readonly residencyPolicy?: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -162,13 +176,18 @@ export class CallJudge extends EventEmitter<CallJudgeEvents> {
     const record = judgeCall({
       runId: this.#o.runId,
       observation: o,
-      writes: writes ?? {
-        expected: plan.expectedWrites.length,
-        landed: 0,
-        lost: 0,
-        duplicate: 0,
-        unexpected: 0,
-      },
+      writes: writes
+        ? {
+            expected: writes.expected,
+            landed: writes.landed,
+            lost: writes.lost,
+            duplicate: writes.duplicate,
+            unexpected: writes.unexpected,
+          }
+        : { expected: plan.expectedWrites.length, landed: 0, lost: 0, duplicate: 0, unexpected: 0 },
+      writesReconciled: writes !== null,
+      ambiguousWrites: writes?.ambiguous ?? 0,
+      proof: this.#o.proof ?? 'harness',
       endedAtMs,
       humanQueue,
       faults: this.#o.faultsDuring?.(plan.arrivalMs, endedAtMs) ?? [],

@@ -34,5 +34,7 @@ export async function executeRun(request: RunRequest): Promise<RunResult> {
   } finally {
     await session.dispose();
   }
+  // A check that failed the run while it drove (the agent is not wired): the caller sees the error.
+  if (session.error !== undefined) throw session.error;
   return { runId: plan.runId, dir: plan.dir, manifest: manifest.manifest, summary };
 }

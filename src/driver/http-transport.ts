@@ -4,8 +4,9 @@ import { createHttpAgentAdapter, type HttpAgentAdapterOptions } from './http-age
 
 /**
  * The `http` transport: the callstorm HTTP agent protocol v1. The caller session plays each call
- * (a turn is one request and its JSON reply) over one keep-alive pool; the agent's replies carry
- * its intents and transfer reasons, so no evidence source is needed.
+ * (a turn is one request and its JSON reply) over one keep-alive pool. The agent's `action` says
+ * how each call ended, so the transport brings no evidence source of its own: the judge takes the
+ * intents from the run's (the simulators'), never from the agent's telemetry alone.
  */
 export function createHttpTransport(
   options: HttpAgentAdapterOptions,

@@ -1,6 +1,11 @@
 import type { PlannedTurn } from '../../simulators/callers/call-plan.ts';
 import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
-import { CALL_RECORD_SCHEMA, type CallOutcome, type CallRecord } from '../telemetry/call-record.ts';
+import {
+  CALL_RECORD_SCHEMA,
+  type CallOutcome,
+  type CallRecord,
+  type TurnRecord,
+} from '../telemetry/call-record.ts';
 import type { CallObservation } from './call-observation.ts';
 import type { QueueResult } from './human-queue.ts';
 import { DEFAULT_RESIDENCY_POLICY, isPermittedRegion } from './residency-policy.ts';
@@ -13,6 +18,16 @@ export interface JudgeInput {
   readonly observation: CallObservation;
   /** This call's writes from the CRM ledger (`WriteLedger.reconcileCall`). */
   readonly writes: WriteTotals;
+  /** False when no ledger answered for the call (its writes prove nothing). Default true. */
+  readonly writesReconciled?: boolean;
+  /** Writes on the call's account during its lifetime that another live call could own too. */
+  readonly ambiguousWrites?: number;
+  /**
+   * `harness` (default): resolved needs the harness's evidence — the flow's writes in the ledger,
+   * or for a flow without writes the intent the LLM simulator classified (`observation.intents`).
+   * `agent-reported`: the agent's telemetry decides (the k6 ingest, which has no evidence).
+   */
+  readonly proof?: 'harness' | 'agent-reported';
   /** Scenario ms at which the call ended. */
   readonly endedAtMs: number;
   readonly humanQueue: QueueResult | null;
@@ -23,19 +38,23 @@ export interface JudgeInput {
 /**
  * Decides a call's outcome from ground truth. Failed and abandoned come from what the caller saw;
  * a transfer is an escalation (warranted when the plan called for one at that turn); an ending
- * is resolved only if every intent the agent classified was right, every expected write landed
- * exactly once (or was honestly deferred to the dead-letter queue), none was unexpected, and the
- * plan did not call for a transfer — otherwise it is false containment.
+ * is resolved only if every classified intent was right, none was unexpected, the plan did not
+ * call for a transfer, and the harness holds the proof: every expected write landed exactly once
+ * in the CRM ledger (a write parked in the agent's dead-letter queue has not landed), and each
+ * flow without writes had its intent classified right by the LLM simulator — never the agent's
+ * telemetry alone. Otherwise it is false containment, with the reasons.
  */
 export function judgeCall(input: JudgeInput): CallRecord {
   const { observation: o, writes } = input;
   const { plan, ending } = o;
   const policy = input.residencyPolicy ?? DEFAULT_RESIDENCY_POLICY;
+  const harness = (input.proof ?? 'harness') === 'harness';
   const turnOf = (index: number): PlannedTurn | undefined => plan.turns[index];
 
-  // The intent classified on each turn: from the harness's evidence when the observation has it,
-  // otherwise from the agent's own telemetry.
-  const classified = o.turns.map((t, i) => (o.intents ? (o.intents[i] ?? null) : (t.agent?.intent ?? null)));
+  // The intent classified on each turn: the harness's evidence (the LLM simulator) where it has
+  // one, otherwise what the agent reported.
+  const evidenceOf = (i: number): string | null => o.intents?.[i] ?? null;
+  const classified = o.turns.map((t, i) => evidenceOf(i) ?? t.agent?.intent ?? null);
   const misunderstood = o.turns
     .map((t, i) => ({ t, intent: classified[i] ?? null }))
     .filter(({ t, intent }) => {
@@ -82,8 +101,20 @@ export function judgeCall(input: JudgeInput): CallRecord {
       for (const { t, intent } of misunderstood) {
         reasons.push(`turn ${t.index}: intent ${intent}, caller wanted ${turnOf(t.index)!.expect.intent}`);
       }
-      const missing = writes.lost - Math.min(writes.lost, deferred);
+      const parked = Math.min(writes.lost, deferred);
+      const missing = writes.lost - parked;
       if (missing > 0) reasons.push(`${missing} expected write(s) missing`);
+      if (harness && parked > 0)
+        reasons.push(
+          `${parked} expected write(s) parked in the agent's dead-letter queue: not landed during the call`,
+        );
+      if (harness)
+        reasons.push(
+          ...unproven(
+            input,
+            o.turns.map((t, i) => ({ t, evidence: evidenceOf(i) })),
+          ),
+        );
       if (writes.duplicate > 0) reasons.push(`${writes.duplicate} write(s) duplicated`);
       if (writes.unexpected > 0) reasons.push(`${writes.unexpected} write(s) nobody asked for`);
       if (plan.expectedEnd.action === 'transfer')
@@ -149,4 +180,46 @@ export function judgeCall(input: JudgeInput): CallRecord {
     },
     ...(o.wire ? { wire: o.wire } : {}),
   };
+}
+
+/**
+ * What the harness cannot prove of an ending that looked resolved: writes it could not reconcile
+ * or attribute, and flows without writes whose intent the LLM simulator never classified right.
+ * Flows the plan ends with a transfer are judged by that instead.
+ */
+function unproven(
+  input: JudgeInput,
+  observed: readonly { readonly t: TurnRecord; readonly evidence: string | null }[],
+): string[] {
+  const { plan } = input.observation;
+  const reasons: string[] = [];
+  if (plan.expectedWrites.length > 0 && input.writesReconciled === false)
+    reasons.push('writes not reconciled: no CRM ledger answered for this call');
+  const ambiguous = input.ambiguousWrites ?? 0;
+  if (ambiguous > 0)
+    reasons.push(
+      `${ambiguous} write(s) on this call's account could belong to another live call: unattributed`,
+    );
+  const withWrites = new Set(plan.expectedWrites.map((w) => w.flow));
+  const transferred = new Set(
+    plan.turns.filter((t) => t.expect.action === 'transfer').map((t) => t.expect.flow),
+  );
+  const flows = [...new Set(plan.turns.filter((t) => INTENT_TURNS.has(t.kind)).map((t) => t.expect.flow))];
+  for (const flow of flows) {
+    if (withWrites.has(flow) || transferred.has(flow)) continue;
+    const heard = observed.some(({ t, evidence }) => {
+      const planned = plan.turns[t.index];
+      return (
+        planned !== undefined &&
+        planned.expect.flow === flow &&
+        INTENT_TURNS.has(planned.kind) &&
+        evidence === planned.expect.intent
+      );
+    });
+    if (!heard)
+      reasons.push(
+        `${flow}: no evidence the caller was understood (the LLM simulator classified no turn of it right)`,
+      );
+  }
+  return reasons;
 }

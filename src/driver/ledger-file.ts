@@ -1,6 +1,6 @@
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import type { LedgerReport } from '../../simulators/dependencies/ledger-report.ts';
-import type { LedgerEntry } from '../../simulators/dependencies/write-ledger.ts';
+import type { AttributedEntry } from '../../simulators/dependencies/write-ledger.ts';
 import { writeJsonAtomic } from '../telemetry/write-json-atomic.ts';
 
 /** Which calls of the run finished (have a record) and which started without finishing. */
@@ -41,16 +41,19 @@ export async function writeLedgerFile(
   }
   const r = await ledger.ledgerReport(finishedPlans());
   const unfinished = calls.unfinished;
-  const ofUnfinished = (e: LedgerEntry) => e.callId !== undefined && unfinished.has(e.callId);
+  const ofUnfinished = (e: AttributedEntry) =>
+    e.attribution.by !== 'none' && unfinished.has(e.attribution.callId);
   const unexpected = r.unexpected.filter((e) => !ofUnfinished(e));
   writeJsonAtomic(path, {
     schema: 'callstorm.ledger/v1',
     totals: { ...r.totals, unexpected: unexpected.length },
     ledgerSize: r.ledgerSize,
+    attribution: r.attribution,
     deadLetters,
     lost: r.lost,
     duplicate: r.duplicate,
     unexpected,
+    unattributed: r.unattributed,
     unfinished: { calls: [...unfinished].sort(), writes: r.unexpected.filter(ofUnfinished) },
   });
 }

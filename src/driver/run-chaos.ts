@@ -9,10 +9,26 @@ import type { RunClock } from './run-clock.ts';
 /** A fault event of the chaos side: a line of `faults.jsonl` (`applied`, `removed`, …). */
 export type ChaosFaultEvent = FaultLogEntry;
 
+/** One Toxiproxy proxy in front of a simulator endpoint, as the wiring and the manifest show it. */
+export interface ProxyWiring {
+  /** The simulator endpoint's name (`asr`, `llm-primary-eu`, …). */
+  readonly endpoint: string;
+  /** Its name in Toxiproxy (`callstorm-<run id>-<endpoint>`). */
+  readonly proxyName: string;
+  /** `127.0.0.1:<port>` the proxy listens on: what the agent connects to. */
+  readonly listen: string;
+  /** `127.0.0.1:<port>` of the simulator behind it. */
+  readonly upstream: string;
+  /** The simulator's base URL through the proxy. */
+  readonly url: string;
+}
+
 /** What the chaos side of a run provides; a run without a drill uses `noChaos`. */
 export interface RunChaos {
   readonly drill: string | null;
   readonly network: RunManifest['network'];
+  /** The Toxiproxy proxies in front of the simulators (none without a drill or when emulated). */
+  readonly proxies: readonly ProxyWiring[];
   /** The URLs the agent should use for its dependencies (Toxiproxy proxies when there are any). */
   dependencyUrls(simulators: SimulatorEndpoints): DependencyUrls;
   start(clock: RunClock): void;
@@ -45,6 +61,7 @@ export function directDependencyUrls(simulators: SimulatorEndpoints): Dependency
 export const noChaos: RunChaos = {
   drill: null,
   network: { mode: 'none', detail: 'no drill: no faults injected' },
+  proxies: [],
   dependencyUrls: directDependencyUrls,
   start() {},
   observe() {},

@@ -11,6 +11,9 @@ export const RUN_FILES = [
   'ledger.json',
   'drill.json',
   'agent-dead-letters.jsonl',
+  // With --agent-cmd: the wiring file CALLSTORM_WIRING names, and the agent's output.
+  'wiring.json',
+  'agent.log',
 ] as const;
 
 /** The run files that exist in `dir` (the manifest's `files`). */

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { evaluationContext } from '../run-folder/evaluation-context.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
-import { RUN_MANIFEST_SCHEMA, type RunManifest, writeManifest } from '../telemetry/run-manifest.ts';
+import {
+  RUN_MANIFEST_SCHEMA,
+  type RunManifest,
+  type RunWiringRecord,
+  writeManifest,
+} from '../telemetry/run-manifest.ts';
 import type { CallObservation } from './call-observation.ts';
 import type { DriverSummary } from './open-model-driver.ts';
 import { presentRunFiles } from './run-folder.ts';
@@ -74,6 +79,19 @@ export class RunManifestWriter {
   set(patch: Partial<RunManifest>): void {
     this.#manifest = { ...this.#manifest, ...patch };
     this.#write();
+  }
+
+  /** Records the wiring, or part of it once it is known (the agent, the wrong-wiring check). */
+  setWiring(patch: Partial<RunWiringRecord>): void {
+    const base: RunWiringRecord = this.#manifest.wiring ?? {
+      simulators: {},
+      proxies: [],
+      portBase: null,
+      file: null,
+      agent: null,
+      check: null,
+    };
+    this.set({ wiring: { ...base, ...patch } });
   }
 
   /** The run's live counters (the recorder's), read when the run ends. */

@@ -1,3 +1,4 @@
+import { withoutEndings } from './call-evidence.ts';
 import { CallJudge } from './call-judge.ts';
 import { humanQueueForStage } from './human-queue.ts';
 import { type DriverSummary, OpenModelDriver } from './open-model-driver.ts';
@@ -6,6 +7,8 @@ import type { RunManifestWriter } from './run-manifest-writer.ts';
 import { type RunPlan, START_DELAY_MS } from './run-plan.ts';
 import type { RunResources } from './run-resources.ts';
 import type { RunSession } from './run-session.ts';
+import { simulatorEvidenceFor } from './simulator-evidence.ts';
+import { WiringCheck } from './wiring-check.ts';
 
 /** After a stop, how long judgements still waiting for their writes get (wall ms). */
 const JUDGE_GRACE_MS = 15_000;
@@ -39,20 +42,36 @@ export async function driveRun(
     scenarioAt: clock.scenarioAt,
     writesOf: (p) => res.simulators.writesOf(p),
     faultsDuring: (from, to) => res.chaos.faultsDuring(from, to),
-    evidence: res.transport.evidence,
+    // Every call is judged on the harness's evidence; endings from it only where the transport
+    // cannot tell a hang-up from a transfer (the HTTP protocol's `action` says so itself).
+    evidence: res.transport.evidence ?? withoutEndings(res.evidence),
   });
   session.defer('call judge', () => judge.drain(JUDGE_GRACE_MS));
+  const wiring = new WiringCheck({
+    enabled: r.wiringCheck ?? true,
+    endpoints: res.wired,
+    evidence: (callIds) => simulatorEvidenceFor(res.simulators.endpoints, callIds),
+    onDecided: (check) => manifest.setWiring({ check }),
+    onNotWired: (error) => session.fail(error),
+  });
+  // The simulators hear when each call starts and ends (epoch ms): how the CRM attributes writes
+  // that name no call, and which live streams outlive their call.
   driver.on('call-started', (p) => {
-    res.simulators.callStarted(p);
+    res.simulators.callStarted(p, Date.now());
     res.recorder.count('call.started');
     res.calls.started(p.id);
   });
-  driver.on('call-observed', (o) => judge.observe(o));
+  driver.on('call-observed', (o) => {
+    res.simulators.callEnded(o.plan.id, Date.now() - (performance.now() - o.endedWallMs));
+    judge.observe(o);
+  });
+  driver.on('call-interrupted', (p) => res.simulators.callEnded(p.id, Date.now()));
   judge.on('judged', (record, o) => {
     res.recorder.record(record);
     res.calls.finished.add(record.callId);
     res.chaos.observe(record);
     manifest.observe(record, o);
+    wiring.observe(record);
   });
   // Without the ledger no call can be judged: stop rather than record guesses.
   judge.on('unjudged', (_p, error) => session.stop('failed', error.message));
@@ -65,6 +84,7 @@ export async function driveRun(
   res.chaos.start(clock);
   const summary = await driver.run();
   await judge.drain(session.signal.aborted ? JUDGE_GRACE_MS : Number.POSITIVE_INFINITY);
+  await wiring.settle(!session.signal.aborted);
   return summary;
 }
 

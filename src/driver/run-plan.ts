@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { type CallGenerator, createCallGenerator } from '../../simulators/callers/call-generator.ts';
+import { CallstormError } from '../errors/callstorm-error.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
+import { PORT_PLACEHOLDER } from './agent-address.ts';
 import type { RunRequest } from './run-request.ts';
 
 /**
@@ -56,8 +58,36 @@ export function newRunId(
     .replace(/[^A-Za-z0-9_.-]/g, '-');
 }
 
+/** `--agent` and `--agent-cmd` together make sense: checked before anything starts (exit 2). */
+export function checkAgentRequest(r: Pick<RunRequest, 'agent' | 'agentCmd'>): void {
+  const bad = (option: string, reason: string, fix: string) =>
+    new CallstormError('CS_ERR_BAD_ARGUMENT', { option, reason, fix });
+  if (r.agentCmd === undefined) {
+    if (r.agent.includes(PORT_PLACEHOLDER))
+      throw bad(
+        '--agent',
+        `"${r.agent}" has ${PORT_PLACEHOLDER}, which only a run that starts the agent fills in`,
+        "start the agent with the run (--agent-cmd '<command>'), or write the agent's own port",
+      );
+    return;
+  }
+  if (r.agentCmd.trim() === '')
+    throw bad(
+      '--agent-cmd',
+      'the command is empty',
+      "write the shell command that starts your agent, e.g. --agent-cmd 'python agent.py'",
+    );
+  if (r.agent.startsWith('reference:'))
+    throw bad(
+      '--agent',
+      `--agent-cmd starts your own agent, but --agent is "${r.agent}" (callstorm's reference agent, which the run starts itself)`,
+      "give the URL your agent listens on: --agent 'http://127.0.0.1:{port}' ($PORT is that port)",
+    );
+}
+
 /** Loads the scenario and resolves the run's id, folder and deadline (nothing is started or written). */
 export function planRun(request: RunRequest): RunPlan {
+  checkAgentRequest(request);
   const scenario = loadScenario({ vertical: request.vertical, stage: request.stage });
   const generator = createCallGenerator(scenario, { seed: request.seed, window: request.window });
   const runId = request.runId ?? newRunId(request, request.drill ?? null);

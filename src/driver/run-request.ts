@@ -13,8 +13,32 @@ export interface RunRequest {
   readonly window: string;
   readonly speed: number;
   readonly seed: number;
-  /** `reference:<profile>` or the agent's URL (`http://127.0.0.1:PORT`: the transport follows the scheme). */
+  /**
+   * `reference:<profile>` or the agent's URL (`http://127.0.0.1:PORT`: the transport follows the
+   * scheme). With `agentCmd`, `{port}` in it stands for the port the run gives the agent.
+   */
   readonly agent: string;
+  /**
+   * A shell command that starts the agent for this run (`--agent-cmd`): run by `/bin/sh -c` in its
+   * own process group, with `$PORT` and the wiring variables in its environment (docs/wiring.md),
+   * its output in `agent.log`; stopped (SIGTERM, then SIGKILL) however the run ends.
+   */
+  readonly agentCmd?: string;
+  /** How long the `agentCmd` agent may take to accept connections (wall ms, default 30 s). */
+  readonly agentReadyTimeoutMs?: number;
+  /** Also write the wiring JSON here as soon as the dependencies listen (`--wiring-out`). */
+  readonly wiringOut?: string;
+  /**
+   * Fixed ports (`--simulators-port-base`): the simulator endpoints — with a drill, their Toxiproxy
+   * proxies — listen on this port and the next ones, in `simulatorEndpointNames()` order. 0 or
+   * absent: free ports.
+   */
+  readonly simulatorsPortBase?: number;
+  /**
+   * The wrong-wiring check (default on): after the first finished calls, a run whose simulators
+   * served no request at all stops with CS_ERR_AGENT_NOT_WIRED. Off for an agent that uses none.
+   */
+  readonly wiringCheck?: boolean;
   /** Folder for this run's artefacts (default `<runsDir>/<runId>`); must not hold another run. */
   readonly out?: string;
   readonly runsDir?: string;
@@ -48,6 +72,8 @@ export interface RunRequest {
     runDir: string;
     simulators: SimulatorEndpoints;
     suite: SimulatorSuite | null;
+    /** Put the Toxiproxy proxies on fixed ports from this base (`simulatorsPortBase`). */
+    portBase?: number | undefined;
   }) => Promise<RunChaos>;
   /** Stops the run early (Ctrl-C): callers hang up, rollbacks run, the manifest says interrupted. */
   readonly signal?: AbortSignal;

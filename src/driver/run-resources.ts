@@ -2,33 +2,41 @@ import { join } from 'node:path';
 import type { CallerAudio } from '../../simulators/callers/caller-audio.ts';
 import { espeakVersion } from '../../simulators/callers/espeak.ts';
 import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
+import { createSimulatorEvidence, type SimulatorEvidence } from '../simulation/simulator-evidence.ts';
 import { RunRecorder } from '../telemetry/run-recorder.ts';
-import { startAgentTarget } from './agent-targets.ts';
 import type { AgentTransport } from './agent-transport.ts';
 import { createAgentTransport, transportKindFor } from './agent-transports.ts';
 import { RunCallBook, writeLedgerFile } from './ledger-file.ts';
 import { createPlaybackAnnouncer } from './playback-announcer.ts';
+import { startRunAgent } from './run-agent.ts';
 import { noChaos, type RunChaos } from './run-chaos.ts';
 import type { RunManifestWriter } from './run-manifest-writer.ts';
 import type { RunPlan } from './run-plan.ts';
 import type { RunSession } from './run-session.ts';
 import { type RunSimulators, startRunSimulators } from './run-simulators.ts';
 import { finishDrill, replayDeadLetters } from './run-wind-down.ts';
+import { checkFixedPorts } from './run-wiring.ts';
+import { wiredEndpoints } from './wiring-environment.ts';
 
 /** What a run holds while its calls run. */
 export interface RunResources {
   readonly recorder: RunRecorder;
   readonly simulators: RunSimulators;
+  /** The harness's evidence of each call, from the simulators (the judge asks it for every call). */
+  readonly evidence: SimulatorEvidence;
   readonly chaos: RunChaos;
   readonly transport: AgentTransport;
   /** Which calls started and finished (the ledger reconciles finished ones only). */
   readonly calls: RunCallBook;
+  /** The endpoints as the agent was told to use them (the wiring), in suite order. */
+  readonly wired: readonly { readonly name: string; readonly url: string }[];
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
- * Starts a run's resources in order — recorder, simulators, chaos, the agent, its transport — each
+ * Starts a run's resources in order — recorder, simulators, chaos, the agent (wired to the
+ * simulators or their proxies, and checked before the first call: run-agent.ts), its transport — each
  * adopted by the session with its disposer, and the wind-down steps between them, so however the
  * run ends they unwind newest first: the transport closes (hang-ups in flight answered or timed
  * out), faults are removed and the agent's dead letters replayed, the agent stops, the drill's
@@ -40,9 +48,12 @@ export async function startRunResources(
   manifest: RunManifestWriter,
 ): Promise<RunResources> {
   const { request: r, dir, runId, scenario } = plan;
-  let callerAudio: CallerAudio = 'tagged';
   // Unless told otherwise, callers speak to a transport that hears only speech (twilio+ws://).
-  const audioMode = r.callerAudio ?? (transportKindFor(r.agent)?.kind.needsSpeech ? 'speech' : 'tagged');
+  const kind = transportKindFor(r.agent)?.kind;
+  const audioMode = r.callerAudio ?? (kind?.needsSpeech ? 'speech' : 'tagged');
+  kind?.check?.({ speed: r.speed, callerAudio: audioMode }); // e.g. a Twilio bot at --speed 120: exit 2
+  await checkFixedPorts(r); // fixed ports taken: exit 2 before anything starts
+  let callerAudio: CallerAudio = 'tagged';
   if (audioMode === 'speech') {
     await espeakVersion(); // no espeak-ng: fail before anything starts (CS_ERR_SPEECH_UNAVAILABLE)
     callerAudio = new SpeechRenderer({ population: scenario.population });
@@ -59,10 +70,13 @@ export async function startRunResources(
       seed: r.seed,
       window: r.window,
       latency: r.latency ?? 'realistic',
+      // With a drill the fixed ports are the proxies'; the simulators behind them take free ones.
+      ...(r.simulatorsPortBase && !r.chaos ? { portBase: r.simulatorsPortBase } : {}),
     }),
     (s) => s.close(),
   );
   manifest.set({ simulators: { mode: simulators.mode, pid: simulators.pid } });
+  const evidence = session.adopt('evidence', createSimulatorEvidence(simulators), (e) => e.close());
   let deadLetters: Record<string, number> | null = null;
   session.defer('ledger.json', async () => {
     try {
@@ -73,7 +87,15 @@ export async function startRunResources(
   });
   const chaos = session.adopt(
     'chaos',
-    r.chaos ? await r.chaos({ runId, runDir: dir, simulators, suite: simulators.suite }) : noChaos,
+    r.chaos
+      ? await r.chaos({
+          runId,
+          runDir: dir,
+          simulators,
+          suite: simulators.suite,
+          portBase: r.simulatorsPortBase || undefined,
+        })
+      : noChaos,
     (c) => finishDrill(c, dir, session),
   );
   manifest.set({ drill: chaos.drill, network: chaos.network });
@@ -82,11 +104,7 @@ export async function startRunResources(
     if (event === 'applied') recorder.count('fault.applied');
     else if (event === 'removed') recorder.count('fault.removed');
   });
-  const agent = session.adopt(
-    'agent',
-    await startAgentTarget(r.agent, { dependencies: chaos.dependencyUrls(simulators), runDir: dir }),
-    (a) => a.close(),
-  );
+  const { target: agent, wiring } = await startRunAgent(session, plan, manifest, simulators, chaos);
   session.defer('dead letters', async () => {
     deadLetters = await replayDeadLetters(chaos, agent);
   });
@@ -99,11 +117,12 @@ export async function startRunResources(
     createAgentTransport(agent.url, {
       speed: r.speed,
       simulators,
+      evidence,
       callerAudio,
       ...(announcer ? { announce: announcer.announce } : {}),
     }),
     (t) => t.close(),
   );
   manifest.set({ transport: transport.kind, callerAudio: audioMode });
-  return { recorder, simulators, chaos, transport, calls };
+  return { recorder, simulators, evidence, chaos, transport, calls, wired: wiredEndpoints(wiring) };
 }

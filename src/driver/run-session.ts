@@ -33,6 +33,7 @@ export class RunSession {
   readonly #options: RunSessionOptions;
   #status: RunStatus = 'running';
   #reason: string | null = null;
+  #error: unknown = undefined;
   #disposing: Promise<readonly Disposal[]> | null = null;
   #deadline: NodeJS.Timeout | null = null;
   #deadlineReached = false;
@@ -84,8 +85,14 @@ export class RunSession {
     if (this.#status === 'running') this.#status = 'complete';
   }
 
+  /** The error the run failed with (`fail`), or undefined. */
+  get error(): unknown {
+    return this.#error;
+  }
+
   /** Something threw: the run failed with that (whatever stopped it before). */
   fail(error: unknown): void {
+    this.#error ??= error;
     this.#status = 'failed';
     this.#reason = message(error);
     if (!this.#controller.signal.aborted) this.#controller.abort(error);

@@ -1,10 +1,10 @@
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { type LedgerReport, ledgerReport } from '../../simulators/dependencies/ledger-report.ts';
-import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
 import { startSimulatorsProcess } from '../simulation/simulator-process.ts';
 import { type SimulatorSuite, startSimulators } from '../simulation/start-simulators.ts';
+import type { CallWrites } from './call-judge.ts';
 
 /**
  * Where a run's simulators run: `process` (default) in a child of their own, so their CPU does not
@@ -21,10 +21,15 @@ export interface RunSimulators extends SimulatorEndpoints {
   readonly pid: number | null;
   /** The in-process suite (`in-process`), or null. */
   readonly suite: SimulatorSuite | null;
-  /** Tells the simulators about a call as it starts (a child regenerates plans instead). */
-  callStarted(plan: CallPlan): void;
-  /** One finished call's writes from the CRM ledger. */
-  writesOf(plan: CallPlan): WriteTotals | Promise<WriteTotals>;
+  /**
+   * Tells the simulators a call started (epoch ms), with its caller's number and account: how the
+   * CRM attributes writes that name no call. Never waits (a child hears of it in a batch).
+   */
+  callStarted(plan: CallPlan, atEpochMs: number): void;
+  /** Tells the simulators a call ended (epoch ms): its live streams still open then count as leaked. */
+  callEnded(callId: string, atEpochMs: number): void;
+  /** One finished call's writes from the CRM ledger (once the lifecycle events so far are in). */
+  writesOf(plan: CallPlan): CallWrites | Promise<CallWrites>;
   /** The run's writes against the plans of the calls that ran (ledger.json). */
   ledgerReport(plans: Iterable<CallPlan>): Promise<LedgerReport>;
   close(): Promise<void>;
@@ -38,6 +43,8 @@ export interface RunSimulatorsOptions {
   readonly window: string;
   readonly seed: number;
   readonly latency: 'realistic' | 'zero';
+  /** Fixed ports from this base (`--simulators-port-base`; checked free beforehand). */
+  readonly portBase?: number;
 }
 
 export async function startRunSimulators(
@@ -51,6 +58,7 @@ export async function startRunSimulators(
       window: options.window,
       seed: options.seed,
       latency: options.latency,
+      ...(options.portBase ? { portBase: options.portBase } : {}),
     });
     return {
       mode,
@@ -62,8 +70,18 @@ export async function startRunSimulators(
       llm: child.llm,
       twilio: child.twilio,
       endpoints: child.endpoints,
-      callStarted() {},
-      writesOf: (plan) => child.reconcileCall(plan),
+      callStarted: (plan, at) =>
+        child.calls.started({
+          callId: plan.id,
+          from: plan.caller.phone,
+          accountId: plan.caller.accountId,
+          at,
+        }),
+      callEnded: (callId, at) => child.calls.ended({ callId, at }),
+      writesOf: async (plan) => {
+        const { attribution, ...totals } = await child.reconcileCall(plan);
+        return { ...totals, ambiguous: attribution.ambiguous };
+      },
       ledgerReport: (plans) => child.reconcile(plans),
       close: () => child.close(),
     };
@@ -73,6 +91,7 @@ export async function startRunSimulators(
     seed: options.seed,
     window: options.window,
     latency: options.latency,
+    ...(options.portBase ? { portBase: options.portBase } : {}),
   });
   return {
     mode,
@@ -84,8 +103,15 @@ export async function startRunSimulators(
     llm: suite.llm,
     twilio: suite.twilio,
     endpoints: suite.endpoints,
-    callStarted: (plan) => suite.groundTruth.register([plan]),
-    writesOf: (plan) => suite.crm.service.ledger.reconcileCall(plan),
+    callStarted(plan, at) {
+      suite.groundTruth.register([plan]);
+      suite.calls.started({ callId: plan.id, from: plan.caller.phone, accountId: plan.caller.accountId, at });
+    },
+    callEnded: (callId, at) => suite.calls.ended({ callId, at }),
+    writesOf: (plan) => {
+      const ledger = suite.crm.service.ledger;
+      return { ...ledger.reconcileCall(plan), ambiguous: ledger.attributionOfCall(plan.id).ambiguous };
+    },
     ledgerReport: async (plans) => ledgerReport(suite.crm.service.ledger, plans),
     close: () => suite.close(),
   };

@@ -80,10 +80,31 @@ export const catalogue = {
     message: 'the simulators process {reason}',
     hint: "run `callstorm simulators {args}` on its own to see it start and fail; programmatic runs can pass `simulators: 'in-process'` (CLI: `callstorm run --simulators in-process`) to run them inside the run's process",
   },
+  CS_ERR_SIMULATOR_EVIDENCE: {
+    exit: 1,
+    message: 'the simulators did not give the run its evidence ({request}): {reason}',
+    hint: "a call cannot be judged without what the simulators saw of it; the run stops rather than guess. If the simulators run in a child process it may have exited (see the run's reason); `--simulators in-process` runs them inside the run",
+  },
   CS_ERR_AGENT_CONFIG_INVALID: {
     exit: 2,
     message: 'invalid agent configuration:\n{issues}',
     hint: 'each line names the option by its path; `callstorm agent --help` lists the flags and their CALLSTORM_* environment variables',
+  },
+  CS_ERR_AGENT_START: {
+    exit: 2,
+    message: 'the agent command `{command}` {reason}; its last output ({log}):\n{output}',
+    hint: 'run the command yourself with PORT set (`PORT=8080 {command}`) to see it start; it must listen on {address} (the --agent URL; $PORT is its port) within --agent-ready-timeout (default 30 s). Its whole output is in {log}',
+  },
+  CS_ERR_AGENT_UNREACHABLE: {
+    exit: 2,
+    message: 'no agent answers at {url} ({reason}), so no call was made',
+    hint: 'start your agent so it listens on {address} before the run, or let the run start it with the dependency URLs in its environment: `--agent-cmd "<command>" --agent "http://127.0.0.1:{port}"` (docs/wiring.md)',
+  },
+  CS_ERR_AGENT_NOT_WIRED: {
+    exit: 2,
+    message:
+      "the agent is not using this run's simulators: it answered {count} finished call(s) ({calls}), and this run's simulators ({endpoints}) received no request at all. Its CRM writes, transcripts and LLM calls went somewhere else, so every result of this run would be wrong; the run was stopped",
+    hint: "let the run start the agent: `--agent-cmd '<command>' --agent 'http://127.0.0.1:{port}'`, the agent reading its dependencies from the environment (CALLSTORM_ASR_URL, CALLSTORM_TTS_URL, CALLSTORM_CRM_URL, CALLSTORM_LLM_URL or OPENAI_BASE_URL, or the file CALLSTORM_WIRING names); or start it yourself from the file `--wiring-out FILE` writes, or on fixed ports (`--simulators-port-base N`). A `callstorm simulators` started on its own is not the run's. See docs/wiring.md (an agent that uses no simulated dependency at all: --no-wiring-check)",
   },
   CS_ERR_DEAD_LETTER_FILE: {
     exit: 2,

@@ -49,6 +49,7 @@ export const executeReviewRun: ReviewRunExecutor = async (request) => {
     speed: run.speed,
     seed,
     agent: run.agent,
+    ...(run.agentCmd !== null ? { agentCmd: run.agentCmd } : {}),
     out: request.out,
     ...(drill ? drill : {}),
     ...(request.simulators ? { simulators: request.simulators } : {}),

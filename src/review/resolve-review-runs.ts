@@ -14,6 +14,8 @@ export interface ReviewRun {
   readonly window: string;
   readonly speed: number;
   readonly agent: string;
+  /** The shell command that starts the agent for the run (`--agent-cmd`), or null. */
+  readonly agentCmd: string | null;
   readonly drill: string | null;
 }
 
@@ -81,6 +83,7 @@ export function resolveReviewRuns(
     window: run.window === PEAK_DAY_BUSINESS_HOURS ? peakDayBusinessHours(vertical, run.stage) : run.window,
     speed: run.speed,
     agent: run.agent,
+    agentCmd: run.agentCmd,
     drill: run.drill,
   }));
 }

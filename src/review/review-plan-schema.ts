@@ -61,6 +61,11 @@ export const reviewRunSchema = z.strictObject({
   /** Scenario time ÷ wall time (`callstorm review --speed`/`--speed-factor` override it). */
   speed: speedSchema,
   agent: agentSpec.default('reference:production'),
+  /**
+   * A shell command that starts your agent for this run (`callstorm run --agent-cmd`); `agent` is
+   * then its URL, `{port}` standing for the port the run gives it (`http://127.0.0.1:{port}`).
+   */
+  agentCmd: z.string().trim().min(1).nullable().default(null),
   /** A drill name (scenarios/drills/) or a path; none = a baseline run. */
   drill: z.string().min(1).nullable().default(null),
 });
@@ -97,6 +102,12 @@ export const reviewPlanSchema = z
       if (labels.has(run.label))
         ctx.addIssue({ code: 'custom', path: ['runs', i, 'label'], message: `a second run "${run.label}"` });
       labels.add(run.label);
+      if (run.agentCmd !== null && run.agent.startsWith('reference:'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runs', i, 'agent'],
+          message: `is "${run.agent}", but agentCmd starts your own agent: give the URL it listens on, e.g. http://127.0.0.1:{port}`,
+        });
     });
     const known = [...labels].join(', ');
     const checkRuns = (list: readonly string[] | undefined, path: (string | number)[]) =>

@@ -14,14 +14,25 @@ export const ledgerTotalsSchema = z.strictObject({
 });
 export type LedgerTotals = z.output<typeof ledgerTotalsSchema>;
 
+/** How the run's writes were attributed to calls (docs/simulators.md, "Attributing writes"). */
+export const ledgerAttributionSchema = z.strictObject({
+  header: count,
+  lifetime: count,
+  noLiveCall: count,
+  ambiguous: count,
+});
+
 /**
  * `ledger.json`: the CRM's writes reconciled against the calls that ran. The totals are what
- * evaluation reads; the lists of lost, duplicate and unexpected writes are kept for people.
+ * evaluation reads; how writes were attributed, and the lists of lost, duplicate, unexpected and
+ * unattributed writes, are kept for people (older folders have no attribution).
  */
 export const ledgerFileSchema = z.object({
   schema: z.literal(LEDGER_SCHEMA),
   totals: ledgerTotalsSchema,
   ledgerSize: count.optional(),
+  attribution: ledgerAttributionSchema.optional(),
+  unattributed: z.array(z.unknown()).optional(),
   deadLetters: z.record(z.string(), count).nullable().optional(),
   lost: z.array(z.unknown()).optional(),
   duplicate: z.array(z.unknown()).optional(),

@@ -62,6 +62,35 @@ export const manifestSchema = z
       .nullable()
       .optional(),
     harness: z.object({ driver: processHealth, simulators: processHealth, agent: processHealth }).optional(),
+    wiring: z
+      .object({
+        simulators: z.record(
+          z.string(),
+          z.object({ kind: text, url: text, controlUrl: text, region: z.string().optional() }),
+        ),
+        proxies: z.array(z.object({ endpoint: text, proxyName: text, listen: text, upstream: text })),
+        portBase: z.number().int().min(1).max(65_535).nullable(),
+        file: z.string().nullable(),
+        agent: z
+          .object({
+            command: text,
+            pid: z.number().int(),
+            port: z.number().int().min(0).max(65_535),
+            url: text,
+            log: text,
+            readyMs: nonNegative,
+          })
+          .nullable(),
+        check: z
+          .object({
+            result: z.enum(['passed', 'failed', 'undecided', 'off']),
+            calls: z.array(z.string()),
+            requests: z.record(z.string(), z.number().int().min(0)).nullable(),
+            detail: z.string(),
+          })
+          .nullable(),
+      })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.complete !== (m.status === 'complete')) {

@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { z } from 'zod';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import type { LedgerReport } from '../../simulators/dependencies/ledger-report.ts';
+import type { CallAttribution } from '../../simulators/dependencies/write-ledger.ts';
 import { type WriteTotals, writeTotalsSchema } from '../../simulators/dependencies/write-totals.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
@@ -11,6 +12,7 @@ import { ChildStartError, type RunningChild, startChild } from '../process/child
 import { readyLine } from '../process/child-readiness.ts';
 import { type CrmOperationName, crmOperations } from '../scenario/crm-operations.ts';
 import { isPath } from '../scenario/scenario-files.ts';
+import { type CallLifecycleClient, createCallLifecycleClient } from './call-lifecycle-client.ts';
 import { endpointsOfLine } from './simulators-line.ts';
 
 export interface SimulatorsProcessOptions {
@@ -21,6 +23,8 @@ export interface SimulatorsProcessOptions {
   readonly seed: number;
   readonly latency?: 'realistic' | 'zero';
   readonly asrWordErrorFactor?: number;
+  /** Fixed ports from this base (`--simulators-port-base`; check they are free first). */
+  readonly portBase?: number;
   /** How long the child may take to print its URLs (default 30 s). */
   readonly startTimeoutMs?: number;
   /** Timeout of each ledger request to the child (default 30 s). */
@@ -30,8 +34,16 @@ export interface SimulatorsProcessOptions {
 /** The dependency simulators in a child process (`callstorm simulators --exit-with-stdin`). */
 export interface SimulatorsProcess extends SimulatorEndpoints {
   readonly pid: number;
-  /** One finished call's writes from the CRM ledger: `POST <crm>/ledger/reconcile-call`. */
-  reconcileCall(plan: CallPlan): Promise<WriteTotals>;
+  /**
+   * Tells the suite when calls start and end (`POST <crm>/calls/started|ended`, batched, in order):
+   * how the CRM attributes writes that name no call.
+   */
+  readonly calls: CallLifecycleClient;
+  /**
+   * One finished call's writes from the CRM ledger, and how they were attributed:
+   * `POST <crm>/ledger/reconcile-call`, once the lifecycle events queued so far are in.
+   */
+  reconcileCall(plan: CallPlan): Promise<WriteTotals & { readonly attribution: CallAttribution }>;
   /** The run's writes against the plans of the calls that ran: `POST <crm>/ledger/reconcile`. */
   reconcile(plans: Iterable<CallPlan>): Promise<LedgerReport>;
   /** Ends the child: SIGTERM, then SIGKILL if it has not exited within 5 s. Idempotent. */
@@ -40,24 +52,36 @@ export interface SimulatorsProcess extends SimulatorEndpoints {
 
 const BIN = fileURLToPath(new URL('../../bin/callstorm.js', import.meta.url));
 const argsSchema = z.record(z.string(), z.string());
+const count = z.number().int().min(0);
+const attributionSchema = z.union([
+  z.object({ by: z.enum(['header', 'lifetime']), callId: z.string() }),
+  z.object({
+    by: z.literal('none'),
+    reason: z.enum(['no-live-call', 'ambiguous']),
+    candidates: z.array(z.string()),
+  }),
+]);
+const entrySchema = z.object({
+  seq: z.number(),
+  writeId: z.string(),
+  op: z.custom<CrmOperationName>((v) => typeof v === 'string' && v in crmOperations),
+  accountId: z.string(),
+  args: argsSchema,
+  idempotencyKey: z.string().optional(),
+  at: z.string(),
+  callId: z.string().optional(),
+  attribution: attributionSchema,
+});
 const reportSchema = z.object({
   totals: writeTotalsSchema,
   ledgerSize: z.number(),
+  attribution: z.object({ header: count, lifetime: count, noLiveCall: count, ambiguous: count }),
   lost: z.array(z.object({ callId: z.string(), op: z.string(), args: argsSchema })),
   duplicate: z.array(z.object({ callId: z.string(), op: z.string(), count: z.number(), args: argsSchema })),
-  unexpected: z.array(
-    z.object({
-      seq: z.number(),
-      writeId: z.string(),
-      op: z.custom<CrmOperationName>((v) => typeof v === 'string' && v in crmOperations),
-      accountId: z.string(),
-      args: argsSchema,
-      idempotencyKey: z.string().optional(),
-      at: z.string(),
-      callId: z.string().optional(),
-    }),
-  ),
+  unexpected: z.array(entrySchema),
+  unattributed: z.array(entrySchema),
 });
+const callAttributionSchema = z.strictObject({ header: count, lifetime: count, ambiguous: count });
 
 /**
  * Starts the simulators in a process of their own, as the reference agent runs in one: their CPU
@@ -83,6 +107,7 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
     ...(options.asrWordErrorFactor !== undefined
       ? ['--asr-word-error-factor', String(options.asrWordErrorFactor)]
       : []),
+    ...(options.portBase ? ['--simulators-port-base', String(options.portBase)] : []),
   ];
   const failure = (reason: string) =>
     new CallstormError('CS_ERR_SIMULATORS_PROCESS', { reason, args: cliArgs.slice(1).join(' ') });
@@ -99,6 +124,10 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
     });
   } catch (error) {
     const reason = error instanceof ChildStartError ? error.message : String(error);
+    // A fixed port taken between the caller's check and the child's listen: bad input, as in-process.
+    const taken = /CS_ERR_PORT_IN_USE: cannot listen on (\S+):(\d+): (.*)/.exec(reason);
+    if (taken)
+      throw new CallstormError('CS_ERR_PORT_IN_USE', { host: taken[1]!, port: taken[2]!, reason: taken[3]! });
     throw failure(`did not start: ${reason}`);
   }
   const endpoints = child.ready;
@@ -130,25 +159,30 @@ export async function startSimulatorsProcess(options: SimulatorsProcessOptions):
     return schema.parse(JSON.parse(text));
   };
 
+  const calls = createCallLifecycleClient(crmControl, { timeoutMs: requestTimeoutMs });
   let closing: Promise<void> | undefined;
   return {
     ...endpoints,
     pid: child.pid,
+    calls,
     async reconcileCall(plan) {
+      await calls.flush();
       const { callId: _, ...totals } = await post(
         '/ledger/reconcile-call',
         { callId: plan.id },
-        writeTotalsSchema.extend({ callId: z.string() }),
+        writeTotalsSchema.extend({ callId: z.string(), attribution: callAttributionSchema }),
       );
       return totals;
     },
     async reconcile(plans) {
+      await calls.flush();
       const callIds: string[] = [];
       for (const p of plans) callIds.push(p.id);
       return post('/ledger/reconcile', { callIds }, reportSchema);
     },
     close() {
       closing ??= (async () => {
+        await calls.close();
         await dispatcher.close().catch(() => {});
         await child.close();
       })();

@@ -1,5 +1,6 @@
 import { createAsrHandlers } from '../../mocks/asr-handlers.ts';
 import { asrLinkingControl } from '../../mocks/asr-linking-control.ts';
+import { callsControl } from '../../mocks/calls-control.ts';
 import type { SimulatorControl } from '../../mocks/control-api.ts';
 import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
 import { createDeepgramListenSocket } from '../../mocks/deepgram-listen-socket.ts';
@@ -20,11 +21,13 @@ import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
 import { AcousticLinker } from '../../simulators/dependencies/acoustic-linker.ts';
 import { AsrRecogniser } from '../../simulators/dependencies/asr-recogniser.ts';
+import { CallLifecycle } from '../../simulators/dependencies/call-lifecycle.ts';
 import { CrmService } from '../../simulators/dependencies/crm-service.ts';
 import { EitherLinker } from '../../simulators/dependencies/either-linker.ts';
 import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
 import { GroundTruth, type PlanResolver } from '../../simulators/dependencies/ground-truth.ts';
 import { LlmConversationModel } from '../../simulators/dependencies/llm-conversation-model.ts';
+import { LlmEvidenceLog } from '../../simulators/dependencies/llm-evidence-log.ts';
 import { LoadLatency } from '../../simulators/dependencies/load-latency.ts';
 import { PlaybackRegistry } from '../../simulators/dependencies/playback-registry.ts';
 import { playedSpeech } from '../../simulators/dependencies/played-speech.ts';
@@ -62,6 +65,11 @@ export interface SimulatorSuiteOptions {
   readonly asrWordErrorFactor?: number;
   /** Listen address (default 127.0.0.1); every simulator takes its own free port. */
   readonly host?: string;
+  /**
+   * Fixed ports instead of free ones: the endpoints listen on `portBase`, `portBase + 1`, … in
+   * the order `simulatorEndpointNames` gives (`--simulators-port-base`; docs/wiring.md).
+   */
+  readonly portBase?: number;
 }
 
 export interface SimulatorEndpoint extends SimulatorAddress {
@@ -76,6 +84,10 @@ export interface SimulatorSuite extends SimulatorEndpoints {
   /** The fake Twilio REST API (docs/twilio.md): its calls, by CallSid. */
   readonly twilio: SimulatorEndpoint & { readonly calls: TwilioCallRegistry };
   readonly groundTruth: GroundTruth;
+  /** The calls the run said are live (`POST <any host>/__callstorm/calls/started|ended`). */
+  readonly calls: CallLifecycle;
+  /** What the LLM simulator classified and which tools it called, per call and turn. */
+  readonly llmEvidence: LlmEvidenceLog;
   /** Links speech audio the ASR hears to planned utterances (fed by `POST <asr>/__callstorm/playing`). */
   readonly speechLinker: AcousticLinker;
   /** Every endpoint, for printing, proxies (Toxiproxy) and clean-up. */
@@ -83,6 +95,17 @@ export interface SimulatorSuite extends SimulatorEndpoints {
   /** Clears every fault on every simulator. */
   clearFaults(): void;
   close(): Promise<void>;
+}
+
+/**
+ * The endpoints a suite starts, in the order they start and take fixed ports
+ * (`--simulators-port-base N`: the first gets N, the next N + 1, …): asr, tts, crm, then one per
+ * LLM endpoint in the order given (default llm-primary-eu, llm-secondary-eu, llm-us).
+ */
+export function simulatorEndpointNames(
+  llmEndpoints: readonly { readonly name: string }[] = DEFAULT_LLM_ENDPOINTS,
+): string[] {
+  return ['asr', 'tts', 'crm', ...llmEndpoints.map((e) => e.name), 'twilio'];
 }
 
 /** Resolves `cs-<seed>-<index>` by regenerating plan <index> of the window. */
@@ -98,7 +121,9 @@ export function regeneratingResolver(scenario: Scenario, seed: number, window: s
 /**
  * Starts the dependency simulators (ASR, TTS, CRM and one LLM per named endpoint) and the fake
  * Twilio REST API, each on its own loopback port so that Toxiproxy can sit in front of each
- * separately. They share one ground truth. Closing stops all of them, releasing hung requests.
+ * separately. They share one ground truth, one registry of live calls and one LLM evidence log; every host serves the calls
+ * endpoints (`calls/started`, `calls/ended`, `calls/seen`, `calls/evidence`) over them, so any host
+ * answers for the suite. Closing stops all of them, releasing hung requests.
  */
 export async function startSimulators(options: SimulatorSuiteOptions): Promise<SimulatorSuite> {
   const { scenario, seed } = options;
@@ -110,12 +135,17 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
   const started: SimulatorHost[] = [];
   const endpoints: SimulatorEndpoint[] = [];
   const host = options.host ?? '127.0.0.1';
+  const order = simulatorEndpointNames(options.llmEndpoints);
   /** One simulator host on its own port, with its handlers, WebSocket routes and control API. */
   const start = async (
     simulator: Omit<SimulatorHostOptions, 'host' | 'port' | 'bodyLimit'> & { readonly region?: string },
   ): Promise<SimulatorEndpoint> => {
     const { region, ...hostOptions } = simulator;
-    const h = await startSimulatorHost({ ...hostOptions, host });
+    // Fixed ports follow the documented order; a suite that starts in another order is a bug.
+    if (order[started.length] !== simulator.name)
+      throw new Error(`simulator ${simulator.name} started out of order (expected ${order[started.length]})`);
+    const port = options.portBase ? options.portBase + started.length : 0;
+    const h = await startSimulatorHost({ ...hostOptions, host, port });
     started.push(h);
     const endpoint: SimulatorEndpoint = {
       name: simulator.name,
@@ -130,6 +160,8 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
   };
 
   try {
+    const calls = new CallLifecycle();
+    const llmEvidence = new LlmEvidenceLog();
     const asrFaults = new FaultSet({ kind: 'asr' });
     const recogniser = new AsrRecogniser({
       seed,
@@ -152,6 +184,25 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       seed,
       ...(zero ? { latency: false as const } : {}),
     });
+    const ttsFaults = new FaultSet({ kind: 'tts' });
+    const synthesiser = new TtsSynthesiser({ seed, ...(zero ? { latency: false as const } : {}) });
+    const speechLog = new SpeechLog({ groundTruth });
+    const speak = createDeepgramSpeakSocket({ synthesiser, faults: ttsFaults, seed, speechLog });
+    // A call's end reaches every live stream of the suite, whichever host the run told.
+    calls.onEnded((callId) => {
+      listen.registry.callEnded(callId);
+      speak.registry.callEnded(callId);
+    });
+    const service = new CrmService({ lifecycle: calls });
+    const callsEndpoints = callsControl({
+      lifecycle: calls,
+      streams: [listen.registry, speak.registry],
+      evidence: llmEvidence,
+      groundTruth,
+      crm: service,
+      plans: groundTruth,
+    });
+
     const asr = await start({
       name: 'asr',
       kind: 'asr',
@@ -159,29 +210,22 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       handlers: createAsrHandlers({ recogniser, faults: asrFaults, seed, speechLinker }),
       upgrades: { '/v1/listen': listen },
       control: mergeControls(
-        streamControl({ stats: listen.stats, registry: listen.registry, groundTruth }),
+        streamControl({ stats: listen.stats, groundTruth }),
         asrLinkingControl(speechLinker),
+        callsEndpoints,
       ),
     });
 
-    const ttsFaults = new FaultSet({ kind: 'tts' });
-    const synthesiser = new TtsSynthesiser({ seed, ...(zero ? { latency: false as const } : {}) });
-    const speechLog = new SpeechLog({ groundTruth });
-    const speak = createDeepgramSpeakSocket({ synthesiser, faults: ttsFaults, seed, speechLog });
     const tts = await start({
       name: 'tts',
       kind: 'tts',
       faults: ttsFaults,
       handlers: createTtsHandlers({ synthesiser, faults: ttsFaults, seed, speechLog }),
       upgrades: { '/v1/speak': speak },
-      control: mergeControls(
-        speechControl(speechLog),
-        streamControl({ stats: speak.stats, registry: speak.registry }),
-      ),
+      control: mergeControls(speechControl(speechLog), streamControl({ stats: speak.stats }), callsEndpoints),
     });
 
     const crmFaults = new FaultSet({ kind: 'crm' });
-    const service = new CrmService();
     const crmEndpoint = await start({
       name: 'crm',
       kind: 'crm',
@@ -192,7 +236,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
         seed,
         latency: zero ? LoadLatency.zero() : new LoadLatency(),
       }),
-      control: crmControl(service, groundTruth),
+      control: mergeControls(crmControl(service, groundTruth), callsEndpoints),
     });
 
     const conversation = new LlmConversationModel({ seed, groundTruth, scenario });
@@ -205,10 +249,18 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
         conversation,
         faults,
         seed,
+        evidence: llmEvidence,
         ...(zero ? { latency: false as const } : {}),
       });
       llm[e.name] = {
-        ...(await start({ name: e.name, kind: 'llm', faults, handlers, region: e.region })),
+        ...(await start({
+          name: e.name,
+          kind: 'llm',
+          faults,
+          handlers,
+          region: e.region,
+          control: callsEndpoints,
+        })),
         region: e.region,
       };
     }
@@ -231,6 +283,8 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       llm,
       twilio: { ...twilioEndpoint, calls: twilioCalls },
       groundTruth,
+      calls,
+      llmEvidence,
       speechLinker,
       endpoints,
       clearFaults() {

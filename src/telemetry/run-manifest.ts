@@ -32,6 +32,57 @@ export interface RunLoad {
   readonly factor: number | null;
 }
 
+/** One dependency endpoint as the agent was told to use it (the wiring file's entries). */
+export interface WiredEndpointRecord {
+  readonly kind: string;
+  /** What the agent must use: the simulator, or its Toxiproxy proxy when network faults are real. */
+  readonly url: string;
+  /** The simulator's control API (never proxied). */
+  readonly controlUrl: string;
+  readonly region?: string;
+}
+
+/** How the agent was wired to the run's dependencies (docs/wiring.md). */
+export interface RunWiringRecord {
+  /** By endpoint name, what the agent was given (`CALLSTORM_WIRING`, `--wiring-out`). */
+  readonly simulators: Readonly<Record<string, WiredEndpointRecord>>;
+  /** The Toxiproxy proxies in front of the simulators (empty without real network faults). */
+  readonly proxies: readonly {
+    readonly endpoint: string;
+    readonly proxyName: string;
+    readonly listen: string;
+    readonly upstream: string;
+  }[];
+  /** `--simulators-port-base`, or null (free ports). */
+  readonly portBase: number | null;
+  /** Where `--wiring-out` wrote the wiring, or null. */
+  readonly file: string | null;
+  /** The agent the run started with `--agent-cmd`, or null. */
+  readonly agent: {
+    readonly command: string;
+    readonly pid: number;
+    readonly port: number;
+    readonly url: string;
+    /** Its stdout and stderr, in the run folder. */
+    readonly log: string;
+    /** From spawning it to its port accepting connections (wall ms). */
+    readonly readyMs: number;
+  } | null;
+  /**
+   * The wrong-wiring check: `passed` (the simulators served requests during the first finished
+   * calls), `failed` (they served none: the run stopped), `undecided` (no call qualified, or the
+   * evidence could not be read), `off` (`--no-wiring-check`). Null until decided.
+   */
+  readonly check: {
+    readonly result: 'passed' | 'failed' | 'undecided' | 'off';
+    /** The finished calls the check judged by. */
+    readonly calls: readonly string[];
+    /** Requests the simulated APIs served by then, by endpoint (null when unread). */
+    readonly requests: Readonly<Record<string, number>> | null;
+    readonly detail: string;
+  } | null;
+}
+
 /** `manifest.json`: what was run, with what, and whether it finished. */
 export interface RunManifest {
   readonly schema: typeof RUN_MANIFEST_SCHEMA;
@@ -91,6 +142,8 @@ export interface RunManifest {
    * callstorm recorded it; those are evaluated from the shipped scenario files, with a note.
    */
   readonly evaluation?: EvaluationContext;
+  /** How the agent reached the run's dependencies; absent in manifests written before it was recorded. */
+  readonly wiring?: RunWiringRecord;
 }
 
 export function writeManifest(path: string, manifest: RunManifest): void {

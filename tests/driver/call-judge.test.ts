@@ -196,7 +196,7 @@ test('evidence gives the intents an agent did not report, and says an agent-clos
   expect(byId[abandoned.id]!.outcome).toBe('abandoned');
 });
 
-test('without an evidence source the agent’s own telemetry is the evidence (the HTTP protocol)', async () => {
+test('an agent that reports a wrong intent is not resolved, whatever the evidence lacks', async () => {
   const plan = fixturePlan();
   const o = observed(plan, endOf(plan));
   const misheard: CallObservation = {
@@ -257,4 +257,74 @@ test('judge() judges a call at once from what is at hand (k6 ingest)', () => {
   expect(record.outcome).toBe('escalated');
   expect(record.writes).toEqual({ expected: 1, landed: 0, lost: 0, duplicate: 0, unexpected: 0 });
   expect(records).toEqual([record]);
+});
+
+/** The LLM simulator's classification of each observed turn: right, or nothing at all. */
+const llmSaid = (kind: 'right' | 'nothing'): EvidenceSource => ({
+  name: 'llm',
+  evidenceFor: async (o) => ({
+    intents: o.turns.map((t) => (kind === 'right' ? o.plan.turns[t.index]!.expect.intent : null)),
+  }),
+});
+
+test('resolved means proven: a flow without writes needs the intent the LLM simulator classified, never telemetry alone', async () => {
+  const balance = fixturePlan({ index: 4, flow: 'balance-enquiry' });
+  expect(balance.expectedWrites).toEqual([]);
+  // The agent reports the right intents on every turn, but the harness saw nothing.
+  const bare = judgeWith({ writesOf: landed });
+  bare.judge.observe(observed(balance, endOf(balance)));
+  const silent = judgeWith({ writesOf: landed, evidence: llmSaid('nothing') });
+  silent.judge.observe(observed(balance, endOf(balance)));
+  const proven = judgeWith({ writesOf: landed, evidence: llmSaid('right') });
+  proven.judge.observe(observed(balance, endOf(balance), { intents: 'none' }));
+  await Promise.all([bare.judge.drain(), silent.judge.drain(), proven.judge.drain()]);
+  for (const r of [bare.records[0]!, silent.records[0]!]) {
+    expect(r.outcome).toBe('false-containment');
+    expect(r.falseContainment).toEqual([
+      'balance-enquiry: no evidence the caller was understood (the LLM simulator classified no turn of it right)',
+    ]);
+  }
+  expect(proven.records[0]).toMatchObject({ outcome: 'resolved', falseContainment: null });
+  // The record shows the harness's classification where it has one, the agent's where not.
+  expect(silent.records[0]!.classifiedIntents).toEqual(balance.turns.map((t) => t.expect.intent));
+});
+
+test('a flow with writes is proven by the ledger: landed once resolves; parked, unreconciled or shared writes do not', async () => {
+  const plan = fixturePlan({ index: 5 });
+  const end = endOf(plan);
+  const run = async (options: Partial<CallJudgeOptions>, o: CallObservation = observed(plan, end)) => {
+    const { judge, records } = judgeWith(options);
+    judge.observe(o);
+    await judge.drain();
+    return records[0]!;
+  };
+  // Writes landed exactly once: proof enough, with or without a classification.
+  expect((await run({ writesOf: landed, evidence: llmSaid('nothing') })).outcome).toBe('resolved');
+  // The agent parked the write in its dead-letter queue: nothing landed while the call lasted.
+  const parked = await run(
+    { writesOf: (p) => ({ ...landed(p), landed: 0, lost: 1 }) },
+    { ...observed(plan, end), deadLetteredWrites: 1 },
+  );
+  expect(parked.falseContainment).toEqual([
+    "1 expected write(s) parked in the agent's dead-letter queue: not landed during the call",
+  ]);
+  // No ledger answered: writes not reconciled prove nothing.
+  expect((await run({})).falseContainment).toEqual([
+    'writes not reconciled: no CRM ledger answered for this call',
+  ]);
+  // A write on the call's account that another live call could own is not this call's.
+  const shared = await run({ writesOf: (p) => ({ ...landed(p), landed: 0, lost: 1, ambiguous: 1 }) });
+  expect(shared.falseContainment).toEqual([
+    '1 expected write(s) missing',
+    "1 write(s) on this call's account could belong to another live call: unattributed",
+  ]);
+  expect(shared.writes).toEqual({ expected: 1, landed: 0, lost: 1, duplicate: 0, unexpected: 0 });
+});
+
+test("proof 'agent-reported' (the k6 ingest, which has no harness evidence) judges on the agent's telemetry", async () => {
+  const balance = fixturePlan({ index: 4, flow: 'balance-enquiry' });
+  const { judge, records } = judgeWith({ proof: 'agent-reported' });
+  judge.observe(observed(balance, endOf(balance)));
+  await judge.drain();
+  expect(records[0]!.outcome).toBe('resolved');
 });

@@ -7,7 +7,11 @@ import type { RunRequest } from '../../src/driver/run-request.ts';
 import { type CallRecord, callRecordSchema } from '../../src/telemetry/call-record.ts';
 import type { RunManifest } from '../../src/telemetry/run-manifest.ts';
 
-/** A short window (about 25 calls, 2 s of wall time at ×900) with in-process simulators. */
+/**
+ * A short window (about 25 calls, 2 s of wall time at ×900) with in-process simulators. The
+ * scripted agents these runs drive use no dependency at all, so the wrong-wiring check is off
+ * (tests/driver/wiring-check.test.ts turns it on against such an agent).
+ */
 export const SHORT_RUN = {
   vertical: 'appointments',
   stage: 'hardening',
@@ -16,6 +20,7 @@ export const SHORT_RUN = {
   seed: 3,
   latency: 'zero',
   simulators: 'in-process',
+  wiringCheck: false,
 } as const satisfies Partial<RunRequest>;
 
 export function freshDir(prefix: string): string {

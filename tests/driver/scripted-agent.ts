@@ -63,7 +63,7 @@ export const carryOn: Handler = (_req, res) =>
  * A misbehaving agent for tests: a real HTTP server on 127.0.0.1 (port 0) speaking just enough of
  * the agent protocol, each route answered by a handler the test writes (drip, endless body, …).
  */
-export async function startScriptedAgent(script: AgentScript): Promise<ScriptedAgent> {
+export async function startScriptedAgent(script: AgentScript, port = 0): Promise<ScriptedAgent> {
   const seen = { create: 0, turn: 0, hangUp: 0 };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -90,10 +90,10 @@ export async function startScriptedAgent(script: AgentScript): Promise<ScriptedA
     }
     json(res, 404, { error: { code: 'route_not_found', message: 'no route' } });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const listening = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,10 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
+import { writeWiringFile } from '../../src/driver/run-wiring.ts';
+import { wiringEnvironment } from '../../src/driver/wiring-environment.ts';
 import { CALLS_PATH, turnsPath } from '../../src/protocol/agent-protocol.ts';
+import { simulatorsLine } from '../../src/simulation/simulators-line.ts';
 import type { SimulatorSuite } from '../../src/simulation/start-simulators.ts';
 import { call, driveCall, headersFor, heardRight, plansOf, simulatorsFor } from '../agent/agent-harness.ts';
 import { ROOT } from '../helpers/run-cli.ts';
@@ -27,26 +31,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The environment `--agent-cmd` will give an agent (issue 11), built from a simulator suite. */
-function wiringEnv(suite: SimulatorSuite, port: number): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    PORT: String(port),
-    CALLSTORM_ASR_URL: suite.asr.url,
-    CALLSTORM_TTS_URL: suite.tts.url,
-    CALLSTORM_CRM_URL: suite.crm.url,
-    OPENAI_API_KEY: 'sk-callstorm',
-    DEEPGRAM_API_KEY: 'dg-callstorm',
-  };
-  const llm = Object.values(suite.llm);
-  for (const e of llm) {
-    const name = e.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-    env[`CALLSTORM_LLM_${name}_URL`] = e.url;
-    env[`CALLSTORM_LLM_${name}_REGION`] = e.region;
-  }
-  env.CALLSTORM_LLM_URL = llm[0]!.url;
-  env.OPENAI_BASE_URL = `${llm[0]!.url}/v1`;
-  return env;
+/** The environment `callstorm run --agent-cmd` gives an agent (docs/wiring.md), for a simulator suite. */
+function wiringEnv(suite: SimulatorSuite, port: number, seed: number): Record<string, string> {
+  const line = simulatorsLine(suite, { seed, vertical: 'collections', stage: 'pilot', window: 'month' });
+  const file = join(mkdtempSync(join(tmpdir(), 'callstorm-python-wiring-')), 'wiring.json');
+  writeWiringFile(file, line);
+  return { PATH: process.env.PATH ?? '', ...wiringEnvironment(line, file, port) };
 }
 
 describeWithVenv('the Python example agent (examples/python-agent)', () => {
@@ -62,7 +52,7 @@ describeWithVenv('the Python example agent (examples/python-agent)', () => {
     suite = await simulatorsFor('collections', seed, plans, 'zero', { asrWordErrorFactor: 0 });
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    agent = spawn(PYTHON, [AGENT], { env: wiringEnv(suite, port), stdio: ['ignore', 'pipe', 'pipe'] });
+    agent = spawn(PYTHON, [AGENT], { env: wiringEnv(suite, port, seed), stdio: ['ignore', 'pipe', 'pipe'] });
     agent.stderr!.on('data', (d) => {
       log += String(d);
     });

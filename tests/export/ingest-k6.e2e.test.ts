@@ -84,6 +84,7 @@ async function nodeRecords(): Promise<CallRecord[]> {
         endedAtMs,
         humanQueue: o.ending.by === 'agent-transfer' ? queue.join(endedAtMs) : null,
         faults: [],
+        proof: 'agent-reported',
       }),
     );
   }

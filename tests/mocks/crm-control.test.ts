@@ -63,6 +63,7 @@ test('reconcile-call answers the call id with its totals; reconcile answers what
     lost: plan.expectedWrites.length,
     duplicate: 0,
     unexpected: 0,
+    attribution: { header: 0, lifetime: 0, ambiguous: 0 },
   });
   const all = await app.inject({
     method: 'POST',
@@ -74,9 +75,11 @@ test('reconcile-call answers the call id with its totals; reconcile answers what
   expect(all.json()).toEqual({
     totals: { expected, landed: 0, lost: expected, duplicate: 0, unexpected: 0 },
     ledgerSize: 0,
+    attribution: { header: 0, lifetime: 0, noLiveCall: 0, ambiguous: 0 },
     lost: plans.flatMap((p) => p.expectedWrites.map((w) => ({ callId: p.id, op: w.op, args: w.args }))),
     duplicate: [],
     unexpected: [],
+    unattributed: [],
   });
 });
 

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createAsrHandlers } from '../../mocks/asr-handlers.ts';
+import { callsControl } from '../../mocks/calls-control.ts';
 import { createDeepgramListenSocket } from '../../mocks/deepgram-listen-socket.ts';
 import { type SimulatorHost, startSimulatorHost } from '../../mocks/simulator-host.ts';
 import { streamControl } from '../../mocks/stream-control.ts';
+import { CallLifecycle } from '../../simulators/dependencies/call-lifecycle.ts';
 import { FaultSet } from '../../simulators/dependencies/faults/fault-set.ts';
 import { StreamRegistry } from '../../simulators/dependencies/stream-registry.ts';
 import { StreamStats } from '../../simulators/dependencies/stream-stats.ts';
@@ -21,6 +23,9 @@ const world = simulatorWorld(plans);
 const faults = new FaultSet({ kind: 'asr' });
 const stats = new StreamStats();
 const registry = new StreamRegistry({ stats, leakGraceMs: 0 });
+// The suite tells every live stream when a call ends (start-simulators.ts does the same).
+const lifecycle = new CallLifecycle();
+lifecycle.onEnded((callId) => registry.callEnded(callId));
 const route = createDeepgramListenSocket({
   recogniser: world.recogniser,
   linker: new TaggedLinker(),
@@ -41,7 +46,13 @@ beforeAll(async () => {
     kind: 'asr',
     handlers: createAsrHandlers({ recogniser: world.recogniser }),
     faults,
-    control: streamControl({ stats, registry, groundTruth: world.groundTruth }),
+    control: {
+      views: streamControl({ stats, groundTruth: world.groundTruth }).views,
+      actions: {
+        ...streamControl({ stats, groundTruth: world.groundTruth }).actions,
+        ...callsControl({ lifecycle, streams: [registry] }).actions,
+      },
+    },
   });
 });
 afterEach(() => faults.clearAll());

@@ -150,6 +150,26 @@ test("peak-day-business-hours resolves to the business hours of the stage's busi
     window: 'peak-hour',
     speed: 100,
     agent: 'reference:pilot',
+    agentCmd: null,
     drill: 'llm-regional-outage',
   });
+});
+
+test('a run can start your own agent (agentCmd, as --agent-cmd); its agent is then a URL, not reference:…', () => {
+  const own = shipped();
+  own.runs[1] = { ...own.runs[1]!, agentCmd: 'python agent.py', agent: 'http://127.0.0.1:{port}' };
+  const plan = parseReviewPlan(own, 'plan.yaml');
+  expect(resolveReviewRuns(plan, 'collections')[1]).toMatchObject({
+    agent: 'http://127.0.0.1:{port}',
+    agentCmd: 'python agent.py',
+  });
+  expect(resolveReviewRuns(plan, 'collections')[2]!.agentCmd).toBeNull();
+  const wrong = shipped();
+  wrong.runs[1] = { ...wrong.runs[1]!, agentCmd: 'python agent.py' };
+  wrong.runs[2] = { ...wrong.runs[2]!, agentCmd: '' };
+  const w = problems(wrong);
+  expect(w).toContain(
+    'review.runs[1].agent: is "reference:production", but agentCmd starts your own agent: give the URL it listens on',
+  );
+  expect(w).toContain('review.runs[2].agentCmd:');
 });

@@ -15,8 +15,8 @@ const options = {
   latency: 'zero',
 } as const;
 
-/** Lands one of the plan's expected writes on the CRM, naming its call, as an agent would. */
-async function landWrite(crmUrl: string, plan: CallPlan): Promise<void> {
+/** Lands one of the plan's expected writes on the CRM, naming its call (or not, as a real bot). */
+async function landWrite(crmUrl: string, plan: CallPlan, named = true): Promise<void> {
   const write = plan.expectedWrites[0]!;
   const operation = crmOperations[write.op];
   const inPath = new Set<string>();
@@ -27,7 +27,7 @@ async function landWrite(crmUrl: string, plan: CallPlan): Promise<void> {
   const body = Object.fromEntries(Object.entries(write.args).filter(([k]) => !inPath.has(k)));
   const res = await fetch(`${crmUrl}${path}`, {
     method: operation.method,
-    headers: { 'content-type': 'application/json', 'x-callstorm-call': plan.id },
+    headers: { 'content-type': 'application/json', ...(named ? { 'x-callstorm-call': plan.id } : {}) },
     body: JSON.stringify(body),
   });
   expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -75,6 +75,7 @@ describe('startSimulatorsProcess', () => {
       lost: landedPlan.expectedWrites.length - 1,
       duplicate: 0,
       unexpected: 0,
+      attribution: { header: 1, lifetime: 0, ambiguous: 0 },
     });
     expect(await sims.reconcileCall(lostPlan)).toEqual({
       expected: lostPlan.expectedWrites.length,
@@ -82,6 +83,7 @@ describe('startSimulatorsProcess', () => {
       lost: lostPlan.expectedWrites.length,
       duplicate: 0,
       unexpected: 0,
+      attribution: { header: 0, lifetime: 0, ambiguous: 0 },
     });
     await landWrite(sims.crm.url, lostPlan);
     await landWrite(sims.crm.url, lostPlan);
@@ -99,6 +101,51 @@ describe('startSimulatorsProcess', () => {
     expect(report.totals.lost).toBe(landedPlan.expectedWrites.length + lostPlan.expectedWrites.length - 2);
     const w0 = landedPlan.expectedWrites[0]!;
     expect(report.lost).not.toContainEqual({ callId: landedPlan.id, op: w0.op, args: w0.args });
+  });
+
+  test('a write that names no call is attributed by the lifetime the run told the child about', async () => {
+    const [, , live, gone] = withWrites as [CallPlan, CallPlan, CallPlan, CallPlan];
+    const t0 = Date.now();
+    sims.calls.started({
+      callId: live.id,
+      from: live.caller.phone,
+      accountId: live.caller.accountId,
+      at: t0,
+    });
+    // This call ended long before its write lands: nobody owns that write.
+    sims.calls.started({
+      callId: gone.id,
+      from: gone.caller.phone,
+      accountId: gone.caller.accountId,
+      at: t0 - 60_000,
+    });
+    sims.calls.ended({ callId: gone.id, at: t0 - 50_000 });
+    await sims.calls.flush();
+    await landWrite(sims.crm.url, live, false);
+    await landWrite(sims.crm.url, gone, false);
+    expect(await sims.reconcileCall(live)).toMatchObject({
+      landed: 1,
+      unexpected: 0,
+      attribution: { header: 0, lifetime: 1, ambiguous: 0 },
+    });
+    expect(await sims.reconcileCall(gone)).toMatchObject({ landed: 0 });
+    const report = await sims.reconcile([live, gone]);
+    expect(report.attribution).toMatchObject({ lifetime: 1, noLiveCall: 1 });
+    expect(report.unattributed).toHaveLength(1);
+    expect(report.unattributed[0]).toMatchObject({
+      accountId: gone.caller.accountId,
+      attribution: { by: 'none', reason: 'no-live-call', candidates: [] },
+    });
+    // What the simulators saw of each call, for the wiring check.
+    const seen = await fetch(`${sims.asr.controlUrl}/calls/seen`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callIds: [live.id, gone.id] }),
+    });
+    expect(((await seen.json()) as { calls: unknown[] }).calls).toEqual([
+      { callId: live.id, asr: { transcripts: 0 }, llm: { requests: 0 }, crm: { requests: 1 } },
+      { callId: gone.id, asr: { transcripts: 0 }, llm: { requests: 0 }, crm: { requests: 0 } },
+    ]);
   });
 
   test('refuses unknown call ids and malformed bodies clearly', async () => {

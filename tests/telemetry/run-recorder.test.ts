@@ -30,26 +30,31 @@ function records(): CallRecord[] {
   ];
   return endings.map((ending, index) => {
     const plan = fixturePlan({ index });
-    return judge.judge({
-      plan,
-      startLagMs: 3 + index,
-      turns: plan.turns.slice(0, ending.atTurn + 1).map((t) => ({
-        index: t.index,
-        kind: t.kind,
-        sentAtMs: 1_000 * t.index,
-        voiceToVoiceMs: 500 + 100 * index,
-        sendLagMs: 0,
-        status: 200,
-        action: 'continue' as const,
-        transferReason: null,
-        bargeIn: t.index === 1,
-        agent: null,
-      })),
-      ending,
-      endedWallMs: 10_000,
-      agentAudioMs: 1_000,
-      deadLetteredWrites: 0,
-    });
+    // The agent-ended call's write landed once in the ledger: proof it was resolved.
+    const landed = { expected: 1, landed: 1, lost: 0, duplicate: 0, unexpected: 0 };
+    return judge.judge(
+      {
+        plan,
+        startLagMs: 3 + index,
+        turns: plan.turns.slice(0, ending.atTurn + 1).map((t) => ({
+          index: t.index,
+          kind: t.kind,
+          sentAtMs: 1_000 * t.index,
+          voiceToVoiceMs: 500 + 100 * index,
+          sendLagMs: 0,
+          status: 200,
+          action: 'continue' as const,
+          transferReason: null,
+          bargeIn: t.index === 1,
+          agent: null,
+        })),
+        ending,
+        endedWallMs: 10_000,
+        agentAudioMs: 1_000,
+        deadLetteredWrites: 0,
+      },
+      index === 0 ? landed : null,
+    );
   });
 }
 
@@ -80,7 +85,6 @@ test('counters start at zero and count calls, outcomes, turns and barge-ins', ()
   recorder.count('fault.applied');
   expect(recorder.counters).toMatchObject({
     'call.finished': 3,
-    // No ledger behind these records: writes are not judged, so the agent-ended call is resolved.
     'call.outcome.resolved': 1,
     'call.outcome.false-containment': 0,
     'call.outcome.escalated': 1,

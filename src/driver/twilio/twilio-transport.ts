@@ -41,23 +41,18 @@ export interface TwilioTransportStats {
 }
 
 /**
- * The `twilio` transport: callstorm plays Twilio's side of a bidirectional Media Stream
- * (`<Connect><Stream>`) for every call, against a bot's WebSocket at `twilio+ws://host:port/path`
- * (the same URL with `ws:`), in real time on one shared media clock, and plays the fake Twilio
- * REST API's side of the bot's hang-ups and transfers. docs/twilio.md.
- *
- * Refuses `--speed` other than 1 (audio streams cannot be compressed in time) and tagged caller
- * audio (a bot's VAD hears no speech in it).
+ * Refuses a run a Twilio Media Streams bot cannot be driven by, before anything of it starts:
+ * `--speed` other than 1 (audio streams cannot be compressed in time) and tagged caller audio (a
+ * bot's VAD hears no speech in it).
  */
-export function createTwilioTransport(
-  url: string,
-  context: TransportContext,
-  options: TwilioTransportOptions = {},
-): AgentTransport & { readonly stats: TwilioTransportStats } {
-  if (context.speed !== 1) {
-    throw new CallstormError('CS_ERR_REALTIME_ONLY', { transport: 'twilio', speed: String(context.speed) });
+export function checkTwilioRun(run: {
+  readonly speed: number;
+  readonly callerAudio: 'tagged' | 'speech';
+}): void {
+  if (run.speed !== 1) {
+    throw new CallstormError('CS_ERR_REALTIME_ONLY', { transport: 'twilio', speed: String(run.speed) });
   }
-  if (context.callerAudio === 'tagged') {
+  if (run.callerAudio === 'tagged') {
     throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
       option: '--caller-audio',
       reason:
@@ -65,6 +60,22 @@ export function createTwilioTransport(
       fix: 'run with --caller-audio speech (the default for twilio+ws:// agents)',
     });
   }
+}
+
+/**
+ * The `twilio` transport: callstorm plays Twilio's side of a bidirectional Media Stream
+ * (`<Connect><Stream>`) for every call, against a bot's WebSocket at `twilio+ws://host:port/path`
+ * (the same URL with `ws:`), in real time on one shared media clock, and plays the fake Twilio
+ * REST API's side of the bot's hang-ups and transfers. docs/twilio.md. Refuses what
+ * `checkTwilioRun` refuses.
+ */
+export function createTwilioTransport(
+  url: string,
+  context: TransportContext,
+  options: TwilioTransportOptions = {},
+): AgentTransport & { readonly stats: TwilioTransportStats } {
+  const renderer = context.callerAudio === 'tagged' ? null : context.callerAudio;
+  checkTwilioRun({ speed: context.speed, callerAudio: renderer ? 'speech' : 'tagged' });
   const wsUrl = url.replace(/^twilio\+ws:/i, 'ws:');
   const clock = options.clock ?? new MediaClock();
   const follower = new TwilioRestFollower(context.simulators.twilio.controlUrl);
@@ -77,7 +88,7 @@ export function createTwilioTransport(
   const frameLateness = new JitterHistogram();
   const frameJitter = new JitterHistogram();
   const settings = { ...DEFAULT_TWILIO_CALL_SETTINGS, ...options.settings };
-  const speech = createCallerSpeech(context.callerAudio, { threads: options.speechThreads ?? 1 });
+  const speech = createCallerSpeech(renderer!, { threads: options.speechThreads ?? 1 });
   let closing: Promise<void> | null = null;
 
   return {

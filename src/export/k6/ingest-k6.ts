@@ -214,11 +214,13 @@ export function ingestK6(options: IngestK6Options): IngestK6Result {
     }
   }
   // The judge the Node driver uses; k6 points carry scenario times, so the "wall" end of an
-  // observation is already scenario ms.
+  // observation is already scenario ms. A k6 run has no harness evidence (no ledger, no LLM
+  // simulator of ours): outcomes rest on what the agent reported (docs/k6.md).
   const judge = new CallJudge({
     runId: scope.runId,
     humanQueue: humanQueueForStage(scope.scenario.stage.humanQueue, scope.seed),
     scenarioAt: (ms) => ms,
+    proof: 'agent-reported',
   });
   const dir = resolve(options.out);
   mkdirSync(dir, { recursive: true });

@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 test('a Twilio target at --speed 120 is refused before any call, naming why (exit 2)', async () => {
-  const run = executeRun({ ...RUN, speed: 120, agent: 'twilio+ws://127.0.0.1:9/ws', out: freshDir('twilio-speed') });
+  const run = executeRun({
+    ...RUN,
+    speed: 120,
+    agent: 'twilio+ws://127.0.0.1:9/ws',
+    out: freshDir('twilio-speed'),
+  });
   await expect(run).rejects.toBeInstanceOf(CallstormError);
   await expect(run).rejects.toMatchObject({ code: 'CS_ERR_REALTIME_ONLY', exitCode: 2 });
 });
@@ -36,16 +41,19 @@ describeWithEspeak('a run against a Twilio Media Streams bot', () => {
   test('callstorm run --agent twilio+ws://…: real-time calls with speech, judged and recorded with their wire measurements', async () => {
     let twilioUrl = '';
     // The bot greets, answers each utterance, and hangs up by REST after its second answer.
-    const bot = await startScriptedTwilioBot(() => twilioUrl, async (call) => {
-      await call.start;
-      await call.speak(800);
-      for (let i = 0; i < 2; i++) {
-        await call.nextUtteranceEnd();
-        await call.speak(600);
-      }
-      await call.rest({ Status: 'completed' });
-      call.ws.close(1000);
-    });
+    const bot = await startScriptedTwilioBot(
+      () => twilioUrl,
+      async (call) => {
+        await call.start;
+        await call.speak(800);
+        for (let i = 0; i < 2; i++) {
+          await call.nextUtteranceEnd();
+          await call.speak(600);
+        }
+        await call.rest({ Status: 'completed' });
+        call.ws.close(1000);
+      },
+    );
     bots.push(bot);
     const run = await executeRun({
       ...RUN,

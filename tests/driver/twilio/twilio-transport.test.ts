@@ -248,7 +248,9 @@ describeWithEspeak('the Twilio Media Streams caller against real WebSocket bots'
         call.hush();
         call.send({ event: 'clear', streamSid });
       });
-      await call.speak(4_000);
+      // Sent at once (the playback buffer plays it in real time): the bot's own pacing timers would
+      // lag on a loaded machine and leave gaps the caller hears as the end of the bot's turn.
+      await call.speak(4_000, { paced: false });
       await interrupted;
       await call.nextUtteranceEnd();
       await call.rest({ Status: 'completed' });

@@ -4,6 +4,7 @@ import {
   type CallPlan,
   type ExpectedWrite,
 } from '../../../simulators/callers/call-plan.ts';
+import { CallLifecycle } from '../../../simulators/dependencies/call-lifecycle.ts';
 import { WriteLedger } from '../../../simulators/dependencies/write-ledger.ts';
 
 function plan(id: string, writes: Omit<ExpectedWrite, 'id' | 'flow'>[]): CallPlan {
@@ -51,24 +52,88 @@ describe('WriteLedger.reconcile', () => {
       op: 'create_payment_arrangement',
       accountId: '40000000',
       args: ptp('40000000', '50.00').args,
+      callId: 'c1',
     });
     const result = ledger.reconcile([plan('c1', [ptp('40000000', '50.00')])]);
     expect(result.totals).toMatchObject({ lost: 1, unexpected: 1 });
   });
 
-  test('writes without a call id still match, spread over identical expected writes', () => {
-    const ledger = new WriteLedger();
-    // Two calls legitimately ask for the same write; each landed once, with no x-callstorm-call header.
-    ledger.record({ writeId: 'A', ...ptp('40000000', '50.00'), accountId: '40000000' });
-    ledger.record({ writeId: 'B', ...ptp('40000000', '50.00'), accountId: '40000000' });
+  test('a write that names no call is attributed by the lifetime of the one live call on its account', () => {
+    const lifecycle = new CallLifecycle();
+    const ledger = new WriteLedger({ lifecycle });
+    lifecycle.started({ callId: 'c1', accountId: '40000000', from: '07100000000', at: 1_000 });
+    lifecycle.started({ callId: 'c2', accountId: '40000037', from: '07100001297', at: 1_500 });
+    const at = (ms: number) => new Date(ms).toISOString();
+    ledger.record({ writeId: 'A', ...ptp('40000000', '50.00'), accountId: '40000000', at: at(2_000) });
+    ledger.record({ writeId: 'B', ...ptp('40000037', '20.00'), accountId: '40000037', at: at(2_100) });
+    lifecycle.ended({ callId: 'c1', at: 3_000 });
+    // Long after c1 ended (past the grace): no live call owns it.
+    ledger.record({ writeId: 'C', ...ptp('40000000', '50.00'), accountId: '40000000', at: at(9_000) });
+    const plans = [plan('c1', [ptp('40000000', '50.00')]), plan('c2', [ptp('40000037', '20.00')])];
+    const result = ledger.reconcile(plans);
+    expect(result.writes.map((w) => [w.callId, w.status])).toEqual([
+      ['c1', 'landed'],
+      ['c2', 'landed'],
+    ]);
+    expect(result.unattributed.map((e) => [e.writeId, e.attribution])).toEqual([
+      ['C', { by: 'none', reason: 'no-live-call', candidates: [] }],
+    ]);
+    expect(result.attribution).toEqual({ header: 0, lifetime: 2, noLiveCall: 1, ambiguous: 0 });
+    expect(ledger.reconcileCall(plans[0]!)).toMatchObject({ landed: 1, unexpected: 0 });
+    expect(ledger.attributionOfCall('c1')).toEqual({ header: 0, lifetime: 1, ambiguous: 0 });
+  });
+
+  test('two live calls on one account: the write is counted as ambiguous, never guessed', () => {
+    const lifecycle = new CallLifecycle();
+    const ledger = new WriteLedger({ lifecycle });
+    lifecycle.started({ callId: 'c1', accountId: '40000000', at: 1_000 });
+    lifecycle.started({ callId: 'c2', accountId: '40000000', at: 1_200 });
+    ledger.record({
+      writeId: 'A',
+      ...ptp('40000000', '50.00'),
+      accountId: '40000000',
+      at: new Date(1_500).toISOString(),
+    });
     const result = ledger.reconcile([
       plan('c1', [ptp('40000000', '50.00')]),
       plan('c2', [ptp('40000000', '50.00')]),
     ]);
-    expect(result.writes.map((w) => w.status)).toEqual(['landed', 'landed']);
+    expect(result.writes.map((w) => w.status)).toEqual(['lost', 'lost']);
+    expect(result.unattributed[0]!.attribution).toEqual({
+      by: 'none',
+      reason: 'ambiguous',
+      candidates: ['c1', 'c2'],
+    });
+    expect(ledger.attributionOfCall('c2')).toEqual({ header: 0, lifetime: 0, ambiguous: 1 });
   });
 
-  test('a write tagged with its call goes to that call first', () => {
+  test('a retry under the same Idempotency-Key is attributed where its first attempt was', () => {
+    const lifecycle = new CallLifecycle();
+    const ledger = new WriteLedger({ lifecycle });
+    lifecycle.started({ callId: 'c1', accountId: '40000000', at: 1_000 });
+    // The first attempt was refused (a fault) during the call; the replay lands long after.
+    ledger.keys.sight('k-1', 1_500, undefined);
+    lifecycle.ended({ callId: 'c1', at: 2_000 });
+    ledger.record({
+      writeId: 'A',
+      ...ptp('40000000', '50.00'),
+      accountId: '40000000',
+      idempotencyKey: 'k-1',
+      at: new Date(60_000).toISOString(),
+    });
+    // A key whose attempt named its call passes the call on to the write that lands without it.
+    ledger.keys.sight('k-2', 1_600, 'c2');
+    const entry = ledger.record({
+      writeId: 'B',
+      ...ptp('40000037', '20.00'),
+      accountId: '40000037',
+      idempotencyKey: 'k-2',
+    });
+    expect(entry.callId).toBe('c2');
+    expect(ledger.attributionOf(ledger.entries()[0]!)).toEqual({ by: 'lifetime', callId: 'c1' });
+  });
+
+  test('a write tagged with its call goes to that call only', () => {
     const ledger = new WriteLedger();
     ledger.record({ writeId: 'A', ...ptp('40000000', '50.00'), accountId: '40000000', callId: 'c2' });
     ledger.record({ writeId: 'B', ...ptp('40000000', '50.00'), accountId: '40000000', callId: 'c2' });
@@ -82,11 +147,14 @@ describe('WriteLedger.reconcile', () => {
     ]);
   });
 
-  test('an empty ledger: every expected write is lost; no plans: every write is unexpected', () => {
+  test('an empty ledger: every expected write is lost; no plans: every write is unexpected or unattributed', () => {
     const ledger = new WriteLedger();
     expect(ledger.reconcile([plan('c1', [ptp('40000000', '1.00')])]).totals.lost).toBe(1);
-    ledger.record({ writeId: 'A', ...ptp('40000000', '1.00'), accountId: '40000000' });
-    expect(ledger.reconcile([]).totals.unexpected).toBe(1);
+    ledger.record({ writeId: 'A', ...ptp('40000000', '1.00'), accountId: '40000000', callId: 'c1' });
+    ledger.record({ writeId: 'B', ...ptp('40000000', '1.00'), accountId: '40000000' });
+    const result = ledger.reconcile([]);
+    expect(result.totals.unexpected).toBe(1);
+    expect(result.unattributed.map((e) => e.writeId)).toEqual(['B']);
   });
 });
 
