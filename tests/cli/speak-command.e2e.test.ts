@@ -65,7 +65,10 @@ describeWithEspeak('callstorm speak', () => {
 
     const wavFile = join(out, 'u.wav');
     // The same cache as above (not the tests' shared one, which is cold on a fresh machine).
-    const wav = await speak(['--call', 'cs-1-7', '--utterance', '1', '--rate', '16000', '--out', wavFile], env);
+    const wav = await speak(
+      ['--call', 'cs-1-7', '--utterance', '1', '--rate', '16000', '--out', wavFile],
+      env,
+    );
     expect(wav.code, wav.stderr).toBe(0);
     expect(wav.stderr).toMatch(/from the speech cache/);
     const parsed = parseWav(readFileSync(wavFile));

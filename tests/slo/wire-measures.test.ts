@@ -63,7 +63,9 @@ test('SLO queries reach the wire measurements by dotted names, in conditions and
   const p = parseMetricQuery('max of turns.wire.voice_to_voice_ms');
   expect(p.kind === 'aggregate' && measureValue(p, turns, PRICES)).toBe(2_400);
   const deadAir = parseMetricQuery('max of calls.wire.dead_air_ms');
-  expect(deadAir.kind === 'aggregate' && measureValue(deadAir, eventsOf('calls', all, CTX), PRICES)).toBe(9_000);
+  expect(deadAir.kind === 'aggregate' && measureValue(deadAir, eventsOf('calls', all, CTX), PRICES)).toBe(
+    9_000,
+  );
   const clear = parseMetricQuery('p50 of turns.wire.barge_in_clear_ms where bargeIn = false');
   expect(formatMetricQuery(clear)).toBe('p50 of turns.wire.barge_in_clear_ms where bargeIn = false');
   expect(parseMetricQuery(formatMetricQuery(clear))).toEqual(clear);
@@ -86,7 +88,10 @@ test('the wire summary: per measure count and percentiles over the exact values;
     p50: 1_200,
     max: 2_400,
   });
-  expect(s.measures.find((m) => m.query === 'turns.wire.barge_in_clear_ms')).toMatchObject({ count: 1, p99: 350 });
+  expect(s.measures.find((m) => m.query === 'turns.wire.barge_in_clear_ms')).toMatchObject({
+    count: 1,
+    p99: 350,
+  });
   expect(wireSummary([call(0)])).toBeNull();
   const html = wireTable(s);
   expect(html).toContain('calls.wire.dead_air_ms');
@@ -101,7 +106,9 @@ test('the HDR histograms get the wire metrics, at each turn’s time', () => {
   expect(h.total(LATENCY_METRICS.wireBargeInClear).totalCount).toBe(1);
   expect(h.total(LATENCY_METRICS.wireDeadAir).maxValue).toBeGreaterThanOrEqual(9_000);
   const json = h.toJSON();
-  expect(json.metrics['call.turn.wire.voice_to_voice_ms']!.windows.map((w) => w.startMs)).toEqual([0, 60_000]);
+  expect(json.metrics['call.turn.wire.voice_to_voice_ms']!.windows.map((w) => w.startMs)).toEqual([
+    0, 60_000,
+  ]);
   // An HTTP call adds none (the metric is there, at zero).
   const only = new LatencyHistograms();
   only.recordCall(call(0));
