@@ -15,8 +15,9 @@ export const TWILIO_TO_NUMBER = '+441632960000';
 
 export interface TwilioTransportOptions {
   /**
-   * Evidence for the judge (intents, tool calls): the harness's own, from the simulators. Default
-   * none: the transport's endings (wire and REST) stand, intents stay unknown.
+   * Evidence for the judge (intents, and the tool calls that say how an `agent-end` really ended):
+   * default the run's own, from its simulators (`TransportContext.evidence`: what the LLM simulator
+   * classified, `transfer_to_human`/`end_call`); null: none, the wire's and REST's endings stand.
    */
   readonly evidence?: EvidenceSource | null;
   /** `tts-log` (default): the TTS simulator's record says when the bot reprompted; `never`. */
@@ -94,7 +95,7 @@ export function createTwilioTransport(
   return {
     kind: 'twilio',
     description: `twilio ${url}`,
-    evidence: options.evidence ?? null,
+    evidence: options.evidence === undefined ? (context.evidence ?? null) : options.evidence,
     converse: (call) =>
       runTwilioCall(call, {
         wsUrl,

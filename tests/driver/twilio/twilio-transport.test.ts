@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CallstormError } from '../../../src/errors/callstorm-error.ts';
+import { createSimulatorEvidence } from '../../../src/simulation/simulator-evidence.ts';
 import { describeWithEspeak } from '../../helpers/espeak-for-tests.ts';
 import { type ScriptedTwilioBot, startScriptedTwilioBot } from './scripted-twilio-bot.ts';
 import { plans, quickCaller, startTwilioRig, type TwilioRig } from './twilio-fixtures.ts';
@@ -303,6 +304,26 @@ test('a Twilio target refuses --speed other than 1 and tagged caller audio, with
     expect(() => rig.transport('twilio+ws://127.0.0.1:1/ws', {}, { callerAudio: 'tagged' })).toThrow(
       /--caller-audio/,
     );
+  } finally {
+    await rig.close();
+  }
+});
+
+test('the judge gets the run’s evidence (the simulators’: intents, the LLM’s transfer and end tools) unless told otherwise', async () => {
+  const rig = await startTwilioRig();
+  try {
+    const runEvidence = createSimulatorEvidence(rig.suite);
+    try {
+      expect(rig.transport('twilio+ws://127.0.0.1:1/ws', {}, { evidence: runEvidence }).evidence).toBe(
+        runEvidence,
+      );
+      expect(
+        rig.transport('twilio+ws://127.0.0.1:1/ws', { evidence: null }, { evidence: runEvidence }).evidence,
+      ).toBeNull();
+      expect(rig.transport('twilio+ws://127.0.0.1:1/ws').evidence).toBeNull();
+    } finally {
+      await runEvidence.close();
+    }
   } finally {
     await rig.close();
   }
