@@ -122,15 +122,17 @@ describeWithEspeak('the Twilio Media Streams caller against real WebSocket bots'
   });
 
   test('a bot that never sends audio: the caller abandons on dead air, and the record says why', async () => {
-    const plan = quickCaller(plans(1)[0]!, 1_500);
+    // 3 s of patience: a loaded machine can take over 1.5 s to finish the handshake (the caller then
+    // abandons while dialling, another ending).
+    const plan = quickCaller(plans(1)[0]!, 3_000);
     const b = await bot(async () => {});
     const o = await rig.converse(rig.transport(b.url), plan);
     expect(o.ending).toMatchObject({ by: 'caller-abandoned', atTurn: 0 });
-    expect(o.ending.by === 'caller-abandoned' && o.ending.waitedMs).toBeGreaterThanOrEqual(1_500);
+    expect(o.ending.by === 'caller-abandoned' && o.ending.waitedMs).toBeGreaterThanOrEqual(3_000);
     expect(o.turns).toEqual([]);
-    expect(o.wire!.endReason).toMatch(/^dead air: no bot speech for 1500 ms/);
+    expect(o.wire!.endReason).toMatch(/^dead air: no bot speech for 3000 ms/);
     expect(o.wire!.greetingLatencyMs).toBeNull();
-    expect(o.wire!.longestDeadAirMs).toBeGreaterThanOrEqual(1_500);
+    expect(o.wire!.longestDeadAirMs).toBeGreaterThanOrEqual(3_000);
     expect((await b.calls[0]!.closed).code).toBe(1000);
     expect(b.calls[0]!.received.at(-1)).toMatchObject({ event: 'stop' });
   });
