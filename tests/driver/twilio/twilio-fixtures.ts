@@ -69,6 +69,7 @@ export async function startTwilioRig(): Promise<TwilioRig> {
   });
   const announced: string[] = [];
   const transports: AgentTransport[] = [];
+  let conversations = 0;
   return {
     suite,
     renderer,
@@ -93,7 +94,10 @@ export async function startTwilioRig(): Promise<TwilioRig> {
     converse(transport, plan, signal = new AbortController().signal) {
       suite.groundTruth.register([plan]);
       const clock = createRunClock(1, performance.now() - plan.arrivalMs);
-      return transport.converse({ runId: 'twilio-test', plan, clock, signal });
+      // A run id per call, as runs have: CallSids derive from it and the plan's id, and the tests
+      // reuse plans — the fake Twilio keeps the first registration of a CallSid, so a later test's
+      // REST hang-up would land on an earlier test's completed call (200, and nothing happens).
+      return transport.converse({ runId: `twilio-test-${++conversations}`, plan, clock, signal });
     },
     async close() {
       await Promise.all(transports.map((t) => t.close()));

@@ -251,9 +251,7 @@ describeWithEspeak('the Twilio Media Streams caller against real WebSocket bots'
         call.hush();
         call.send({ event: 'clear', streamSid });
       });
-      // Sent at once (the playback buffer plays it in real time): the bot's own pacing timers would
-      // lag on a loaded machine and leave gaps the caller hears as the end of the bot's turn.
-      await call.speak(4_000, { paced: false });
+      await call.speak(4_000);
       await interrupted;
       await call.nextUtteranceEnd();
       await call.rest({ Status: 'completed' });
