@@ -14,6 +14,7 @@ import {
   RUN_HEADER,
   turnRequestSchema,
 } from '../src/protocol/agent-protocol.ts';
+import { ProcessHealthMonitor } from '../src/util/process-health.ts';
 import { type AgentConfig, type AgentConfigInput, parseAgentConfig } from './agent-config.ts';
 import { estimateAudioMs, greeting } from './agent-phrases.ts';
 import type { AgentProfile } from './agent-profile.ts';
@@ -70,6 +71,9 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
   };
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
+  // The agent process's own event-loop delay and CPU: the harness reads it to tell a saturated
+  // machine from a slow agent (`GET /__agent/process`).
+  const health = new ProcessHealthMonitor();
 
   const app = Fastify({ logger: config.logger, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
 
@@ -116,6 +120,17 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
     if (!isLoopbackAddress(request.socket.remoteAddress))
       return reply.code(403).send({ error: 'loopback only' });
     return { pending: profile instanceof ProductionProfile ? profile.deadLetters.size : 0 };
+  });
+  app.get('/__agent/process', async (request, reply) => {
+    if (!isLoopbackAddress(request.socket.remoteAddress))
+      return reply.code(403).send({ error: 'loopback only' });
+    return health.read();
+  });
+  app.delete('/__agent/process', async (request, reply) => {
+    if (!isLoopbackAddress(request.socket.remoteAddress))
+      return reply.code(403).send({ error: 'loopback only' });
+    health.reset();
+    return reply.code(204).send();
   });
   app.post('/__agent/dead-letters/replay', async (request, reply) => {
     if (!isLoopbackAddress(request.socket.remoteAddress))
@@ -211,6 +226,7 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    health.close();
     await profile.close();
     await dispatcher.close();
     throw new CallstormError(
@@ -239,6 +255,7 @@ export async function startAgent(input: AgentConfigInput | AgentConfig): Promise
         sessions.close();
         await profile.close();
         await dispatcher.destroy();
+        health.close();
       })();
       return closed;
     },

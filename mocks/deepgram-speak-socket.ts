@@ -130,6 +130,7 @@ export function createDeepgramSpeakSocket(options: DeepgramSpeakSocketOptions): 
       const synthesis = options.synthesiser.synthesise(text, `${a.id}:${sequence}`);
       const spoken = options.speechLog?.record({
         wire: 'speak-socket',
+        connection: a.id,
         text,
         audioMs: synthesis.audioMs,
         ...a.format,

@@ -88,6 +88,8 @@ export interface ReviewOptions {
   plan: string;
   speed?: ReadonlyMap<string, number>;
   speedFactor?: number;
+  /** False with --no-calibrate: the plan's speeds as they are. */
+  calibrate: boolean;
 }
 
 export interface RunOptions {

@@ -5,7 +5,7 @@ export function registerGate(program: Command): void {
   program
     .command('gate')
     .description(
-      "judge runs against a stage's gate (SLOs, drills, integrity): prints GO or NO-GO and every reason",
+      "judge runs against a stage's gate (SLOs, drills, integrity): prints GO, NO-GO or INCONCLUSIVE and every reason",
     )
     .argument('<run-dirs...>', 'run folders written by `callstorm run`')
     .option(
@@ -17,7 +17,9 @@ export function registerGate(program: Command): void {
     .option('--json', 'print the gate result as JSON', false)
     .addHelpText(
       'after',
-      '\nExit status: 0 GO, 1 NO-GO, 2 bad input (missing run folder, unreadable artefact, bad gate file).\n' +
+      '\nExit status: 0 GO, 1 NO-GO (a condition failed on valid evidence), 3 INCONCLUSIVE (the evidence cannot\n' +
+        'judge the agent: an invalid, killed or harness-stopped run, too few calls for an SLO, a folder that fails\n' +
+        'its checks, a required run missing), 2 bad input (no such run folder, bad gate file).\n' +
         'Example: callstorm gate --stage scale reports/run-baseline reports/run-llm-outage',
     )
     .action(lazyAction(() => import('./actions/gate.ts')));

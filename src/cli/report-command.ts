@@ -12,12 +12,13 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'folder to write the report into (default: the run folder)')
     .option(
       '--stage-gate <stage|file>',
-      "judge the run against a stage's gate (pilot, hardening, scale, or a Gate file): the report opens with GO / NO-GO",
+      "judge the run against a stage's gate (pilot, hardening, scale, or a Gate file): the report opens with GO / NO-GO / INCONCLUSIVE",
     )
     .option('--prices <name|file>', 'price list for the cost model (scenarios/prices/)', 'uk-2026')
     .addHelpText(
       'after',
-      '\nExit status: 0 report written (with --stage-gate: and GO), 1 NO-GO, 2 bad input.\n' +
+      '\nExit status: 0 report written (with --stage-gate: and GO), 1 NO-GO, 3 INCONCLUSIVE (the evidence cannot\n' +
+        'judge the agent: an invalid or cut-short run, too few calls), 2 bad input.\n' +
         'Example: callstorm report reports/collections-scale-peak-hour --stage-gate scale',
     )
     .action(lazyAction(() => import('./actions/report.ts')));
@@ -41,7 +42,8 @@ export function registerReport(program: Command): void {
     .option('--prices <name|file>', 'price list for the cost model (scenarios/prices/)', 'uk-2026')
     .addHelpText(
       'after',
-      '\nExit status: 0 report written (with --stage-gate: and every gate GO), 1 NO-GO, 2 bad input.\n' +
+      '\nExit status: 0 report written (with --stage-gate: and every gate GO), 1 a gate said NO-GO, 3 none said\n' +
+        'NO-GO but one was INCONCLUSIVE (the evidence cannot judge the agent), 2 bad input.\n' +
         'Example: callstorm compare reports/pilot-week reports/hardening-week reports/scale-peak-hour --out reports/compare --stage-gate scale',
     )
     .action(lazyAction(() => import('./actions/compare.ts')));

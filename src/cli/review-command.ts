@@ -45,11 +45,17 @@ export function registerReview(program: Command): void {
       "multiplies the plan's speed of every run not given --speed, 0.001–100 (each result within 0.1–10,000)",
       parseSpeedFactor,
     )
+    .option(
+      '--no-calibrate',
+      "use the plan's speeds as they are: no probe of what this machine carries (given --speed or --speed-factor, there is none)",
+    )
     .addHelpText(
       'after',
       '\nThe plan lists the runs (stage, window, speed, agent, drill) and the verdicts (a gate over some of the\n' +
-        'runs); the shipped one is scenarios/reviews/promotion.yaml. Exit status: 0 the review ran (whatever the\n' +
-        'verdicts), 130 on Ctrl-C, 2 for bad input.\n' +
+        'runs); the shipped one is scenarios/reviews/promotion.yaml. First a short calibration (the idle cores, and\n' +
+        "a ten-minute probe of the heaviest run) lowers any run's speed this machine would not carry; a run that is\n" +
+        'still invalid is run again once at half its speed. Each verdict is GO, NO-GO or INCONCLUSIVE (the evidence\n' +
+        'cannot judge the agent). Exit status: 0 the review ran (whatever the verdicts), 130 on Ctrl-C, 2 for bad input.\n' +
         'Example: callstorm review --vertical claims --speed-factor 0.5',
     )
     .action(lazyAction(() => import('./actions/review.ts')));

@@ -7,6 +7,7 @@ import { CallstormError } from '../errors/callstorm-error.ts';
 import { ChildStartError, type RunningChild, startChild } from '../process/child-process.ts';
 import { readyLine } from '../process/child-readiness.ts';
 import { agentTransports, transportKindFor } from './agent-transports.ts';
+import { type ProcessHealthSource, processHealthAt } from './process-health-source.ts';
 
 /** Where the agent's dependencies are (the simulators, or their Toxiproxy proxies). */
 export interface DependencyUrls {
@@ -34,6 +35,8 @@ export interface AgentTarget {
   readonly url: string;
   /** The reference agent's dead-letter queue, when callstorm started it (replayed at the end of a run). */
   readonly deadLetters?: { pending(): Promise<number>; replay(): Promise<number> };
+  /** The agent process's own event-loop delay and CPU, when callstorm started it (harness health). */
+  readonly health?: ProcessHealthSource;
   close(): Promise<void>;
 }
 
@@ -139,6 +142,7 @@ async function startReferenceAgentProcess(profile: string, ctx: AgentTargetConte
       pending: async () => (await admin('GET', '/__agent/dead-letters')).pending,
       replay: async () => (await admin('POST', '/__agent/dead-letters/replay')).pending,
     },
+    health: processHealthAt(`${url}/__agent/process`),
     async close() {
       await child.close();
     },

@@ -10,6 +10,12 @@ import type { CallObservation } from './call-observation.ts';
 export interface CallEvidence {
   /** The intent classified on each observed turn (same positions as `observation.turns`). */
   readonly intents?: readonly (string | null)[];
+  /**
+   * What the agent said before the caller's first turn, for a transport that cannot read it off
+   * the wire (a streaming evidence source: the TTS simulator's `speech/call` texts spoken before
+   * the first caller turn). The observation's own greeting wins.
+   */
+  readonly greeting?: string;
   /** How the agent ended the call, when the transport saw only the agent close the line. */
   readonly ending?:
     | { readonly by: 'agent-end' }
@@ -35,11 +41,12 @@ export interface EvidenceSource {
  */
 export function withEvidence(observation: CallObservation, evidence: CallEvidence | null): CallObservation {
   if (!evidence) return observation;
-  const { intents, ending } = evidence;
+  const { intents, ending, greeting } = evidence;
   const atTurn = observation.ending.atTurn;
   return {
     ...observation,
     ...(intents ? { intents } : {}),
+    ...(greeting !== undefined && observation.greeting === undefined ? { greeting } : {}),
     ...(ending && observation.ending.by === 'agent-end' ? { ending: { ...ending, atTurn } } : {}),
   };
 }

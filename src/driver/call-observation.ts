@@ -48,4 +48,10 @@ export interface CallObservation {
   readonly intents?: readonly (string | null)[];
   /** What a streaming transport measured on the wire (absent for the HTTP agent protocol). */
   readonly wire?: WireMeasurements;
+  /**
+   * What the agent said when it picked up: the HTTP create-call response's greeting, or for a
+   * streaming transport (or its evidence source) what the agent asked the TTS simulator to say
+   * before the call's first LLM reply (`POST <tts control>/speech/call`). Absent: not known.
+   */
+  readonly greeting?: string;
 }

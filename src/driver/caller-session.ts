@@ -115,6 +115,7 @@ async function converse(
   let deadLetteredWrites = 0;
   let agentAudioMs = 0;
   let sessionId: string | null = null;
+  let greeting: string | undefined;
 
   const finish = (ending: CallEnding): CallObservation => {
     const endedWallMs = performance.now();
@@ -125,7 +126,16 @@ async function converse(
     ) {
       void adapter.hangUp(ctx, sessionId);
     }
-    return { plan, startLagMs, turns, ending, endedWallMs, agentAudioMs, deadLetteredWrites };
+    return {
+      plan,
+      startLagMs,
+      turns,
+      ending,
+      endedWallMs,
+      agentAudioMs,
+      deadLetteredWrites,
+      ...(greeting !== undefined ? { greeting } : {}),
+    };
   };
 
   // Dial: the agent must pick up within the caller's patience.
@@ -135,6 +145,7 @@ async function converse(
     const created = await withPatience(dialled, plan.patienceMs, (s) => adapter.startCall(ctx, s), signal);
     sessionId = created.sessionId;
     state.sessionId = sessionId;
+    greeting = created.greeting;
     const greetingMs = heardMs(created.greetingAudioMs ?? estimateAudioMs(created.greeting));
     agentAudioMs += greetingMs;
     listenUntilWall = performance.now() + greetingMs / clock.speed;

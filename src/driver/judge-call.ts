@@ -4,6 +4,7 @@ import {
   CALL_RECORD_SCHEMA,
   type CallOutcome,
   type CallRecord,
+  MAX_GREETING,
   type TurnRecord,
 } from '../telemetry/call-record.ts';
 import type { CallObservation } from './call-observation.ts';
@@ -179,6 +180,8 @@ export function judgeCall(input: JudgeInput): CallRecord {
       ttsCharacters: o.turns.reduce((a, t) => a + (t.agent?.ttsCharacters ?? 0), 0),
     },
     ...(o.wire ? { wire: o.wire } : {}),
+    consentRequired: plan.consentRequired,
+    ...(o.greeting !== undefined ? { greeting: o.greeting.slice(0, MAX_GREETING) } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import type { FaultLagSummary } from '../chaos/fault-lag.ts';
 import { evaluationContext } from '../run-folder/evaluation-context.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
+import type { FaultTimeliness, ProcessHealth } from '../telemetry/run-manifest.ts';
 import {
   RUN_MANIFEST_SCHEMA,
   type RunManifest,
@@ -8,6 +10,7 @@ import {
   writeManifest,
 } from '../telemetry/run-manifest.ts';
 import type { CallObservation } from './call-observation.ts';
+import { harnessProblems } from './harness-limits.ts';
 import type { DriverSummary } from './open-model-driver.ts';
 import { presentRunFiles } from './run-folder.ts';
 import { RunLoadMeter } from './run-load.ts';
@@ -28,6 +31,11 @@ export class RunManifestWriter {
   #manifest: RunManifest;
   #counts: Readonly<Record<string, number>> = {};
   #summary: DriverSummary | null = null;
+  #processes: { simulators: ProcessHealth | null; agent: ProcessHealth | null } = {
+    simulators: null,
+    agent: null,
+  };
+  #faultTiming: (() => FaultLagSummary) | null = null;
 
   constructor(plan: RunPlan) {
     const { request: r, scenario, generator, runId, dir, deadline } = plan;
@@ -109,32 +117,59 @@ export class RunManifestWriter {
     this.#summary = summary;
   }
 
+  /** What the simulators' and the agent's processes reported of their own health when the calls ended. */
+  processHealth(health: { simulators: ProcessHealth | null; agent: ProcessHealth | null }): void {
+    this.#processes = health;
+  }
+
+  /** How late the drill's faults took effect, read when the run ends (runs with a drill). */
+  faultTimingFrom(read: () => FaultLagSummary): void {
+    this.#faultTiming = read;
+  }
+
   /** The final manifest: status and reason from the session, what exists in the folder. */
   finish(session: RunSession): void {
     const summary = this.#summary;
     const w = this.#plan.generator.window;
+    const harness = {
+      driver: summary
+        ? { eventLoopDelayP99Ms: summary.eventLoopDelayP99Ms, cpuPercent: summary.cpuPercent }
+        : null,
+      ...this.#processes,
+      faults: this.#faultTiming ? timeliness(this.#faultTiming()) : null,
+    };
+    // The driver's own schedule, then the rest of the harness: each problem blames its process.
+    const problems = [
+      ...(summary?.invalid ? [summary.invalid] : []),
+      ...(summary ? harnessProblems(harness, this.#plan.request.speed) : []),
+    ];
     this.set({
       status: session.status,
       complete: session.status === 'complete',
       reason: session.reason,
-      invalid: summary?.invalid ?? null,
+      invalid: problems.length > 0 ? problems.join('; ') : null,
       endedAt: new Date().toISOString(),
       counts: { ...this.#counts },
       driver: summary ? { ...summary } : null,
       files: presentRunFiles(this.#plan.dir),
       deadline: { ...this.#plan.deadline, reached: session.deadlineReached },
       load: this.#meter.load(summary, { expectedCalls: w.expectedCalls, windowMs: w.endMs - w.startMs }),
-      harness: {
-        driver: summary
-          ? { eventLoopDelayP99Ms: summary.eventLoopDelayP99Ms, cpuPercent: summary.cpuPercent }
-          : null,
-        simulators: null,
-        agent: null,
-      },
+      harness,
     });
   }
 
   #write(): void {
     writeManifest(this.path, this.#manifest);
   }
+}
+
+/** The fault lag as the manifest keeps it: the latest ten late events. */
+function timeliness(lag: FaultLagSummary): FaultTimeliness {
+  return {
+    measured: lag.measured,
+    maxScenarioMs: lag.maxScenarioMs,
+    maxWallMs: lag.maxWallMs,
+    lateAfterWallMs: lag.lateAfterWallMs,
+    late: lag.late.slice(0, 10),
+  };
 }

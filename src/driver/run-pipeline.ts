@@ -81,8 +81,12 @@ export async function driveRun(
     () =>
       `run deadline: ${seconds(plan.deadline.wallMs)} of wall time passed (window ÷ speed + ${seconds(plan.deadline.graceMs)} grace) with ${driver.inFlight} call(s) in progress; they were cut short, every finished call is recorded`,
   );
+  // The simulators and the agent measure their own health from now until the calls end.
+  await Promise.all([res.simulators.health.reset(), res.agentHealth.reset()]);
   res.chaos.start(clock);
   const summary = await driver.run();
+  const [simulators, agent] = await Promise.all([res.simulators.health.read(), res.agentHealth.read()]);
+  manifest.processHealth({ simulators, agent });
   await judge.drain(session.signal.aborted ? JUDGE_GRACE_MS : Number.POSITIVE_INFINITY);
   await wiring.settle(!session.signal.aborted);
   return summary;

@@ -8,6 +8,7 @@ import type { AgentTransport } from './agent-transport.ts';
 import { createAgentTransport, transportKindFor } from './agent-transports.ts';
 import { RunCallBook, writeLedgerFile } from './ledger-file.ts';
 import { createPlaybackAnnouncer } from './playback-announcer.ts';
+import { NO_HEALTH_SOURCE, type ProcessHealthSource } from './process-health-source.ts';
 import { startRunAgent } from './run-agent.ts';
 import { noChaos, type RunChaos } from './run-chaos.ts';
 import type { RunManifestWriter } from './run-manifest-writer.ts';
@@ -28,6 +29,8 @@ export interface RunResources {
   readonly transport: AgentTransport;
   /** Which calls started and finished (the ledger reconciles finished ones only). */
   readonly calls: RunCallBook;
+  /** The agent process's own health when callstorm started it (else it reports nothing). */
+  readonly agentHealth: ProcessHealthSource;
   /** The endpoints as the agent was told to use them (the wiring), in suite order. */
   readonly wired: readonly { readonly name: string; readonly url: string }[];
 }
@@ -99,6 +102,7 @@ export async function startRunResources(
     (c) => finishDrill(c, dir, session),
   );
   manifest.set({ drill: chaos.drill, network: chaos.network });
+  if (chaos.drill !== null) manifest.faultTimingFrom(() => chaos.applyLag());
   chaos.onAbort((why) => session.stop('aborted', `stop condition: ${why}`));
   chaos.onFault(({ event }) => {
     if (event === 'applied') recorder.count('fault.applied');
@@ -124,5 +128,14 @@ export async function startRunResources(
     (t) => t.close(),
   );
   manifest.set({ transport: transport.kind, callerAudio: audioMode });
-  return { recorder, simulators, evidence, chaos, transport, calls, wired: wiredEndpoints(wiring) };
+  return {
+    recorder,
+    simulators,
+    evidence,
+    chaos,
+    transport,
+    calls,
+    wired: wiredEndpoints(wiring),
+    agentHealth: agent.health ?? NO_HEALTH_SOURCE,
+  };
 }

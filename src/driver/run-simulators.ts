@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario/compose-scenario.ts';
 import { startSimulatorsProcess } from '../simulation/simulator-process.ts';
 import { type SimulatorSuite, startSimulators } from '../simulation/start-simulators.ts';
 import type { CallWrites } from './call-judge.ts';
+import { type ProcessHealthSource, processHealthAt } from './process-health-source.ts';
 
 /**
  * Where a run's simulators run: `process` (default) in a child of their own, so their CPU does not
@@ -32,6 +33,8 @@ export interface RunSimulators extends SimulatorEndpoints {
   writesOf(plan: CallPlan): CallWrites | Promise<CallWrites>;
   /** The run's writes against the plans of the calls that ran (ledger.json). */
   ledgerReport(plans: Iterable<CallPlan>): Promise<LedgerReport>;
+  /** The simulators' process health (`GET <crm control>/process`), for the run's harness health. */
+  readonly health: ProcessHealthSource;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function startRunSimulators(
         return { ...totals, ambiguous: attribution.ambiguous };
       },
       ledgerReport: (plans) => child.reconcile(plans),
+      health: processHealthAt(`${child.crm.controlUrl}/process`),
       close: () => child.close(),
     };
   }
@@ -113,6 +117,7 @@ export async function startRunSimulators(
       return { ...ledger.reconcileCall(plan), ambiguous: ledger.attributionOfCall(plan.id).ambiguous };
     },
     ledgerReport: async (plans) => ledgerReport(suite.crm.service.ledger, plans),
+    health: processHealthAt(`${suite.crm.controlUrl}/process`),
     close: () => suite.close(),
   };
 }

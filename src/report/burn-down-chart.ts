@@ -1,5 +1,5 @@
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
-import { CHART_HEIGHT, CHART_WIDTH, chartConfig, timeAxis } from './chart-config.ts';
+import { CHART_HEIGHT, CHART_WIDTH, chartConfig, runLabel, timeAxis } from './chart-config.ts';
 import { runSpanMs } from './fault-spans.ts';
 import type { ChartOrOmitted } from './report-chart.ts';
 
@@ -28,7 +28,7 @@ export function burnDownChart(evaluation: RunEvaluation): ChartOrOmitted {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title: {
         text: title,
-        subtitle: `remaining error budget per SLO (floored at −100 %), ${evaluation.runId}`,
+        subtitle: `remaining error budget per SLO (floored at −100 %), ${runLabel(evaluation)}`,
       },
       width: CHART_WIDTH,
       height: CHART_HEIGHT,

@@ -1,5 +1,6 @@
 import type { Config } from 'vega-lite';
 import type { FallbackTier } from '../protocol/agent-protocol.ts';
+import type { RunEvaluation } from '../slo/run-evaluation.ts';
 import type { CallOutcome } from '../telemetry/call-record.ts';
 
 /**
@@ -50,4 +51,12 @@ export function timeAxis(spanMs: number): TimeAxis {
   if (spanMs <= 3 * 3_600_000) return { divisor: 60_000, title: 'scenario time (min)' };
   if (spanMs <= 72 * 3_600_000) return { divisor: 3_600_000, title: 'scenario time (h)' };
   return { divisor: 86_400_000, title: 'scenario time (days)' };
+}
+
+/**
+ * A run as a chart subtitle names it — stage, drill, agent — short enough for a slide (the run id,
+ * tens of characters long, is in the report's facts and the comparison's key).
+ */
+export function runLabel(e: Pick<RunEvaluation, 'stage' | 'drill' | 'agent'>): string {
+  return `${e.stage}${e.drill ? ` · ${e.drill}` : ''} · ${e.agent}`;
 }

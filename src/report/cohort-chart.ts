@@ -1,5 +1,5 @@
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
-import { chartConfig } from './chart-config.ts';
+import { chartConfig, runLabel } from './chart-config.ts';
 import { percent } from './format-values.ts';
 import type { ChartOrOmitted } from './report-chart.ts';
 
@@ -32,7 +32,7 @@ export function cohortChart(evaluation: RunEvaluation): ChartOrOmitted {
       'Per dialect cohort: the share of calls resolved (containment; the rule is the whole run) and the mean ASR confidence the agent reported. A cohort far left of the rule is where the agent breaks.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: title, subtitle: `${evaluation.runId}; worst containment first` },
+      title: { text: title, subtitle: `${runLabel(evaluation)}; worst containment first` },
       config: chartConfig,
       data: { values },
       hconcat: [

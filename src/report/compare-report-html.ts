@@ -13,6 +13,7 @@ import {
   sloTable,
   verdictBanner,
 } from './html-parts.ts';
+import { reasonsSection } from './reason-tables.ts';
 import { type ReportVerdict, runVerdict } from './report-verdict.ts';
 import type { Finding } from './run-findings.ts';
 
@@ -21,7 +22,7 @@ function runsTable(ordered: readonly RunEvaluation[], gates: readonly GateResult
     .map((e) => {
       const v = runVerdict(e, gateFor(e, gates));
       const measured = e.slos.filter((s) => s.passed !== null);
-      return `<tr><td>${escapeHtml(e.stage)}</td><td>${escapeHtml(e.runId)}</td><td>${escapeHtml(e.agent)}</td><td class="${v.passed ? 'ok' : 'bad'}">${v.label}</td><td class="num">${measured.filter((s) => s.passed).length} / ${measured.length}</td><td class="num">${count(e.calls)}</td><td class="num">${percent(e.containment)}</td><td class="num">${pounds(e.cost.perResolved)}</td><td>${escapeHtml(e.drill ?? '—')}</td></tr>`;
+      return `<tr><td>${escapeHtml(e.stage)}</td><td>${escapeHtml(e.runId)}</td><td>${escapeHtml(e.agent)}</td><td class="${v.outcome === 'pass' ? 'ok' : v.outcome === 'fail' ? 'bad' : 'open'}">${v.label}</td><td class="num">${measured.filter((s) => s.passed).length} / ${measured.length}</td><td class="num">${count(e.calls)}</td><td class="num">${percent(e.containment)}</td><td class="num">${pounds(e.cost.perResolved)}</td><td>${escapeHtml(e.drill ?? '—')}</td></tr>`;
     })
     .join('\n');
   return `<table class="runs"><thead><tr><th>stage</th><th>run</th><th>agent</th><th>verdict</th><th>SLOs met</th><th>calls</th><th>containment</th><th>per resolved</th><th>drill</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
@@ -56,7 +57,7 @@ export function compareReportHtml(
   const perRun = ordered
     .map((e) => {
       const gate = gateFor(e, gates);
-      return `<h3>${escapeHtml(`${e.stage}: ${e.runId}`)}</h3>\n${sloTable(e.slos)}${gate === undefined ? '' : `\n${gateTable(gate)}`}`;
+      return `<h3>${escapeHtml(`${e.stage}: ${e.runId}`)}</h3>\n${sloTable(e.slos)}${gate === undefined ? '' : `\n${gateTable(gate)}`}${reasonsSection(e.reasons, 4)}`;
     })
     .join('\n');
   const body = `<h1>${escapeHtml(title)}</h1>

@@ -1,5 +1,5 @@
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
-import { chartConfig } from './chart-config.ts';
+import { chartConfig, runLabel } from './chart-config.ts';
 import { pounds } from './format-values.ts';
 import type { ChartOrOmitted } from './report-chart.ts';
 
@@ -47,7 +47,7 @@ export function costChart(evaluation: RunEvaluation): ChartOrOmitted {
       'What one resolved interaction costs the voice agent (telephony, ASR, LLM, TTS and the human time of its escalations, spread over the calls it resolved) against what a call handled by a person costs.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: title, subtitle: `${cost.currency}, ${evaluation.runId}` },
+      title: { text: title, subtitle: `${cost.currency}, ${runLabel(evaluation)}` },
       width: 480,
       height: 90,
       config: chartConfig,

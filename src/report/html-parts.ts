@@ -28,7 +28,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:36px 0 10px;border-bot
 h3{font-size:15px;margin:22px 0 4px}
 .sub{color:#57606a;font-size:13px;margin:0 0 16px}
 .verdict{display:flex;gap:20px;align-items:center;padding:16px 20px;border-radius:8px;color:#fff;margin:12px 0}
-.verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}
+.verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}.verdict.inconclusive{background:#6d4c41}
 .verdict .label{font-size:34px;font-weight:bold;letter-spacing:1px}
 .verdict .basis{font-size:14px}
 ol.findings{padding-left:22px}ol.findings li{margin:6px 0}
@@ -38,7 +38,7 @@ table{border-collapse:collapse;width:100%;font-size:13px;background:#fff}
 th,td{border:1px solid #ddd;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f0f2f4}
 td.num{text-align:right;white-space:nowrap}
-.ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}.na{color:#777}
+.ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}.na{color:#777}.open{color:#6d4c41;font-weight:bold}
 figure{margin:18px 0;background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:12px}
 figure svg{max-width:100%;height:auto}
 figcaption{font-size:13px;color:#444;margin-top:6px}
@@ -70,7 +70,7 @@ ${body}
 }
 
 export function verdictBanner(v: ReportVerdict): string {
-  return `<section class="verdict ${v.passed ? 'pass' : 'fail'}" id="verdict"><div class="label">${escapeHtml(
+  return `<section class="verdict ${v.outcome}" id="verdict"><div class="label">${escapeHtml(
     v.label,
   )}</div><div class="basis">${escapeHtml(v.basis)}</div></section>`;
 }
@@ -89,12 +89,21 @@ export function notesSection(notes: readonly string[]): string {
   return `<section id="notes"><h2>Notes on the evidence</h2><ul class="notes">\n${items}\n</ul></section>`;
 }
 
-const status = (passed: boolean | null) =>
-  passed === null
-    ? '<span class="na">not measured</span>'
-    : passed
-      ? '<span class="ok">met</span>'
-      : '<span class="bad">missed</span>';
+/** Met, missed, not measured (no events), or too few events to judge. */
+export function sloStatusWords(s: SloResult): string {
+  if (s.passed === true) return 'met';
+  if (s.passed === false) return 'missed';
+  return s.total === 0 ? 'not measured' : `too few to judge (${s.total} of ${s.minEvents ?? 1})`;
+}
+
+const status = (s: SloResult) =>
+  `<span class="${s.passed === true ? 'ok' : s.passed === false ? 'bad' : s.total === 0 ? 'na' : 'open'}">${escapeHtml(sloStatusWords(s))}</span>`;
+
+const REASON_STATUS = {
+  held: '<span class="ok">held</span>',
+  failed: '<span class="bad">failed</span>',
+  inconclusive: '<span class="open">inconclusive</span>',
+} as const;
 
 export function sloTable(slos: readonly SloResult[]): string {
   if (slos.length === 0) return '<p>No SLOs were evaluated for this run.</p>';
@@ -107,7 +116,7 @@ export function sloTable(slos: readonly SloResult[]): string {
         s.runMeasure === undefined ? '' : `<br><span class="na">${escapeHtml(s.runMeasure)}</span>`
       }</td><td class="num">${escapeHtml(
         s.display.target,
-      )}</td><td>${status(s.passed)}</td><td class="num">${count(s.good)} / ${count(s.total)}</td><td class="num">${escapeHtml(
+      )}</td><td>${status(s)}</td><td class="num">${count(s.good)} / ${count(s.total)}</td><td class="num">${escapeHtml(
         budgetShare(s.errorBudget.consumedShare),
       )}</td><td>${fired.length > 0 ? `<span class="bad">${escapeHtml(fired.join(', '))}</span>` : '<span class="na">none</span>'}</td></tr>`;
     })
@@ -119,10 +128,10 @@ export function gateTable(gate: GateResult): string {
   const rows = gate.reasons
     .map(
       (r) =>
-        `<tr><td>${escapeHtml(r.kind)}</td><td>${escapeHtml(r.name)}</td><td>${r.passed ? '<span class="ok">held</span>' : '<span class="bad">failed</span>'}</td><td>${escapeHtml(r.detail)}</td></tr>`,
+        `<tr><td>${escapeHtml(r.kind)}</td><td>${escapeHtml(r.name)}</td><td>${REASON_STATUS[r.outcome]}</td><td>${escapeHtml(r.detail)}</td></tr>`,
     )
     .join('\n');
-  return `<h3>Gate "${escapeHtml(gate.gate)}" (stage ${escapeHtml(gate.stage)}): ${gate.go ? 'GO' : 'NO-GO'}</h3>
+  return `<h3>Gate "${escapeHtml(gate.gate)}" (stage ${escapeHtml(gate.stage)}): ${gate.verdict}</h3>
 <table class="gate"><thead><tr><th>kind</th><th>condition</th><th>status</th><th>detail</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 

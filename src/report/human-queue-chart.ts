@@ -1,5 +1,5 @@
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
-import { CHART_HEIGHT, CHART_WIDTH, chartConfig, timeAxis } from './chart-config.ts';
+import { CHART_HEIGHT, CHART_WIDTH, chartConfig, runLabel, timeAxis } from './chart-config.ts';
 import { runSpanMs } from './fault-spans.ts';
 import type { ChartOrOmitted } from './report-chart.ts';
 
@@ -33,7 +33,7 @@ export function humanQueueChart(evaluation: RunEvaluation): ChartOrOmitted {
       'For the calls the agent handed to a person, per window: the service level (share answered within 20 s, line) and the mean wait in the queue (grey bars; a grey area on long runs). Escalations the queue cannot absorb turn into abandoned calls.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: title, subtitle: `escalated calls per window, ${evaluation.runId}` },
+      title: { text: title, subtitle: `escalated calls per window, ${runLabel(evaluation)}` },
       width: CHART_WIDTH,
       height: CHART_HEIGHT,
       config: chartConfig,

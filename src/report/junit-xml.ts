@@ -2,16 +2,19 @@ import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
 import { budgetShare } from './format-values.ts';
 
 /**
- * JUnit XML for CI: one testsuite per run with a testcase per SLO, per drill expectation and per
- * drill steady-state phase; one testsuite per gate with a testcase per reason. Failures carry the
- * numbers; SLOs with nothing to measure are skipped. Parsed by GitHub Actions, GitLab, Jenkins.
+ * JUnit XML for CI: one testsuite per run with a testcase for its evidence, per SLO, per drill
+ * expectation and per drill steady-state phase; one testsuite per gate with a testcase per reason.
+ * Failures carry the numbers; what the evidence could not judge (an invalid run, too few events,
+ * an inconclusive gate reason) is an `<error>`; SLOs with nothing to measure are skipped. Parsed by
+ * GitHub Actions, GitLab, Jenkins.
  */
 
 interface Case {
-  readonly kind: 'slo' | 'drill' | 'gate';
+  readonly kind: 'slo' | 'drill' | 'gate' | 'evidence';
   readonly classname: string;
   readonly name: string;
-  readonly status: 'passed' | 'failed' | 'skipped';
+  /** `error`: the evidence could not judge it (INCONCLUSIVE), which CI must not read as a pass. */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'error';
   readonly message: string;
   readonly detail: string;
 }
@@ -32,14 +35,29 @@ export function escapeXml(text: string): string {
 
 function runCases(e: RunEvaluation): Case[] {
   const cls = `callstorm.${e.stage}.${e.runId}`;
+  const evidence: Case[] =
+    e.inconclusive === undefined
+      ? []
+      : [
+          {
+            kind: 'evidence',
+            classname: `${cls}.evidence`,
+            name: 'the run can judge the agent',
+            status: e.inconclusive === null ? 'passed' : 'error',
+            message: e.inconclusive ?? '',
+            detail: e.inconclusive ?? '',
+          },
+        ];
   const slos: Case[] = e.slos.map((s) => ({
     kind: 'slo',
     classname: `${cls}.slo`,
     name: s.displayName,
-    status: s.passed === null ? 'skipped' : s.passed ? 'passed' : 'failed',
+    status: s.passed === null ? (s.total === 0 ? 'skipped' : 'error') : s.passed ? 'passed' : 'failed',
     message:
       s.passed === null
-        ? 'no events to measure'
+        ? s.total === 0
+          ? 'no events to measure'
+          : `too few to judge: ${s.total} of the ${s.minEvents ?? 1} needed (${s.display.value} against ${s.display.target})`
         : `${s.display.value} against ${s.display.target}; ${budgetShare(s.errorBudget.consumedShare)} of the error budget spent`,
     detail: `${s.indicator}: ${s.good} good of ${s.total}; burn-rate alerts fired: ${
       s.burnRates
@@ -49,7 +67,7 @@ function runCases(e: RunEvaluation): Case[] {
     }`,
   }));
   const d = e.drillVerdict;
-  if (d === null) return slos;
+  if (d === null) return [...evidence, ...slos];
   const dcls = `${cls}.drill.${d.drill}`;
   const expectations: Case[] = d.expectations.map((x) => ({
     kind: 'drill',
@@ -83,7 +101,7 @@ function runCases(e: RunEvaluation): Case[] {
             detail: `at scenario ms ${d.aborted.atMs}`,
           },
         ];
-  return [...slos, ...expectations, ...phases, ...aborted];
+  return [...evidence, ...slos, ...expectations, ...phases, ...aborted];
 }
 
 function gateCases(g: GateResult): Case[] {
@@ -91,7 +109,7 @@ function gateCases(g: GateResult): Case[] {
     kind: 'gate',
     classname: `callstorm.gate.${g.gate}.${r.kind}`,
     name: r.name,
-    status: r.passed ? 'passed' : 'failed',
+    status: r.outcome === 'held' ? 'passed' : r.outcome === 'failed' ? 'failed' : 'error',
     message: r.detail,
     detail: r.detail,
   }));
@@ -99,6 +117,7 @@ function gateCases(g: GateResult): Case[] {
 
 function suite(name: string, cases: readonly Case[]): string {
   const failures = cases.filter((c) => c.status === 'failed').length;
+  const errors = cases.filter((c) => c.status === 'error').length;
   const skipped = cases.filter((c) => c.status === 'skipped').length;
   const body = cases
     .map((c) => {
@@ -106,10 +125,12 @@ function suite(name: string, cases: readonly Case[]): string {
       if (c.status === 'passed') return `${open}/>`;
       if (c.status === 'skipped')
         return `${open}>\n      <skipped message="${escapeXml(c.message)}"/>\n    </testcase>`;
+      if (c.status === 'error')
+        return `${open}>\n      <error message="${escapeXml(c.message)}" type="callstorm.inconclusive">${escapeXml(c.detail)}</error>\n    </testcase>`;
       return `${open}>\n      <failure message="${escapeXml(c.message)}" type="callstorm.${c.kind}">${escapeXml(c.detail)}</failure>\n    </testcase>`;
     })
     .join('\n');
-  return `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n${body}\n  </testsuite>`;
+  return `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="0">\n${body}\n  </testsuite>`;
 }
 
 /** junit.xml for one or more runs and the gates applied to them. */
@@ -121,8 +142,9 @@ export function junitXml(evaluations: readonly RunEvaluation[], gates: readonly 
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const failures = suites.reduce((n, s) => n + s.cases.filter((c) => c.status === 'failed').length, 0);
   const skipped = suites.reduce((n, s) => n + s.cases.filter((c) => c.status === 'skipped').length, 0);
+  const errors = suites.reduce((n, s) => n + s.cases.filter((c) => c.status === 'error').length, 0);
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="callstorm" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">
+<testsuites name="callstorm" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="0">
 ${suites.map((s) => suite(s.name, s.cases)).join('\n')}
 </testsuites>
 `;

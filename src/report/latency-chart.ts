@@ -1,5 +1,5 @@
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
-import { CHART_HEIGHT, CHART_WIDTH, chartConfig, FAULT_SHADE, timeAxis } from './chart-config.ts';
+import { CHART_HEIGHT, CHART_WIDTH, chartConfig, FAULT_SHADE, runLabel, timeAxis } from './chart-config.ts';
 import { faultSpans, runSpanMs } from './fault-spans.ts';
 import type { ChartOrOmitted } from './report-chart.ts';
 
@@ -25,7 +25,7 @@ export function latencyChart(evaluation: RunEvaluation): ChartOrOmitted {
       'Voice-to-voice latency (caller stops speaking → agent audio starts) at p50, p95 and p99 per window; shaded bands are the faults active at the time.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: title, subtitle: `p50 / p95 / p99 per window, ${evaluation.runId}` },
+      title: { text: title, subtitle: `p50 / p95 / p99 per window, ${runLabel(evaluation)}` },
       width: CHART_WIDTH,
       height: CHART_HEIGHT,
       config: chartConfig,

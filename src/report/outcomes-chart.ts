@@ -1,6 +1,13 @@
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
 import { CALL_OUTCOMES } from '../telemetry/call-record.ts';
-import { CHART_HEIGHT, CHART_WIDTH, chartConfig, OUTCOME_COLOURS, timeAxis } from './chart-config.ts';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  chartConfig,
+  OUTCOME_COLOURS,
+  runLabel,
+  timeAxis,
+} from './chart-config.ts';
 import { faultSpans, runSpanMs } from './fault-spans.ts';
 import type { ChartOrOmitted } from './report-chart.ts';
 
@@ -26,7 +33,7 @@ export function outcomesChart(evaluation: RunEvaluation): ChartOrOmitted {
       'Calls ending in each window, stacked by outcome: resolved, false containment (ended as if resolved but wrong), escalated to a person, abandoned by the caller, failed.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: title, subtitle: `calls per window by outcome, ${evaluation.runId}` },
+      title: { text: title, subtitle: `calls per window by outcome, ${runLabel(evaluation)}` },
       width: CHART_WIDTH,
       height: CHART_HEIGHT,
       config: chartConfig,

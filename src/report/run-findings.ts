@@ -164,16 +164,29 @@ function byOverspend(a: SloResult, b: SloResult): number {
  */
 function blockers(e: RunEvaluation, gate?: GateResult): Blocker[] {
   const validity: Blocker[] = [];
-  if (e.invalid !== null) {
+  const why =
+    e.inconclusive !== undefined
+      ? e.inconclusive
+      : e.invalid !== null
+        ? `the run is invalid: ${e.invalid}`
+        : null;
+  if (why !== null && why !== undefined) {
     validity.push({
-      text: `The run is invalid: ${e.invalid}. Its figures do not show the agent under this load.`,
-      short: 'the run is invalid',
+      text: `Inconclusive evidence — ${why}. Its figures do not show the agent under this load: the verdict cannot rest on them.`,
+      short: 'the evidence cannot judge the agent',
     });
   }
-  if (!e.complete) {
+  if (!e.complete && (e.inconclusive === undefined || e.inconclusive === null)) {
     validity.push({
-      text: `The run did not complete: the figures cover the ${count(e.calls)} calls that ended before it stopped.`,
+      text: `The run did not complete${e.endReason ? ` (${e.endReason})` : ''}: the figures cover the ${count(e.calls)} calls that ended before it stopped.`,
       short: 'the run did not complete',
+    });
+  }
+  const thin = e.slos.filter((s) => s.passed === null && s.total > 0);
+  if (thin.length > 0) {
+    validity.push({
+      text: `Too few events to judge ${thin.map((s) => `${s.displayName} (${count(s.total)} of ${count(s.minEvents ?? 1)})`).join(', ')}: a longer window or more traffic is needed.`,
+      short: `too few events for ${thin.length} SLO${thin.length === 1 ? '' : 's'}`,
     });
   }
   const failing = e.slos.filter((s) => s.passed === false).sort(byOverspend);

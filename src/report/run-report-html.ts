@@ -1,6 +1,7 @@
 import type { GateResult, RunEvaluation } from '../slo/run-evaluation.ts';
 import { CALL_OUTCOMES } from '../telemetry/call-record.ts';
 import { count, milliseconds, percent, pounds } from './format-values.ts';
+import { harnessWords, loadWords } from './harness-words.ts';
 import {
   chartFigures,
   drillSection,
@@ -14,6 +15,7 @@ import {
   sloTable,
   verdictBanner,
 } from './html-parts.ts';
+import { reasonsSection } from './reason-tables.ts';
 import type { ReportVerdict } from './report-verdict.ts';
 import type { Finding } from './run-findings.ts';
 import { wireTable } from './wire-table.ts';
@@ -28,8 +30,16 @@ export function runFacts(e: RunEvaluation): [string, string][] {
     ['drill', e.drill ?? 'none'],
     ['window', `${e.window.spec}: ${e.window.start} → ${e.window.end}`],
     ['speed / seed', `×${e.window.speed} / ${e.window.seed}`],
-    ['complete', e.complete ? 'yes' : 'no (the run stopped early)'],
+    [
+      'complete',
+      e.complete
+        ? 'yes'
+        : `no (${e.status ?? 'the run stopped early'}${e.endReason ? `: ${e.endReason}` : ''})`,
+    ],
     ['valid', e.invalid === null ? 'yes' : `no: ${e.invalid}`],
+    ['evidence', e.inconclusive ? `cannot judge the agent: ${e.inconclusive}` : 'describes the agent'],
+    ['load', loadWords(e.load)],
+    ['harness health', harnessWords(e.harness)],
     ['network faults', e.networkMode],
     ['calls', count(e.calls)],
     ['outcomes', CALL_OUTCOMES.map((o) => `${o} ${count(e.outcomes[o])}`).join(', ')],
@@ -64,6 +74,7 @@ export function runReportHtml(
 <p class="sub">${escapeHtml(`${e.vertical} · ${e.stage} stage · ${e.agent} agent · ${e.window.spec} window · ${count(e.calls)} calls${e.drill === null ? '' : ` · drill ${e.drill}`}`)}</p>
 ${verdictBanner(verdict)}
 ${findingsList(findings)}
+${reasonsSection(e.reasons)}
 ${notesSection(e.notes ?? [])}
 <section id="slos"><h2>SLOs</h2>
 ${sloTable(e.slos)}

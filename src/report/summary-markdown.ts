@@ -1,11 +1,14 @@
 import type { RunEvaluation, SloResult } from '../slo/run-evaluation.ts';
 import { compareNotes } from './compare-report-html.ts';
 import { budgetShare, count, percent, pounds } from './format-values.ts';
+import { harnessWords, loadWords } from './harness-words.ts';
+import { sloStatusWords } from './html-parts.ts';
+import { reasonsMarkdown } from './reason-tables.ts';
 import type { ReportVerdict } from './report-verdict.ts';
 import type { Finding } from './run-findings.ts';
 
 /** Text from run data shown as Markdown: no markup, no HTML, one line. */
-const plain = (text: string) =>
+export const plain = (text: string) =>
   text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -21,7 +24,7 @@ export function sloMarkdownTable(slos: readonly SloResult[]): string {
   const rows = slos.map(
     (s) =>
       `| ${cell(s.displayName)} | ${cell(s.display.value)} | ${cell(s.display.target)} | ${
-        s.passed === null ? 'not measured' : s.passed ? '✅ met' : '❌ missed'
+        s.passed === null ? sloStatusWords(s) : s.passed ? '✅ met' : '❌ missed'
       } | ${budgetShare(s.errorBudget.consumedShare)} | ${
         s.burnRates
           .filter((b) => b.fired)
@@ -37,6 +40,8 @@ export function sloMarkdownTable(slos: readonly SloResult[]): string {
   ].join('\n');
 }
 
+const VERDICT_MARK = { pass: '✅', fail: '❌', inconclusive: '❔' } as const;
+
 function head(
   title: string,
   verdict: ReportVerdict,
@@ -46,7 +51,7 @@ function head(
   return [
     `# ${title}`,
     '',
-    `## ${verdict.passed ? '✅' : '❌'} ${verdict.label}`,
+    `## ${VERDICT_MARK[verdict.outcome]} ${verdict.label}`,
     '',
     verdict.basis,
     '',
@@ -66,6 +71,13 @@ export function runSummaryMarkdown(
     head(`callstorm report: ${e.runId}`, verdict, findings, e.notes ?? []),
     `${e.vertical} · ${e.stage} stage · ${e.agent} agent · ${e.window.spec} window · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction${e.drill === null ? '' : ` · drill ${e.drill} ${e.drillVerdict?.passed ? 'passed' : 'failed'}`}`,
     '',
+    '',
+    `Load: ${plain(loadWords(e.load))}.`,
+    '',
+    `Harness: ${plain(harnessWords(e.harness))}.`,
+    '',
+    ...(e.inconclusive ? [`Evidence: cannot judge the agent — ${plain(e.inconclusive)}.`, ''] : []),
+    reasonsMarkdown(e.reasons, plain),
     '## SLOs',
     '',
     sloMarkdownTable(e.slos),
@@ -82,7 +94,7 @@ export function compareSummaryMarkdown(
 ): string {
   return [
     head(
-      `callstorm comparison: ${ordered.map((e) => e.stage).join(' → ')}`,
+      `callstorm comparison: ${[...new Set(ordered.map((e) => e.stage))].join(' → ')}`,
       verdict,
       findings,
       compareNotes(ordered),
@@ -92,6 +104,8 @@ export function compareSummaryMarkdown(
       '',
       `${e.agent} agent · ${count(e.calls)} calls · containment ${percent(e.containment)} · ${pounds(e.cost.perResolved)} per resolved interaction`,
       '',
+      ...(e.inconclusive ? [`Evidence: cannot judge the agent — ${plain(e.inconclusive)}.`, ''] : []),
+      reasonsMarkdown(e.reasons, plain, 3),
       sloMarkdownTable(e.slos),
     ]),
     'Full report: `index.html` (charts in `charts/`).',

@@ -42,6 +42,7 @@ export async function writeCompareReport(
         schema: VERDICT_SCHEMA,
         verdict,
         findings,
+        reasons: Object.fromEntries(ordered.map((e) => [e.runId, e.reasons ?? null])),
         gates,
         distributionShift: shift,
         evaluations: ordered,

@@ -52,6 +52,7 @@ export async function writeRunReport(
         schema: VERDICT_SCHEMA,
         verdict,
         findings,
+        reasons: evaluation.reasons ?? null,
         gate: gate ?? null,
         evaluation,
       }),

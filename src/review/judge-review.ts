@@ -6,9 +6,18 @@ import type { ReviewPlan, ReviewVerdictGroup } from './review-plan-schema.ts';
 
 /** A run of the review that ran: where its folder is and how it evaluated. */
 export interface ReviewRunOutcome {
+  /** The run as it was made (after a rerun: at the slower speed). */
   readonly run: ReviewRun;
   readonly dir: string;
   readonly evaluation: RunEvaluation;
+  /** The first, invalid attempt, when the run was made again slower: its folder, speed and why. */
+  readonly rerun?: { readonly dir: string; readonly speed: number; readonly invalid: string };
+}
+
+/** A run of the review whose folder failed its integrity checks. */
+export interface UnreadableReviewRun {
+  readonly label: string;
+  readonly problem: string;
 }
 
 export interface ReviewVerdict {
@@ -36,16 +45,20 @@ export function judgeReview(
   groups: readonly ReviewVerdictGroup[],
   outcomes: readonly ReviewRunOutcome[],
   gateOf: (ref: string) => Gate = loadGate,
+  /** Runs whose folders failed their integrity checks: the gates that judge them say INCONCLUSIVE. */
+  unreadable: readonly UnreadableReviewRun[] = [],
 ): ReviewVerdict[] {
   const verdicts: ReviewVerdict[] = [];
   for (const group of groups) {
     const picked = runsOfVerdict(group, outcomes);
-    if (picked.length === 0) continue;
+    const broken = unreadable.filter((u) => group.runs.includes(u.label));
+    if (picked.length === 0 && broken.length === 0) continue;
     verdicts.push({
       label: group.label,
       gate: evaluateGate(
         gateOf(group.gate),
         picked.map((r) => r.evaluation),
+        broken.map((u) => ({ dir: u.label, problem: u.problem })),
       ),
       runs: picked.map((r) => r.run.label),
     });

@@ -5,13 +5,16 @@ import { executeRun, type RunProgress, type RunResult } from '../driver/execute-
 import type { SimulatorsMode } from '../driver/run-simulators.ts';
 import { writeCompareReport } from '../report/write-compare-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
-import { evaluateRun } from '../slo/evaluate-run.ts';
+import { SPEED_BOUNDS } from '../scenario/speed-bounds.ts';
+import { evaluateRunOrUnreadable } from '../slo/evaluate-run.ts';
 import type { RunEvaluation } from '../slo/run-evaluation.ts';
+import { type Calibration, calibrateSpeeds, type ProbeReport } from './calibrate-speeds.ts';
 import {
   judgeReview,
   type ReviewRunOutcome,
   type ReviewVerdict,
   reviewComparison,
+  type UnreadableReviewRun,
   verdictOfRun,
 } from './judge-review.ts';
 import { type ReviewRun, resolveReviewRuns, type SpeedOverrides } from './resolve-review-runs.ts';
@@ -81,6 +84,22 @@ export interface ReviewOptions {
   readonly execute?: ReviewRunExecutor;
   readonly onRunStart?: (run: ReviewRun, index: number, total: number) => void;
   readonly onRunEnd?: (run: ReviewRun, result: ReviewRunResult) => void;
+  /**
+   * An invalid run (the harness could not carry it, or the run deadline cut it short) is run again
+   * once at `RERUN_SPEED_FACTOR` × its speed before its evidence is settled (default true); called
+   * before the second run starts.
+   */
+  readonly rerunInvalid?: boolean;
+  readonly onRerun?: (first: ReviewRun, slower: ReviewRun, why: string) => void;
+  /**
+   * Before the runs, calibrate: measure the idle cores and probe the heaviest run briefly, and
+   * lower any run's speed the machine would not carry (default false; `callstorm review` does,
+   * unless given speeds). The probe's folder is `<outDir>/calibration`.
+   */
+  readonly calibrate?: boolean;
+  /** Cores left idle by the rest of the machine, for the calibration (default: measured). */
+  readonly idleCores?: () => Promise<number>;
+  readonly onCalibrated?: (calibration: Calibration) => void;
   readonly onProgress?: (progress: RunProgress) => void;
   /** Where each run's simulators run (default `process`: a child process per run). */
   readonly simulators?: SimulatorsMode;
@@ -93,49 +112,124 @@ export interface ReviewResult {
   readonly verdicts: readonly ReviewVerdict[];
   /** The comparison report's index.html; null when no run of the comparison ran (stopped at once). */
   readonly report: string | null;
+  /** The calibration the speeds came from (null: the plan's speeds and the overrides). */
+  readonly calibration: Calibration | null;
+}
+
+/** How much slower an invalid run is run again. */
+export const RERUN_SPEED_FACTOR = 0.5;
+
+/** Why a run's evidence is the harness's, and a slower run might give the agent's: null when it is not. */
+export function rerunBecause(manifest: ReviewRunResult['manifest']): string | null {
+  if (manifest.status === 'interrupted') return null;
+  if (manifest.invalid !== null) return manifest.invalid;
+  if (manifest.deadline?.reached) return manifest.reason ?? 'the run deadline cut it short';
+  return null;
+}
+
+/** A run's evaluation, or — for a folder that fails its integrity checks — what is wrong with it. */
+function evaluated(
+  dir: string,
+  run: ReviewRun,
+): RunEvaluation | { readonly unreadable: UnreadableReviewRun } {
+  const r = evaluateRunOrUnreadable(dir);
+  return 'evaluation' in r
+    ? r.evaluation
+    : { unreadable: { label: run.label, problem: r.unreadable.problem } };
 }
 
 /**
- * Runs the plan's runs in order (stopping after one that was interrupted), judges each verdict
- * group by its gate, and writes each run's report and the comparison report.
+ * Runs the plan's runs in order (stopping after one that was interrupted; an invalid one is run
+ * again once, slower, and the slower run's evidence is the run's), judges each verdict group by
+ * its gate, and writes each run's report and the comparison report.
  */
 export async function runPromotionReview(options: ReviewOptions): Promise<ReviewResult> {
   const outDir = resolve(options.outDir);
   const plan = typeof options.plan === 'object' ? options.plan : loadReviewPlan(options.plan);
-  const runsToMake = resolveReviewRuns(plan, options.vertical, options.speeds);
+  const planned = resolveReviewRuns(plan, options.vertical, options.speeds);
   const execute = options.execute ?? executeReviewRun;
   const seed = options.seed ?? 1;
   mkdirSync(join(outDir, 'runs'), { recursive: true });
-  const outcomes: ReviewRunOutcome[] = [];
-  for (const [i, run] of runsToMake.entries()) {
-    if (options.signal?.aborted) break;
-    options.onRunStart?.(run, i, runsToMake.length);
-    const result = await execute({
-      run,
+  let calibration: Calibration | null = null;
+  if (options.calibrate && !options.signal?.aborted) {
+    calibration = await calibrateSpeeds(planned, {
       vertical: options.vertical,
       seed,
-      out: join(outDir, 'runs', run.label),
-      ...(options.simulators ? { simulators: options.simulators } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.idleCores ? { idleCores: options.idleCores } : {}),
+      probe: async (run): Promise<ProbeReport> => {
+        const r = await execute({
+          run,
+          vertical: options.vertical,
+          seed,
+          out: join(outDir, 'calibration'),
+          ...(options.simulators ? { simulators: options.simulators } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        const h = r.manifest.harness;
+        return {
+          cpu: { driver: h?.driver ?? null, simulators: h?.simulators ?? null, agent: h?.agent ?? null },
+          invalid: r.manifest.invalid,
+        };
+      },
     });
+    options.onCalibrated?.(calibration);
+  }
+  const speeds = calibration?.speeds;
+  const runsToMake = speeds ? planned.map((r) => ({ ...r, speed: speeds.get(r.label) ?? r.speed })) : planned;
+  const outcomes: ReviewRunOutcome[] = [];
+  const unreadable: UnreadableReviewRun[] = [];
+  const request = (run: ReviewRun, folder: string): ReviewRunRequest => ({
+    run,
+    vertical: options.vertical,
+    seed,
+    out: join(outDir, 'runs', folder),
+    ...(options.simulators ? { simulators: options.simulators } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  for (const [i, first] of runsToMake.entries()) {
+    if (options.signal?.aborted) break;
+    options.onRunStart?.(first, i, runsToMake.length);
+    let run = first;
+    let result = await execute(request(run, run.label));
     options.onRunEnd?.(run, result);
-    const evaluation: RunEvaluation = evaluateRun(result.dir);
-    outcomes.push({ run, dir: result.dir, evaluation });
+    const why = options.rerunInvalid === false ? null : rerunBecause(result.manifest);
+    let rerun: ReviewRunOutcome['rerun'];
+    const slower = Math.max(SPEED_BOUNDS.min, first.speed * RERUN_SPEED_FACTOR);
+    if (why !== null && !options.signal?.aborted && slower < first.speed) {
+      run = { ...first, speed: slower };
+      options.onRerun?.(first, run, why);
+      rerun = { dir: result.dir, speed: first.speed, invalid: why };
+      result = await execute(request(run, `${first.label}-slower`));
+      options.onRunEnd?.(run, result);
+    }
+    const e = evaluated(result.dir, run);
+    if ('unreadable' in e) unreadable.push(e.unreadable);
+    else {
+      const note =
+        rerun === undefined
+          ? []
+          : [
+              `run again at ×${run.speed} after the first run at ×${rerun.speed} could not judge the agent (${rerun.invalid}); that run's folder: ${rerun.dir}`,
+            ];
+      const evaluation = note.length > 0 ? { ...e, notes: [...note, ...(e.notes ?? [])] } : e;
+      outcomes.push({ run, dir: result.dir, evaluation, ...(rerun ? { rerun } : {}) });
+    }
     if (result.manifest.status === 'interrupted') break;
   }
 
-  const verdicts = judgeReview(plan.verdicts, outcomes);
+  const verdicts = judgeReview(plan.verdicts, outcomes, undefined, unreadable);
   for (const r of outcomes) {
     const gate = verdictOfRun(verdicts, r.run.label)?.gate;
     await writeRunReport(r.evaluation, { outDir: join(r.dir, 'report'), ...(gate ? { gate } : {}) });
   }
   const comparison = reviewComparison(plan, outcomes, verdicts);
   // Stopped before its first run: nothing to compare.
-  if (comparison.runs.length === 0) return { outDir, plan, runs: outcomes, verdicts, report: null };
+  if (comparison.runs.length === 0)
+    return { outDir, plan, runs: outcomes, verdicts, report: null, calibration };
   await writeCompareReport(
     comparison.runs.map((r) => r.evaluation),
     { outDir, gates: comparison.gates },
   );
-  return { outDir, plan, runs: outcomes, verdicts, report: join(outDir, 'index.html') };
+  return { outDir, plan, runs: outcomes, verdicts, report: join(outDir, 'index.html'), calibration };
 }

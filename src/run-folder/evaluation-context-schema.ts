@@ -25,5 +25,12 @@ export const evaluationContextSchema = z.strictObject({
   flowCategories: z.record(z.string().min(1), z.string().min(1)),
   sources: z.array(scenarioSourceSchema),
   drill: drillDefinitionSchema.nullable(),
+  /** The stage's recording-notice and personal-data phrases (absent in manifests written before). */
+  consent: z
+    .strictObject({
+      noticePhrases: z.array(z.string().min(1)),
+      personalDataPhrases: z.array(z.string().min(1)),
+    })
+    .optional(),
 });
 export type EvaluationContext = z.output<typeof evaluationContextSchema>;

@@ -90,5 +90,9 @@ export function evaluationContext(
     flowCategories: Object.fromEntries(scenario.vertical.flows.map((f) => [f.id, f.category])),
     sources,
     drill: drill === null ? null : structuredClone(drill),
+    consent: {
+      noticePhrases: [...scenario.stage.consent.noticePhrases],
+      personalDataPhrases: [...scenario.stage.consent.personalDataPhrases],
+    },
   };
 }

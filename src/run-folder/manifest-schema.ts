@@ -61,7 +61,32 @@ export const manifestSchema = z
       })
       .nullable()
       .optional(),
-    harness: z.object({ driver: processHealth, simulators: processHealth, agent: processHealth }).optional(),
+    harness: z
+      .object({
+        driver: processHealth,
+        simulators: processHealth,
+        agent: processHealth,
+        faults: z
+          .object({
+            measured: z.number().int().min(0),
+            maxScenarioMs: nonNegative,
+            maxWallMs: nonNegative,
+            lateAfterWallMs: nonNegative,
+            late: z.array(
+              z.object({
+                faultId: text,
+                action: z.enum(['apply', 'remove']),
+                plannedMs: nonNegative,
+                atMs: nonNegative.nullable(),
+                lagScenarioMs: nonNegative,
+                lagWallMs: nonNegative,
+              }),
+            ),
+          })
+          .nullable()
+          .optional(),
+      })
+      .optional(),
     wiring: z
       .object({
         simulators: z.record(

@@ -29,6 +29,42 @@ export const humanQueueSchema = z.strictObject({
   answerWithinSeconds: z.number().positive().default(20),
 });
 
+/** The recording notice a greeting must carry (docs/slos.md, "Recording notice"), as data. */
+export const DEFAULT_NOTICE_PHRASES = [
+  'this call is recorded',
+  'this call may be recorded',
+  'calls are recorded',
+  'calls may be recorded',
+  'call is being recorded',
+  'recorded for training',
+  'recorded for quality',
+] as const;
+
+/** Questions for personal data: the notice must come before the first of them. */
+export const DEFAULT_PERSONAL_DATA_PHRASES = [
+  'date of birth',
+  'account number',
+  'postcode',
+  'post code',
+  'your address',
+  'your full name',
+  'card number',
+  'phone number',
+  'reference number',
+  'policy number',
+  'security question',
+] as const;
+
+export const consentSchema = z.strictObject({
+  /** The greeting carries the recording notice when it contains one of these (case and punctuation ignored). */
+  noticePhrases: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...DEFAULT_NOTICE_PHRASES]),
+  /** A question for personal data contains one of these; the notice must come before the first. */
+  personalDataPhrases: z.array(z.string().min(1)).default([...DEFAULT_PERSONAL_DATA_PHRASES]),
+});
+
 export const stageSchema = z.strictObject({
   kind: z.literal('Stage'),
   name: identifier,
@@ -49,6 +85,8 @@ export const stageSchema = z.strictObject({
   behaviour: behaviourSchema,
   /** The contact centre's human queue that escalations go to. */
   humanQueue: humanQueueSchema.prefault({}),
+  /** What counts as the recording notice, and as a question for personal data, for calls that require consent. */
+  consent: consentSchema.prefault({}),
   flowMix: z.strictObject({
     /** Multiplies each flow's weight by its category's; every category is required, 0 leaves it out. */
     categories: z.record(flowCategory, z.number().min(0)),
@@ -60,3 +98,4 @@ export const stageSchema = z.strictObject({
 export type Behaviour = z.infer<typeof behaviourSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type HumanQueueSettings = z.infer<typeof humanQueueSchema>;
+export type ConsentPhrases = z.infer<typeof consentSchema>;

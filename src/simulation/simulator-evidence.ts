@@ -2,6 +2,7 @@ import { Agent, request } from 'undici';
 import { z } from 'zod';
 import type { CallSightings } from '../../mocks/calls-control.ts';
 import type { LlmCallEvidence } from '../../simulators/dependencies/llm-evidence-log.ts';
+import { greetingOf } from '../../simulators/dependencies/speech-log.ts';
 import type { SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { CallEvidence, EvidenceSource } from '../driver/call-evidence.ts';
 import type { CallObservation } from '../driver/call-observation.ts';
@@ -53,6 +54,11 @@ const sightingsSchema = z.object({
   }),
 });
 
+const spokenSchema = z.object({
+  callId: z.string(),
+  spoken: z.array(z.object({ text: z.string(), utteranceId: z.string().optional() })),
+});
+
 /** What the simulators saw of some calls, and what they could not link to any call. */
 export type CallsSeen = z.infer<typeof sightingsSchema> & { readonly calls: readonly CallSightings[] };
 
@@ -79,22 +85,26 @@ export interface SimulatorEvidenceOptions {
  * The evidence source of a run: for a finished call, the intent the LLM simulator classified on
  * each observed turn (null where it linked no request to the turn), and how the model ended the
  * call (`transfer_to_human` and its reason, or `end_call`), for transports that see only the agent
- * close the line. Asks the CRM host (every host of a suite answers for the whole suite).
+ * close the line. Asks the CRM host (every host of a suite answers for the whole suite). With the
+ * TTS host, a call whose observation holds no greeting (a streaming agent) gets the greeting from
+ * what the agent asked the TTS simulator to say before its first LLM reply (`POST <tts
+ * control>/speech/call`; texts on the call's speak socket count as the call's).
  */
 export function createSimulatorEvidence(
-  endpoints: Pick<SimulatorEndpoints, 'crm'>,
+  endpoints: Pick<SimulatorEndpoints, 'crm'> & Partial<Pick<SimulatorEndpoints, 'tts'>>,
   options: SimulatorEvidenceOptions = {},
 ): SimulatorEvidence {
   const base = endpoints.crm.controlUrl.replace(/\/+$/, '');
+  const ttsBase = endpoints.tts?.controlUrl.replace(/\/+$/, '');
   const timeout = options.timeoutMs ?? 30_000;
   const dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000 });
-  const post = async <T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
+  const post = async <T>(path: string, body: unknown, schema: z.ZodType<T>, at = base): Promise<T> => {
     const failure = (reason: string) =>
-      new CallstormError('CS_ERR_SIMULATOR_EVIDENCE', { request: `POST ${base}/${path}`, reason });
+      new CallstormError('CS_ERR_SIMULATOR_EVIDENCE', { request: `POST ${at}/${path}`, reason });
     let status: number;
     let text: string;
     try {
-      const res = await request(`${base}/${path}`, {
+      const res = await request(`${at}/${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -116,7 +126,14 @@ export function createSimulatorEvidence(
     llmEvidence,
     seen: (callIds) => post('calls/seen', { callIds }, sightingsSchema),
     async evidenceFor(observation: CallObservation): Promise<CallEvidence> {
-      const e = await llmEvidence(observation.plan.id);
+      const callId = observation.plan.id;
+      const [e, spoken] = await Promise.all([
+        llmEvidence(callId),
+        ttsBase !== undefined && observation.greeting === undefined
+          ? post('speech/call', { callId }, spokenSchema, ttsBase)
+          : null,
+      ]);
+      const greeting = spoken ? greetingOf(spoken.spoken) : undefined;
       const classified = new Map(e.turns.map((t) => [t.turnIndex, t.classified]));
       const intents = observation.turns.map((t) => classified.get(t.index) ?? null);
       const ending: CallEvidence['ending'] =
@@ -125,7 +142,7 @@ export function createSimulatorEvidence(
           : e.ending?.by === 'end'
             ? { by: 'agent-end' }
             : undefined;
-      return { intents, ...(ending ? { ending } : {}) };
+      return { intents, ...(ending ? { ending } : {}), ...(greeting !== undefined ? { greeting } : {}) };
     },
     close: () => dispatcher.close().catch(() => {}),
   };

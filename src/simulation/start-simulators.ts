@@ -6,6 +6,7 @@ import { crmControl, crmHandlers } from '../../mocks/crm-handlers.ts';
 import { createDeepgramListenSocket } from '../../mocks/deepgram-listen-socket.ts';
 import { createDeepgramSpeakSocket } from '../../mocks/deepgram-speak-socket.ts';
 import { createLlmHandlers } from '../../mocks/llm-handlers.ts';
+import { processControl } from '../../mocks/process-control.ts';
 import {
   type SimulatorHost,
   type SimulatorHostOptions,
@@ -37,6 +38,7 @@ import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts
 import { TwilioCallRegistry } from '../../simulators/dependencies/twilio-call-registry.ts';
 import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
+import { ProcessHealthMonitor } from '../util/process-health.ts';
 
 /** The LLM endpoints a run offers by default: two in the EU, one in the US. */
 export const DEFAULT_LLM_ENDPOINTS = [
@@ -134,6 +136,8 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
 
   const started: SimulatorHost[] = [];
   const endpoints: SimulatorEndpoint[] = [];
+  // The process serving every simulator: its event-loop delay and CPU, for the run's harness health.
+  const health = new ProcessHealthMonitor();
   const host = options.host ?? '127.0.0.1';
   const order = simulatorEndpointNames(options.llmEndpoints);
   /** One simulator host on its own port, with its handlers, WebSocket routes and control API. */
@@ -236,7 +240,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
         seed,
         latency: zero ? LoadLatency.zero() : new LoadLatency(),
       }),
-      control: mergeControls(crmControl(service, groundTruth), callsEndpoints),
+      control: mergeControls(crmControl(service, groundTruth), callsEndpoints, processControl(health)),
     });
 
     const conversation = new LlmConversationModel({ seed, groundTruth, scenario });
@@ -294,9 +298,11 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
         for (const e of endpoints) e.faults.clearAll();
         twilioCalls.releaseWaiters();
         await Promise.all(started.map((h) => h.close()));
+        health.close();
       },
     };
   } catch (error) {
+    health.close();
     await Promise.all(started.map((h) => h.close()));
     throw error;
   }

@@ -1,196 +1,163 @@
-import type { DrillVerdict } from '../run-folder/drill-verdict-schema.ts';
+import { drillWords, integrityReasons, reason, sloReason } from './gate-reasons.ts';
 import type { Gate } from './gate-schema.ts';
-import type { GateReason, GateResult, RunEvaluation, SloResult } from './run-evaluation.ts';
+import type { GateReason, GateResult, GateVerdict, RunEvaluation } from './run-evaluation.ts';
+import { inconclusiveBecause, type RunEnding, runEnding } from './run-evidence.ts';
 
-function fmt(x: number | null): string {
-  if (x === null) return 'no data';
-  return Number.isInteger(x) ? String(x) : String(Number(x.toFixed(3)));
+/** A run folder that could not be evaluated because it fails its integrity checks. */
+export interface UnreadableRun {
+  readonly dir: string;
+  /** What the reader found wrong, with the fix (CS_ERR_RUN_ARTEFACT's message and hint). */
+  readonly problem: string;
 }
 
-function budgetWords(r: SloResult): string {
-  const share = r.errorBudget.consumedShare;
-  if (!Number.isFinite(share)) return `${r.errorBudget.consumed} bad of ${r.total} with no budget for any`;
-  return `${Math.round(share * 100)} % of the error budget spent (${r.errorBudget.consumed} bad of ${r.total})`;
+/** NO-GO when a condition failed on valid evidence; else INCONCLUSIVE when one could not be judged; else GO. */
+export function gateVerdict(reasons: readonly GateReason[]): GateVerdict {
+  if (reasons.some((r) => r.outcome === 'failed')) return 'NO-GO';
+  if (reasons.some((r) => r.outcome === 'inconclusive')) return 'INCONCLUSIVE';
+  return 'GO';
 }
 
-function sloReason(gate: Gate, name: string, e: RunEvaluation): GateReason {
-  const r = e.slos.find((s) => s.name === name);
-  const label = `${name} in ${e.runId}`;
-  if (!r) {
-    return {
-      kind: 'slo',
-      name: label,
-      runId: e.runId,
-      subject: name,
-      passed: false,
-      detail: `not evaluated in this run: evaluate it against the gate's SLO set "${gate.slos.set}"`,
-    };
-  }
-  if (r.passed === null) {
-    const allowed = gate.slos.allowNoData.includes(name);
-    return {
-      kind: 'slo',
-      name: label,
-      runId: e.runId,
-      subject: name,
-      passed: allowed,
-      detail: allowed
-        ? `${r.displayName}: nothing to measure in this run (allowed by the gate)`
-        : `${r.displayName}: nothing to measure in this run, so it cannot be shown to hold`,
-    };
-  }
-  const verb = r.passed ? 'meets' : 'misses';
-  return {
-    kind: 'slo',
-    name: label,
-    runId: e.runId,
-    subject: name,
-    passed: r.passed,
-    detail: `${r.displayName}: ${r.display.value} ${verb} ${r.display.target}; ${budgetWords(r)}`,
-  };
-}
-
-function drillWords(v: DrillVerdict): string {
-  const parts: string[] = [];
-  const failed = v.expectations.filter((x) => !x.passed);
-  parts.push(
-    failed.length === 0
-      ? `all ${v.expectations.length} expectations held`
-      : `${v.expectations.length - failed.length} of ${v.expectations.length} expectations held; failed: ${failed
-          .map((x) => `"${x.name}" (${x.expected}; got ${fmt(x.actual)}${x.note ? `; ${x.note}` : ''})`)
-          .join(', ')}`,
-  );
-  for (const phase of [v.steadyState.before, v.steadyState.after]) {
-    const word = phase.phase === 'before' ? 'steady state before the faults' : 'steady state after recovery';
-    const bad = phase.probes.filter((p) => !p.passed);
-    parts.push(
-      bad.length === 0
-        ? `${word} held (${phase.calls} calls)`
-        : `${word} did not hold: ${bad
-            .map((p) => `${p.name} ${fmt(p.actual)}, needs ${p.tolerance}${p.note ? ` (${p.note})` : ''}`)
-            .join('; ')}`,
-    );
-  }
-  if (v.aborted) parts.push(`aborted at ${Math.round(v.aborted.atMs / 60_000)} min: ${v.aborted.reason}`);
-  return parts.join('; ');
-}
-
-function integrityReasons(gate: Gate, e: RunEvaluation): GateReason[] {
-  const i = e.integrity;
-  // One reason per rule the gate turns on: it holds when nothing of its kind was counted.
-  const rule = (subject: string, count: number, detail: string): GateReason => ({
-    kind: 'integrity',
-    name: `${subject.replaceAll('-', ' ')} in ${e.runId}`,
-    runId: e.runId,
-    subject,
-    passed: count === 0,
-    detail,
-  });
-  const out: GateReason[] = [];
-  if (gate.integrity.noDuplicateWrites) {
-    out.push(
-      rule(
-        'no-duplicate-writes',
-        i.duplicate,
-        `${i.duplicate} of ${i.expectedWrites} expected writes landed more than once`,
-      ),
-    );
-  }
-  if (gate.integrity.noLostWrites) {
-    out.push(
-      rule('no-lost-writes', i.lost, `${i.lost} writes of calls the agent ended as done never landed`),
-    );
-  }
-  if (gate.integrity.noResidencyViolations) {
-    out.push(
-      rule(
-        'no-residency-violations',
-        i.residencyViolations,
-        `${i.residencyViolations} of ${e.calls} calls sent caller data to a region not permitted for them`,
-      ),
-    );
-  }
-  return out;
+function endingOf(e: RunEvaluation): RunEnding {
+  return runEnding(e.status ?? (e.complete ? 'complete' : 'interrupted'), e.endReason ?? null);
 }
 
 /**
- * Judges runs against a gate: every condition becomes a reason, held or not, in plain words; GO
- * only when every reason holds. Runs of another stage are listed and not judged. Pure.
+ * The run-level reasons of one judged run (complete, valid), and why its other reasons are not
+ * evidence about the agent (null: they are). A run stopped by a drill's stop condition is evidence:
+ * the agent burned its budget, so "complete" fails. Any other early end, and an invalid run, is
+ * the harness's or the operator's doing: inconclusive.
  */
-export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]): GateResult {
+function runReasons(gate: Gate, e: RunEvaluation): { reasons: GateReason[]; notEvidence: string | null } {
+  const reasons: GateReason[] = [];
+  const ending = endingOf(e);
+  const untrusted: string[] = [];
+  if (gate.runs.requireComplete) {
+    const detail =
+      ending === 'complete'
+        ? `every planned call ran (${e.calls} calls)`
+        : ending === 'stopped-by-agent'
+          ? `stopped early by the drill's stop condition — the agent burned its error budget (${e.endReason}); ${e.calls} calls recorded`
+          : `${inconclusiveBecause({ status: e.status ?? 'interrupted', reason: e.endReason ?? null, invalid: null })}; ${e.calls} calls recorded`;
+    const outcome =
+      ending === 'complete' ? 'held' : ending === 'stopped-by-agent' ? 'failed' : 'inconclusive';
+    if (outcome === 'inconclusive') untrusted.push('it did not finish');
+    reasons.push(reason('run', `${e.runId} complete`, e.runId, 'complete', outcome, detail));
+  }
+  if (gate.runs.requireValid) {
+    if (e.invalid !== null) untrusted.push('it is invalid');
+    reasons.push(
+      reason(
+        'run',
+        `${e.runId} valid`,
+        e.runId,
+        'valid',
+        e.invalid === null ? 'held' : 'inconclusive',
+        e.invalid === null
+          ? 'the harness kept its schedule and its own health'
+          : `invalid: ${e.invalid} — the evidence describes the harness, not the agent`,
+      ),
+    );
+  }
+  return { reasons, notEvidence: untrusted.length === 0 ? null : untrusted.join(' and ') };
+}
+
+/** A failed reason of a run whose evidence does not describe the agent becomes inconclusive. */
+function downgrade(r: GateReason, notEvidence: string | null): GateReason {
+  if (notEvidence === null || r.outcome !== 'failed') return r;
+  return {
+    ...r,
+    outcome: 'inconclusive',
+    detail: `not evidence about the agent (${notEvidence}): ${r.detail}`,
+  };
+}
+
+/**
+ * Judges runs against a gate: every condition becomes a reason — held, failed or inconclusive —
+ * in plain words. NO-GO needs a condition failed on evidence that describes the agent; evidence
+ * that cannot (an invalid or cut-short run, too few events, a run or drill missing, a folder that
+ * fails its checks) makes the verdict INCONCLUSIVE; GO needs every condition held. Runs of another
+ * stage are listed and not judged. Pure.
+ */
+export function evaluateGate(
+  gate: Gate,
+  evaluations: readonly RunEvaluation[],
+  unreadable: readonly UnreadableRun[] = [],
+): GateResult {
   const reasons: GateReason[] = [];
   const judged = evaluations.filter((e) => e.stage === gate.stage);
+  for (const u of unreadable) {
+    reasons.push(
+      reason(
+        'run',
+        `${u.dir} readable`,
+        null,
+        'readable',
+        'inconclusive',
+        `the folder fails its integrity checks, so it is no evidence either way: ${u.problem}`,
+      ),
+    );
+  }
   for (const e of evaluations) {
     if (e.stage !== gate.stage) {
-      reasons.push({
-        kind: 'run',
-        name: `${e.runId} not judged`,
-        runId: e.runId,
-        subject: 'not-judged',
-        passed: true,
-        detail: `a ${e.stage} run; this gate judges ${gate.stage} runs`,
-      });
+      reasons.push(
+        reason(
+          'run',
+          `${e.runId} not judged`,
+          e.runId,
+          'not-judged',
+          'held',
+          `a ${e.stage} run; this gate judges ${gate.stage} runs`,
+        ),
+      );
     }
   }
   if (judged.length === 0) {
-    reasons.push({
-      kind: 'run',
-      name: `${gate.stage} runs`,
-      runId: null,
-      subject: 'stage',
-      passed: false,
-      detail: `no ${gate.stage} run was given: run \`callstorm run --stage ${gate.stage}\` and pass its folder`,
-    });
+    reasons.push(
+      reason(
+        'run',
+        `${gate.stage} runs`,
+        null,
+        'stage',
+        'inconclusive',
+        `no ${gate.stage} run was given: run \`callstorm run --stage ${gate.stage}\` and pass its folder`,
+      ),
+    );
   }
+  const notEvidence = new Map<string, string | null>();
   for (const e of judged) {
-    if (gate.runs.requireComplete) {
-      reasons.push({
-        kind: 'run',
-        name: `${e.runId} complete`,
-        runId: e.runId,
-        subject: 'complete',
-        passed: e.complete,
-        detail: e.complete
-          ? `every planned call ran (${e.calls} calls)`
-          : `the run did not finish (interrupted, aborted, failed or killed): ${e.calls} calls recorded`,
-      });
-    }
-    if (gate.runs.requireValid) {
-      reasons.push({
-        kind: 'run',
-        name: `${e.runId} valid`,
-        runId: e.runId,
-        subject: 'valid',
-        passed: e.invalid === null,
-        detail: e.invalid === null ? 'the driver kept its schedule' : `invalid: ${e.invalid}`,
-      });
-    }
+    const run = runReasons(gate, e);
+    reasons.push(...run.reasons);
+    notEvidence.set(e.runId, run.notEvidence);
   }
   if (gate.runs.requireBaseline && judged.length > 0) {
     const baseline = judged.filter((e) => e.drill === null);
-    reasons.push({
-      kind: 'run',
-      name: 'baseline run',
-      runId: null,
-      subject: 'baseline',
-      passed: baseline.length > 0,
-      detail:
+    reasons.push(
+      reason(
+        'run',
+        'baseline run',
+        null,
+        'baseline',
+        baseline.length > 0 ? 'held' : 'inconclusive',
         baseline.length > 0
           ? `${baseline.length} run(s) without a drill: ${baseline.map((e) => e.runId).join(', ')}`
           : `every run had a drill: add a run without --drill to show the steady state`,
-    });
+      ),
+    );
   }
 
+  const perRun: GateReason[] = [];
   for (const e of judged) {
     if (e.sloSet !== undefined && e.sloSet !== gate.slos.set) {
-      reasons.push({
-        kind: 'slo',
-        name: `SLO set of ${e.runId}`,
-        runId: e.runId,
-        subject: 'slo-set',
-        passed: false,
-        detail: `evaluated against the SLO set "${e.sloSet}", not the gate's "${gate.slos.set}": evaluate it with { slos: "${gate.slos.set}" }`,
-      });
+      perRun.push(
+        reason(
+          'slo',
+          `SLO set of ${e.runId}`,
+          e.runId,
+          'slo-set',
+          'inconclusive',
+          `evaluated against the SLO set "${e.sloSet}", not the gate's "${gate.slos.set}": evaluate it with { slos: "${gate.slos.set}" }`,
+        ),
+      );
     }
   }
   const required = gate.slos.require ?? [
@@ -200,44 +167,48 @@ export function evaluateGate(gate: Gate, evaluations: readonly RunEvaluation[]):
       ),
     ),
   ];
-  for (const e of judged) for (const name of required) reasons.push(sloReason(gate, name, e));
+  for (const e of judged) for (const name of required) perRun.push(sloReason(gate, name, e));
 
   for (const drill of gate.drills) {
     const runs = judged.filter((e) => e.drill === drill);
     if (runs.length === 0) {
-      reasons.push({
-        kind: 'drill',
-        name: drill,
-        runId: null,
-        subject: drill,
-        passed: false,
-        detail: `not run: run \`callstorm run --stage ${gate.stage} --drill ${drill}\` and pass its folder`,
-      });
+      perRun.push(
+        reason(
+          'drill',
+          drill,
+          null,
+          drill,
+          'inconclusive',
+          `not run: run \`callstorm run --stage ${gate.stage} --drill ${drill}\` and pass its folder`,
+        ),
+      );
     }
     for (const e of runs) {
       const v = e.drillVerdict;
-      reasons.push(
+      perRun.push(
         v === null
-          ? {
-              kind: 'drill',
-              name: `${drill} in ${e.runId}`,
-              runId: e.runId,
-              subject: drill,
-              passed: false,
-              detail: 'no verdict (drill.json missing): the run ended before the drill could be judged',
-            }
-          : {
-              kind: 'drill',
-              name: `${drill} in ${e.runId}`,
-              runId: e.runId,
-              subject: drill,
-              passed: v.passed,
-              detail: drillWords(v),
-            },
+          ? reason(
+              'drill',
+              `${drill} in ${e.runId}`,
+              e.runId,
+              drill,
+              'inconclusive',
+              'no verdict (drill.json missing): the run ended before the drill could be judged',
+            )
+          : reason(
+              'drill',
+              `${drill} in ${e.runId}`,
+              e.runId,
+              drill,
+              v.passed ? 'held' : 'failed',
+              drillWords(v),
+            ),
       );
     }
   }
 
-  for (const e of judged) reasons.push(...integrityReasons(gate, e));
-  return { gate: gate.name, stage: gate.stage, go: reasons.every((r) => r.passed), reasons };
+  for (const e of judged) perRun.push(...integrityReasons(gate, e));
+  for (const r of perRun) reasons.push(r.runId === null ? r : downgrade(r, notEvidence.get(r.runId) ?? null));
+  const verdict = gateVerdict(reasons);
+  return { gate: gate.name, stage: gate.stage, verdict, go: verdict === 'GO', reasons };
 }

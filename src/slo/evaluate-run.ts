@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { isCallstormError } from '../errors/callstorm-error.ts';
 import { fileSha256, shownPath } from '../run-folder/evaluation-context.ts';
 import { readRunFolder } from '../run-folder/read-run-folder.ts';
@@ -7,10 +7,13 @@ import type { RunFolder } from '../run-folder/run-folder.ts';
 import { loadVertical } from '../scenario/load-scenario.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import { committedCall } from '../telemetry/committed-call.ts';
+import { callReasons } from './call-reasons.ts';
+import type { UnreadableRun } from './evaluate-gate.ts';
 import { evaluateSlo } from './evaluate-slo.ts';
 import { folderDrillVerdict } from './folder-drill-verdict.ts';
 import { costSummary, loadPriceList, type PriceList } from './price-list.ts';
 import type { RunEvaluation } from './run-evaluation.ts';
+import { inconclusiveBecause } from './run-evidence.ts';
 import {
   cohortSummaries,
   escalationReasons,
@@ -79,7 +82,12 @@ export function evaluateArtefacts(folder: RunFolder, inputs: EvaluationInputs): 
   const spanMs = Math.max(0, Date.parse(s.windowEnd) - Date.parse(s.windowStart));
   const endMs = calls.reduce((m, c) => Math.max(m, c.endedAtMs), spanMs);
   const faults = faultWindows(folder.faults);
-  const context = { flowCategories: inputs.flowCategories, faultWindows: faults };
+  const consent = manifest.evaluation?.consent;
+  const context = {
+    flowCategories: inputs.flowCategories,
+    faultWindows: faults,
+    ...(consent ? { consent } : {}),
+  };
   const outcomes = outcomeCounts(calls);
   const drill = folderDrillVerdict(folder);
   const wire = wireSummary(calls);
@@ -93,6 +101,11 @@ export function evaluateArtefacts(folder: RunFolder, inputs: EvaluationInputs): 
     window: { spec: s.window, start: s.windowStart, end: s.windowEnd, speed: s.speed, seed: s.seed },
     complete: manifest.complete,
     invalid: manifest.invalid,
+    status: manifest.status,
+    endReason: manifest.reason,
+    inconclusive: inconclusiveBecause(manifest),
+    load: manifest.load ?? null,
+    harness: manifest.harness ?? null,
     networkMode: manifest.network.mode,
     calls: calls.length,
     outcomes,
@@ -104,6 +117,7 @@ export function evaluateArtefacts(folder: RunFolder, inputs: EvaluationInputs): 
     windows: windowSummaries(calls, endMs, inputs.windowMs),
     faults,
     escalationReasons: escalationReasons(calls),
+    reasons: callReasons(calls),
     fallbackDuringFaults: fallbackDuringFaults(calls, faults, endMs),
     humanQueue: humanQueueSummary(calls, endMs, inputs.windowMs),
     integrity: integrity(calls, folder),
@@ -184,4 +198,30 @@ export function evaluateRunFolder(folder: RunFolder, options: EvaluateRunOptions
  */
 export function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): RunEvaluation {
   return evaluateRunFolder(readRunFolder(resolve(runDir)), options);
+}
+
+/**
+ * For a gate over several folders: a folder that is a run folder (it holds manifest.json) but
+ * fails its integrity checks is no evidence either way — returned as unreadable, with what is
+ * wrong and the fix, for an INCONCLUSIVE reason. A path that is no run folder at all still throws
+ * (CS_ERR_RUN_ARTEFACT: bad input).
+ */
+export function evaluateRunOrUnreadable(
+  runDir: string,
+  options: EvaluateRunOptions = {},
+): { readonly evaluation: RunEvaluation } | { readonly unreadable: UnreadableRun } {
+  const dir = resolve(runDir);
+  try {
+    return { evaluation: evaluateRun(dir, options) };
+  } catch (error) {
+    const isRunFolder = (() => {
+      try {
+        return statSync(dir).isDirectory() && statSync(join(dir, 'manifest.json')).isFile();
+      } catch {
+        return false;
+      }
+    })();
+    if (!isCallstormError(error) || error.code !== 'CS_ERR_RUN_ARTEFACT' || !isRunFolder) throw error;
+    return { unreadable: { dir: runDir, problem: `${error.message} (fix: ${error.hint})` } };
+  }
 }

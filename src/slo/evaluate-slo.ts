@@ -48,6 +48,19 @@ function minutes(ms: number): string {
 }
 
 /**
+ * Met, missed, or null when the units cannot tell: none at all, or fewer than `minEvents` with no
+ * more bad ones than the objective allows over `minEvents` (more good units could still meet it).
+ * Below the minimum a miss counts only once the bad units overspend the budget of `minEvents`
+ * units: a zero-tolerance objective is missed by its first bad unit, however few there are.
+ */
+export function judged(good: number, total: number, target: number, minEvents: number): boolean | null {
+  if (total === 0) return null;
+  if (total >= minEvents) return good / total >= target;
+  const bad = total - good;
+  return bad > (1 - target) * minEvents + 1e-9 ? false : null;
+}
+
+/**
  * One SLO objective over a run's calls: measured (good ÷ total events or slices), target,
  * pass, error budget, burn rates and burn-down. Pure.
  */
@@ -105,6 +118,7 @@ export function evaluateSlo(slo: CompiledSlo, input: SloInput): SloResult & { re
   const good = units.filter((u) => u.good).length;
   const total = units.length;
   const measured = total === 0 ? null : good / total;
+  const passed = judged(good, total, slo.target, slo.minEvents);
   const endMs = Math.max(input.endMs, units.at(-1)?.atMs ?? 0);
   const unitWord = slo.budgetingMethod === 'Timeslices' ? ' of slices' : '';
   const thresholdText =
@@ -126,7 +140,8 @@ export function evaluateSlo(slo: CompiledSlo, input: SloInput): SloResult & { re
           : `${pct(measured)}${unitWord}${runMeasure !== undefined ? ` (run: ${runMeasure})` : ''}`,
       target: `≥ ${pct(slo.target)}${unitWord}${thresholdText}`,
     },
-    passed: measured === null ? null : measured >= slo.target,
+    passed,
+    minEvents: slo.minEvents,
     errorBudget: errorBudget(units, slo.target),
     burnRates: burnRateWindows(units, slo.target, slo.timeWindowMs, endMs),
     burnDown: burnDown(units, slo.target, endMs),

@@ -1,6 +1,8 @@
 import { FALLBACK_TIERS } from '../protocol/agent-protocol.ts';
+import type { ConsentPhrases } from '../scenario/stage-schema.ts';
 import { CALL_OUTCOMES, type CallRecord } from '../telemetry/call-record.ts';
 import { committedCall } from '../telemetry/committed-call.ts';
+import { deadAirMs, RECORDING_NOTICE, recordingNotice } from './caller-experience.ts';
 
 /**
  * The events the `callstorm` metric source counts. Every source turns a run's call records into
@@ -102,6 +104,14 @@ export const FIELDS: Readonly<Record<Source, Readonly<Record<string, FieldSpec>>
     writesLost: num('expected writes that never landed'),
     writesDuplicate: num('expected writes that landed more than once'),
     writesUnexpected: num('writes nobody asked for'),
+    deadAirMs: num(
+      'the longest silence the caller sat through, wall ms (null: never waited on the agent)',
+      true,
+    ),
+    recordingNotice: str(
+      'the greeting carried the recording notice before any personal-data question: given, missing, after-question, not-required, unknown',
+      RECORDING_NOTICE,
+    ),
     ...queueFields,
     ...WIRE_CALL_FIELDS,
   },
@@ -163,6 +173,8 @@ export interface EventContext {
   readonly flowCategories: Readonly<Record<string, string>>;
   /** Fault windows, scenario ms (toMs null: never removed). */
   readonly faultWindows: readonly { readonly fromMs: number; readonly toMs: number | null }[];
+  /** The stage's recording-notice phrases, as the run recorded them (default: the shipped ones). */
+  readonly consent?: ConsentPhrases;
 }
 
 function callValue(c: CallRecord, field: string, ctx: EventContext): FieldValue | readonly string[] {
@@ -212,6 +224,10 @@ function callValue(c: CallRecord, field: string, ctx: EventContext): FieldValue 
       return c.writes.duplicate;
     case 'writesUnexpected':
       return c.writes.unexpected;
+    case 'deadAirMs':
+      return deadAirMs(c);
+    case 'recordingNotice':
+      return recordingNotice(c, ctx.consent);
     case 'queueWaitMs':
       return hq?.waitMs ?? null;
     case 'answered':

@@ -8,6 +8,7 @@ import type { WriteTotals } from '../../simulators/dependencies/write-totals.ts'
 import type { FallbackTier } from '../protocol/agent-protocol.ts';
 import type { DrillVerdict } from '../run-folder/drill-verdict-schema.ts';
 import type { CallOutcome } from '../telemetry/call-record.ts';
+import type { HarnessHealth, RunLoad, RunStatus } from '../telemetry/run-manifest.ts';
 
 /** One SRE-workbook multi-window burn-rate alert, scaled to scenario time. */
 export interface BurnRateWindow {
@@ -43,8 +44,13 @@ export interface SloResult {
   readonly measured: number | null;
   /** Human-readable, for tables: `96.4 %` / `≥ 95 %`, `£0.84` / `≤ £1.20`. */
   readonly display: { readonly value: string; readonly target: string };
-  /** null when there was nothing to measure. */
+  /**
+   * null when the run cannot tell: nothing to measure, or fewer units than `minEvents` without
+   * enough bad ones to miss the objective whatever the rest would have been.
+   */
   readonly passed: boolean | null;
+  /** The fewest units the SLO is judged on (the SLO file's `callstorm/min-events`, default 1). */
+  readonly minEvents?: number;
   readonly errorBudget: {
     /** Bad events the objective allows over the run ((1 − target) × total). */
     readonly allowed: number;
@@ -118,6 +124,21 @@ export interface WireSummary {
   }[];
 }
 
+/** One reason calls ended badly: how many calls gave it, and one of them to look up. */
+export interface ReasonCount {
+  readonly reason: string;
+  readonly calls: number;
+  /** The first call (by arrival) that gave it, to find in calls.jsonl. */
+  readonly exampleCallId: string;
+}
+
+/** Why calls failed, were abandoned or were escalated, most frequent first. */
+export interface CallReasons {
+  readonly failure: readonly ReasonCount[];
+  readonly abandonment: readonly ReasonCount[];
+  readonly escalation: readonly ReasonCount[];
+}
+
 /** Everything a report shows about one run. */
 export interface RunEvaluation {
   readonly runDir: string;
@@ -135,6 +156,18 @@ export interface RunEvaluation {
   };
   readonly complete: boolean;
   readonly invalid: string | null;
+  /** manifest.json's status and reason: how the run ended and why (absent in older evaluations). */
+  readonly status?: RunStatus;
+  readonly endReason?: string | null;
+  /**
+   * Why the run's calls cannot judge the agent — invalid, killed, interrupted, stopped by the
+   * harness — or null when they can (a drill's stop condition is the agent's doing: evidence).
+   */
+  readonly inconclusive?: string | null;
+  /** Offered against real-time concurrency (manifest.json's `load`; null when not recorded). */
+  readonly load?: RunLoad | null;
+  /** The harness's own health over the run (manifest.json's `harness`; null when not recorded). */
+  readonly harness?: HarnessHealth | null;
   readonly networkMode: string;
   readonly calls: number;
   readonly outcomes: Readonly<Record<CallOutcome, number>>;
@@ -153,10 +186,14 @@ export interface RunEvaluation {
     readonly toMs: number | null;
   }[];
   readonly escalationReasons: Readonly<Record<string, number>>;
+  /** Failure, abandonment and escalation reasons with counts and an example call (absent in older evaluations). */
+  readonly reasons?: CallReasons;
   /** Per fault: which fallback tier answered the turns sent while it was active. */
   readonly fallbackDuringFaults: readonly {
     readonly fault: string;
     readonly tiers: Readonly<Partial<Record<FallbackTier, number>>>;
+    /** Turns sent while it was active that reported no tier: no reply, or no telemetry (absent in older evaluations). */
+    readonly unreported?: number;
   }[];
   readonly humanQueue: {
     readonly escalated: number;
@@ -202,6 +239,15 @@ export interface RunEvaluation {
   readonly notes?: readonly string[];
 }
 
+/** A gate's verdict: INCONCLUSIVE when the evidence cannot say (docs/slos.md, "Three verdicts"). */
+export type GateVerdict = 'GO' | 'NO-GO' | 'INCONCLUSIVE';
+
+/**
+ * `held`; `failed` on evidence that describes the agent; `inconclusive` when the evidence cannot
+ * tell (an invalid or cut-short run, too few events, a folder that fails its checks, a run missing).
+ */
+export type ReasonOutcome = 'held' | 'failed' | 'inconclusive';
+
 /** One reason of a gate: a condition, whether it held, and why in plain words. */
 export interface GateReason {
   readonly kind: 'run' | 'slo' | 'drill' | 'integrity';
@@ -212,16 +258,21 @@ export interface GateReason {
   /**
    * What it judges, without the run: the SLO's name, the drill's name, the integrity rule
    * (`no-duplicate-writes`, `no-lost-writes`, `no-residency-violations`), or for runs
-   * `complete`, `valid`, `not-judged`, `stage`, `baseline`, `slo-set`.
+   * `complete`, `valid`, `not-judged`, `stage`, `baseline`, `slo-set`, `readable`.
    */
   readonly subject: string;
+  /** outcome === 'held'. */
   readonly passed: boolean;
+  readonly outcome: ReasonOutcome;
   readonly detail: string;
 }
 
 export interface GateResult {
   readonly gate: string;
   readonly stage: string;
+  /** NO-GO when a condition failed on valid evidence; else INCONCLUSIVE when one could not be judged; else GO. */
+  readonly verdict: GateVerdict;
+  /** verdict === 'GO'. */
   readonly go: boolean;
   readonly reasons: readonly GateReason[];
 }

@@ -89,7 +89,10 @@ export function escalationReasons(calls: readonly CallRecord[]): Record<string, 
   return out;
 }
 
-/** Per fault window: the fallback tier of every turn sent while it was active (open windows run to endMs). */
+/**
+ * Per fault window: the fallback tier of every turn sent while it was active (open windows run to
+ * endMs), and how many of those turns reported none (no reply, or a reply without telemetry).
+ */
 export function fallbackDuringFaults(
   calls: readonly CallRecord[],
   faults: RunEvaluation['faults'],
@@ -97,15 +100,16 @@ export function fallbackDuringFaults(
 ): RunEvaluation['fallbackDuringFaults'] {
   return faults.map((f) => {
     const tiers: Partial<Record<FallbackTier, number>> = {};
+    let unreported = 0;
     const to = f.toMs ?? endMs;
     for (const c of calls) {
       for (const t of c.turns) {
-        if (t.agent && t.sentAtMs >= f.fromMs && t.sentAtMs < to) {
-          tiers[t.agent.fallbackTier] = (tiers[t.agent.fallbackTier] ?? 0) + 1;
-        }
+        if (t.sentAtMs < f.fromMs || t.sentAtMs >= to) continue;
+        if (t.agent) tiers[t.agent.fallbackTier] = (tiers[t.agent.fallbackTier] ?? 0) + 1;
+        else unreported++;
       }
     }
-    return { fault: f.id, tiers };
+    return { fault: f.id, tiers, unreported };
   });
 }
 

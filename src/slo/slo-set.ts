@@ -45,6 +45,29 @@ export interface CompiledSlo {
       };
   /** Timeslices: slice length (ms) and, for a ratio, the share of good events that makes a slice good. */
   readonly timeSlice: { readonly windowMs: number; readonly target: number | null } | null;
+  /**
+   * The fewest units (events, or slices with data for Timeslices) the SLO is judged on: with fewer,
+   * it is met or missed only when the bad units already overspend the budget of that many
+   * (`metadata.annotations["callstorm/min-events"]`, default 1).
+   */
+  readonly minEvents: number;
+}
+
+/** The OpenSLO annotation that states an SLO's minimum of events (docs/slos.md). */
+export const MIN_EVENTS_ANNOTATION = 'callstorm/min-events';
+
+/** The annotation's value as a whole number ≥ 1, or the issue with it. */
+function minEventsOf(doc: SloDocument): { value: number; issue?: string } {
+  const raw = doc.metadata.annotations?.[MIN_EVENTS_ANNOTATION];
+  if (raw === undefined) return { value: 1 };
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    return {
+      value: 1,
+      issue: `metadata.annotations["${MIN_EVENTS_ANNOTATION}"]: "${raw}" is not a whole number ≥ 1 (the fewest events the SLO is judged on)`,
+    };
+  }
+  return { value };
 }
 
 /** A parsed SLO set file: the OpenSLO documents as written, and the objectives compiled from them. */
@@ -116,10 +139,15 @@ export function buildSloSet(
 ): SloSet {
   const issues: string[] = [];
   const docs: OpenSloDocument[] = [];
+  /** Each parsed document's position in the file (zod returns copies, so indexOf cannot find them). */
+  const position = new Map<OpenSloDocument, number>();
   data.forEach((d, i) => {
     const r = validateDocument(d, i);
     issues.push(...r.issues);
-    if (r.doc) docs.push(r.doc);
+    if (r.doc) {
+      docs.push(r.doc);
+      position.set(r.doc, i);
+    }
   });
   const slis = new Map(
     docs.filter((d): d is SliDocument => d.kind === 'SLI').map((d) => [d.metadata.name, d] as const),
@@ -150,7 +178,7 @@ export function buildSloSet(
     const s = doc.spec;
     const sli = s.indicator?.spec ?? slis.get(s.indicatorRef ?? '')?.spec;
     if (!sli) continue;
-    const i = data.indexOf(doc);
+    const i = position.get(doc) ?? data.indexOf(doc);
     // Inline indicators were checked by the schema; a referenced SLI is checked here.
     if (s.indicatorRef !== undefined && s.budgetingMethod === 'Timeslices' && sli.ratioMetric) {
       s.objectives.forEach((o, j) => {
@@ -173,6 +201,8 @@ export function buildSloSet(
           );
       });
     }
+    const minEvents = minEventsOf(doc);
+    if (minEvents.issue) issues.push(`  ${docRoot(doc, i)}.${minEvents.issue}`);
     if (issues.length > 0) continue;
     s.objectives.forEach((o, j) => {
       const objectiveName =
@@ -192,6 +222,7 @@ export function buildSloSet(
           s.budgetingMethod === 'Timeslices'
             ? { windowMs: durationShorthandMs(o.timeSliceWindow!), target: o.timeSliceTarget ?? null }
             : null,
+        minEvents: minEvents.value,
       });
     });
   }

@@ -19,6 +19,9 @@ export type CallOutcome = (typeof CALL_OUTCOMES)[number];
  */
 export const MAX_RECORDED_MS = 366 * 86_400_000;
 
+/** The longest greeting a call record keeps (characters); longer ones are cut. */
+export const MAX_GREETING = 2000;
+
 /** A time or duration in milliseconds: finite, ≥ 0, ≤ MAX_RECORDED_MS. */
 export const recordedMs = z
   .number()
@@ -128,5 +131,13 @@ export const callRecordSchema = z.strictObject({
   }),
   /** What a streaming transport measured on the wire (absent for the HTTP agent protocol). */
   wire: wireMeasurementsSchema.optional(),
+  /** The caller had to hear the recording notice before giving personal data (absent in older records). */
+  consentRequired: z.boolean().optional(),
+  /**
+   * What the agent said when it picked up, at most MAX_GREETING characters: for the HTTP agent
+   * protocol the create-call response's greeting; for a streaming agent what it asked the TTS
+   * simulator to say before the caller's first turn. Absent: not known (older records, no pick-up).
+   */
+  greeting: z.string().max(MAX_GREETING).optional(),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;

@@ -14,6 +14,38 @@ export interface ProcessHealth {
   readonly cpuPercent: number | null;
 }
 
+/** How late the chaos orchestrator applied and removed a drill's faults against their planned time. */
+export interface FaultTimeliness {
+  /** Applies and removes measured. */
+  readonly measured: number;
+  readonly maxScenarioMs: number;
+  readonly maxWallMs: number;
+  /** A fault counts as late beyond this many wall ms. */
+  readonly lateAfterWallMs: number;
+  /** The latest applies and removes beyond it, latest first (at most 10). */
+  readonly late: readonly {
+    readonly faultId: string;
+    readonly action: 'apply' | 'remove';
+    readonly plannedMs: number;
+    readonly atMs: number | null;
+    readonly lagScenarioMs: number;
+    readonly lagWallMs: number;
+  }[];
+}
+
+/**
+ * Whether the harness itself could carry the run: each of its processes' own health (null where
+ * that process reported nothing: an agent callstorm did not start, simulators that did not
+ * answer), and how late the drill's faults took effect.
+ */
+export interface HarnessHealth {
+  readonly driver: ProcessHealth | null;
+  readonly simulators: ProcessHealth | null;
+  readonly agent: ProcessHealth | null;
+  /** Null or absent: no drill (or a manifest written before callstorm recorded it). */
+  readonly faults?: FaultTimeliness | null;
+}
+
 /** What `--speed` did to the load: calls in progress as driven against the scenario in real time. */
 export interface RunLoad {
   /** Calls in progress at once as the driver drove them (wall time): the load the agent carried. */
@@ -128,14 +160,11 @@ export interface RunManifest {
   /** Offered concurrency against the scenario's real-time concurrency (null when no call started). */
   readonly load?: RunLoad | null;
   /**
-   * Whether the harness itself could carry the run: each of its processes' own health. Today the
-   * driver's; the simulators' and a reference agent's own reports go beside it (null until then).
+   * Whether the harness itself could carry the run: the driver's, the simulators' and (when
+   * callstorm started it) the reference agent's event-loop delay and CPU, and the drill's fault
+   * timing. Thresholds on them make the run `invalid` (docs/reports.md, "Harness health").
    */
-  readonly harness?: {
-    readonly driver: ProcessHealth | null;
-    readonly simulators: ProcessHealth | null;
-    readonly agent: ProcessHealth | null;
-  };
+  readonly harness?: HarnessHealth;
   /**
    * What evaluating the run needs (flow categories, digests of the scenario files, the resolved
    * drill): `evaluationContext()` in src/run-folder computes it. Absent in manifests written before

@@ -18,11 +18,16 @@ const plans = plansOf('collections', {
   count: 10,
   filter: (p) => p.expectedWrites.length > 0 && p.asksForHumanAtTurn === null,
 });
-/** Short timeouts so a slow CRM makes the client give up after the write has landed. */
+const HALF_OPEN_AFTER_MS = 300;
+
+/**
+ * Short timeouts: a CRM that holds its answer makes the client give up (its own timer, not a race:
+ * the write has landed when the request arrived, and the answer would come 30 s later).
+ */
 const timeouts: Partial<AgentConfigInput> = {
   pilot: { crmTimeoutMs: 400 },
   budget: { crmRequestMs: 400, toolsMs: 3000, turnMs: 8000 },
-  breaker: { halfOpenAfterMs: 300 },
+  breaker: { halfOpenAfterMs: HALF_OPEN_AFTER_MS },
 };
 
 interface Outcome {
@@ -41,8 +46,6 @@ async function underCrmFaults(profile: 'pilot' | 'production', faults: FaultSpec
   const agent = await startAgentFor(suite, profile, timeouts);
   try {
     const results = await driveAll(agent.url, plans, 1);
-    // Let requests the client abandoned finish on the server (their writes land late).
-    await new Promise((r) => setTimeout(r, 1200));
     const clean = plans.filter((p) => heardRight(suite.groundTruth, p));
     const ledger = suite.crm.service.ledger.reconcile(clean);
     const deadLettered = results
@@ -50,10 +53,14 @@ async function underCrmFaults(profile: 'pilot' | 'production', faults: FaultSpec
       .reduce((n, t) => n + (t.telemetry?.writes.deadLettered ?? 0), 0);
     suite.clearFaults();
     if (profile === 'pilot') return { results, ledger, clean: clean.length, deadLettered };
-    // Recovery: once the breaker lets a probe through, the replay lands what was parked.
-    await new Promise((r) => setTimeout(r, 400));
-    const report = await agent.replayDeadLetters();
-    expect(report.remaining).toBe(0);
+    // Recovery: once the breaker lets a probe through (it half-opens after halfOpenAfterMs), the
+    // replay lands what was parked. Replayed until nothing remains, not after one guessed wait.
+    let remaining = await agent.replayDeadLetters().then((r) => r.remaining);
+    for (let attempt = 0; remaining > 0 && attempt < 50; attempt++) {
+      await new Promise((r) => setTimeout(r, HALF_OPEN_AFTER_MS));
+      remaining = (await agent.replayDeadLetters()).remaining;
+    }
+    expect(remaining).toBe(0);
     return {
       results,
       ledger,
@@ -95,7 +102,11 @@ describe('CRM under faults: production lands every write exactly once, the pilot
   });
 
   test('a slow CRM (client times out after the write landed): the pilot duplicates writes, production does not', async () => {
-    const faults: FaultSpec[] = [{ type: 'latency', probability: 0.6, params: { ms: 700 } }];
+    // The CRM commits each write it is sent, then holds its answer for 30 s: far past any client's
+    // timeout, so which writes time out is the seeded draw per request, whatever the machine's load.
+    const faults: FaultSpec[] = [
+      { type: 'latency', target: { method: 'POST' }, probability: 0.6, params: { ms: 30_000 } },
+    ];
     const pilot = await underCrmFaults('pilot', faults);
     const production = await underCrmFaults('production', faults);
     expect(pilot.ledger.totals.duplicate).toBeGreaterThan(0);

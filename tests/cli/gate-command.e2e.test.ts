@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type { GateResult } from '../../src/slo/run-evaluation.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { healthyScaleRuns, tempRoot, writeRunFolder } from '../slo/run-folders.ts';
+import { healthyCalls, healthyScaleRuns, tempRoot, writeRunFolder } from '../slo/run-folders.ts';
 
 const gateCli = (args: string[]) => runCli(['gate', ...args]);
 
-test('callstorm gate prints GO and every reason, exit 0; NO-GO exit 1', () => {
+test('callstorm gate prints GO and every reason, exit 0; NO-GO exit 1; INCONCLUSIVE exit 3', () => {
   const root = tempRoot();
   const dirs = healthyScaleRuns(root);
   const go = gateCli(['--stage', 'scale', ...dirs]);
@@ -20,17 +20,31 @@ test('callstorm gate prints GO and every reason, exit 0; NO-GO exit 1', () => {
   );
   expect(lines.at(-1)).toBe('all 52 conditions hold');
 
-  const noGo = gateCli(['--stage', 'scale', ...dirs.slice(1)]);
+  // Callers abandoning in a valid run: evidence against the agent.
+  const abandoning = writeRunFolder(root, {
+    runId: 'abandoning',
+    calls: healthyCalls((i) => (i % 10 === 0 ? { outcome: 'abandoned' } : {})),
+  });
+  const noGo = gateCli(['--stage', 'scale', abandoning, ...dirs.slice(1)]);
   expect(noGo.code).toBe(1);
   expect(noGo.stdout.split('\n')[0]).toMatch(/^NO-GO {2}scale/);
-  expect(noGo.stdout).toContain('  ✗ run       baseline run: every run had a drill');
-  expect(noGo.stdout).toContain('1 of 40 conditions do not hold');
+  expect(noGo.stdout).toContain(
+    '  ✗ slo       abandonment in abandoning: Callers rarely give up: 90 % misses',
+  );
+  expect(noGo.stdout.trim().split('\n').at(-1)).toBe('1 of 52 conditions do not hold');
+
+  // No baseline run: the evidence is missing a piece, which is no verdict on the agent.
+  const open = gateCli(['--stage', 'scale', ...dirs.slice(1)]);
+  expect(open.code).toBe(3);
+  expect(open.stdout.split('\n')[0]).toMatch(/^INCONCLUSIVE {2}scale/);
+  expect(open.stdout).toContain('  ? run       baseline run: every run had a drill');
+  expect(open.stdout).toContain('1 of 40 could not be judged on this evidence');
 
   const json = gateCli(['--stage', 'scale', '--json', ...dirs]);
-  expect((JSON.parse(json.stdout) as GateResult).go).toBe(true);
+  expect(JSON.parse(json.stdout) as GateResult).toMatchObject({ go: true, verdict: 'GO' });
 });
 
-test('callstorm gate exits 2 for bad input, naming the file and the fix', () => {
+test('callstorm gate: no run folder is bad input (exit 2); a folder failing its checks is INCONCLUSIVE (exit 3)', () => {
   const root = tempRoot();
   const [baseline] = healthyScaleRuns(root);
   const missing = gateCli(['--stage', 'scale', join(root, 'nope')]);
@@ -42,16 +56,18 @@ test('callstorm gate exits 2 for bad input, naming the file and the fix', () => 
 
   writeFileSync(join(baseline!, 'manifest.json'), '{"schema": "callstorm.run/v1", ');
   const broken = gateCli(['--stage', 'scale', baseline!]);
-  expect(broken.code).toBe(2);
-  expect(broken.stderr).toContain(
-    `cannot use run artefact ${join(baseline!, 'manifest.json')}: not valid JSON`,
+  expect(broken.code).toBe(3);
+  expect(broken.stderr).toBe('');
+  expect(broken.stdout).toContain(
+    `  ? run       ${baseline!} readable: the folder fails its integrity checks, so it is no evidence either way: cannot use run artefact ${join(baseline!, 'manifest.json')}: not valid JSON`,
   );
 
   const torn = writeRunFolder(root, { runId: 'torn' });
   writeFileSync(join(torn, 'calls.jsonl'), '{"schema":"callstorm.call/v1"\n{"schema": "x"}\n');
   const bad = gateCli(['--stage', 'scale', torn]);
-  expect(bad.code).toBe(2);
-  expect(bad.stderr).toContain(`${join(torn, 'calls.jsonl')}: line 1 is not valid JSON`);
+  expect(bad.code).toBe(3);
+  expect(bad.stdout).toContain(`${join(torn, 'calls.jsonl')}: line 1 is not valid JSON`);
+  expect(bad.stdout).toContain('fix: the file was changed after the run wrote it');
 
   const noStage = gateCli([torn]);
   expect(noStage.code).toBe(2);

@@ -66,7 +66,8 @@ test('a complete run writes every artefact, each call judged against ground trut
     '--window',
     '2026-03-02T09:00/2026-03-02T10:00',
     '--speed',
-    '900',
+    // ×900 makes the simulators' event loop lag past the harness limits on a busy 2-core machine.
+    '240',
     '--latency',
     'zero',
     '--no-progress',
@@ -164,7 +165,8 @@ test('Ctrl-C stops the run: callers hang up, the manifest says interrupted, exit
   process.kill(-child.pid!, 'SIGINT');
   const [code] = (await once(child, 'exit')) as [number];
   expect(code).toBe(130);
-  expect(stdout).toMatch(/^interrupted: /);
+  // "interrupted: …", or "interrupted (INVALID: …): …" when the machine could not carry the speed.
+  expect(stdout).toMatch(/^interrupted[:( ]/);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   expect(manifest).toMatchObject({ status: 'interrupted', complete: false });
   expect(manifest.driver.stopped).toBe(true);

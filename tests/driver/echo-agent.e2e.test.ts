@@ -17,6 +17,9 @@ test('an echo agent (answers "ok", no telemetry, never calls the simulators) res
       seed: 1,
       agent: agent.url,
       latency: 'zero',
+      // It uses no simulator, which the wrong-wiring check would stop (CS_ERR_AGENT_NOT_WIRED): judged
+      // without it, it resolves nothing.
+      wiringCheck: false,
       out: join(mkdtempSync(join(tmpdir(), 'callstorm-echo-')), 'run'),
     });
     expect(run.manifest.status).toBe('complete');

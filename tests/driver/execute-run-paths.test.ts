@@ -80,8 +80,13 @@ test('the manifest lists the files that exist, counts the chaos side’s fault e
   expect(load.realTime.meanCallSeconds).toBeGreaterThan(1);
   expect(load.realTime.concurrency).toBeLessThan(1);
   expect(load.factor).toBeCloseTo(load.offered.mean / load.realTime.concurrency!, 6);
-  expect(manifest.harness).toMatchObject({ simulators: null, agent: null });
+  // The simulators report their own health (here they share the run's process); an agent callstorm
+  // did not start reports none; a run without a drill has no fault timing.
+  expect(manifest.harness).toMatchObject({ agent: null, faults: null });
   expect(manifest.harness!.driver!.eventLoopDelayP99Ms).toBeGreaterThan(0);
+  expect(manifest.harness!.simulators!.eventLoopDelayP99Ms).toBeGreaterThan(0);
+  expect(manifest.harness!.simulators!.cpuPercent).toBeGreaterThan(0);
+  expect(manifest.invalid).toBeNull();
   expect(calls.length).toBe(manifest.counts['call.finished']);
 });
 

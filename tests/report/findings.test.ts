@@ -11,19 +11,59 @@ import {
   stageEvaluations,
 } from './fixtures/run-evaluations.ts';
 
-test('with a gate the verdict is GO / NO-GO; without one it is the run’s SLOs, drill and validity', () => {
-  expect(runVerdict(scaleEvaluation, scaleGate)).toMatchObject({ label: 'NO-GO', passed: false });
-  expect(runVerdict(scaleEvaluation, { ...scaleGate, go: true })).toMatchObject({
+test('with a gate the verdict is the gate’s; without one it is the run’s SLOs, drill and evidence', () => {
+  expect(runVerdict(scaleEvaluation, scaleGate)).toMatchObject({
+    label: 'NO-GO',
+    outcome: 'fail',
+    passed: false,
+  });
+  expect(runVerdict(scaleEvaluation, { ...scaleGate, go: true, verdict: 'GO' })).toMatchObject({
     label: 'GO',
     passed: true,
+  });
+  expect(runVerdict(scaleEvaluation, { ...scaleGate, go: false, verdict: 'INCONCLUSIVE' })).toMatchObject({
+    label: 'INCONCLUSIVE',
+    outcome: 'inconclusive',
+    passed: false,
   });
   expect(runVerdict(scaleEvaluation).label).toBe('FAIL');
   expect(runVerdict(hardeningEvaluation)).toMatchObject({
     label: 'PASS',
     basis: 'no gate applied; 4 of 4 SLOs met',
   });
-  expect(runVerdict({ ...hardeningEvaluation, invalid: 'driver fell behind' }).label).toBe('FAIL');
-  expect(runVerdict({ ...hardeningEvaluation, complete: false }).label).toBe('FAIL');
+  // Evidence that cannot describe the agent is neither a pass nor a fail.
+  expect(runVerdict({ ...hardeningEvaluation, invalid: 'driver fell behind' })).toMatchObject({
+    label: 'INCONCLUSIVE',
+    basis: 'no gate applied; 4 of 4 SLOs met; the run is invalid: driver fell behind',
+  });
+  expect(runVerdict({ ...hardeningEvaluation, complete: false }).label).toBe('INCONCLUSIVE');
+  expect(
+    runVerdict({
+      ...hardeningEvaluation,
+      complete: false,
+      status: 'failed',
+      endReason: 'ledger.json not written',
+      inconclusive: 'the harness, not the agent, stopped the run: ledger.json not written',
+    }).label,
+  ).toBe('INCONCLUSIVE');
+  // A drill's stop condition is the agent's doing: FAIL.
+  expect(
+    runVerdict({
+      ...hardeningEvaluation,
+      complete: false,
+      status: 'aborted',
+      endReason: 'stop condition: burn rate 20',
+      inconclusive: null,
+    }).label,
+  ).toBe('FAIL');
+  // An SLO with too few events cannot pass.
+  const thin = hardeningEvaluation.slos.map((x, i) =>
+    i === 0 ? { ...x, passed: null, minEvents: x.total + 1 } : x,
+  );
+  expect(runVerdict({ ...hardeningEvaluation, slos: thin }).label).toBe('INCONCLUSIVE');
+  expect(compareVerdict([pilotEvaluation, { ...hardeningEvaluation, slos: thin }]).label).toBe(
+    'INCONCLUSIVE',
+  );
 });
 
 test('a failing run opens with the worst missed SLO, the failed drill check and integrity, then folds the rest', () => {
@@ -53,7 +93,7 @@ test('a passing run still gets three findings: cohort gap, cost against the base
 test('an invalid run says so first', () => {
   const invalid: RunEvaluation = { ...hardeningEvaluation, invalid: 'the driver fell 4.2 s behind schedule' };
   expect(runFindings(invalid)[0]!.text).toBe(
-    'The run is invalid: the driver fell 4.2 s behind schedule. Its figures do not show the agent under this load.',
+    'Inconclusive evidence — the run is invalid: the driver fell 4.2 s behind schedule. Its figures do not show the agent under this load: the verdict cannot rest on them.',
   );
 });
 

@@ -17,11 +17,17 @@ test('junit.xml is well-formed with one testcase per SLO, drill expectation, ste
   expect(descendants(run!, 'failure')).toHaveLength(5);
   expect(run!.attributes).toMatchObject({ tests: '14', failures: '5', skipped: '0' });
   expect(descendants(gate!, 'testcase')).toHaveLength(scaleGate.reasons.length);
-  const gateFailures = scaleGate.reasons.filter((r) => !r.passed).length;
+  const gateFailures = scaleGate.reasons.filter((r) => r.outcome === 'failed').length;
+  // What the evidence could not judge (drills not run, no baseline) is an error, not a failure.
+  const gateErrors = scaleGate.reasons.filter((r) => r.outcome === 'inconclusive').length;
+  expect(gateErrors).toBeGreaterThan(0);
   expect(descendants(gate!, 'failure')).toHaveLength(gateFailures);
+  expect(descendants(gate!, 'error')).toHaveLength(gateErrors);
+  expect(descendants(gate!, 'error')[0]!.attributes.type).toBe('callstorm.inconclusive');
   expect(root.attributes).toMatchObject({
     tests: String(14 + scaleGate.reasons.length),
     failures: String(5 + gateFailures),
+    errors: String(gateErrors),
   });
 });
 

@@ -159,11 +159,14 @@ describe.skipIf(!haveChromium && !inCi)('report in Chromium', () => {
         error: doc.querySelector('parsererror')?.textContent ?? null,
         testcases: doc.querySelectorAll('testcase').length,
         failures: doc.querySelectorAll('testcase > failure').length,
+        errors: doc.querySelectorAll('testcase > error').length,
       };
     }, xml);
     expect(parsed.error).toBeNull();
     expect(parsed.testcases).toBe(14 + scaleGate.reasons.length);
-    expect(parsed.failures).toBe(5 + scaleGate.reasons.filter((r) => !r.passed).length);
+    // A failed gate reason is a <failure>, an inconclusive one an <error> (not evidence either way).
+    expect(parsed.failures).toBe(5 + scaleGate.reasons.filter((r) => r.outcome === 'failed').length);
+    expect(parsed.errors).toBe(scaleGate.reasons.filter((r) => r.outcome === 'inconclusive').length);
     await context.close();
   });
 });

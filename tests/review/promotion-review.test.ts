@@ -24,7 +24,10 @@ import { healthyCalls, tempRoot, writeRunFolder } from '../slo/run-folders.ts';
  * review asked for it (a drill run with its drill passed), so the review's evaluation, gates and
  * reports work on real folders.
  */
-function fakeExecutor(status: (label: string) => RunManifest['status'] = () => 'complete') {
+function fakeExecutor(
+  status: (label: string) => RunManifest['status'] = () => 'complete',
+  more: (request: ReviewRunRequest) => Partial<RunManifest> = () => ({}),
+) {
   const requests: ReviewRunRequest[] = [];
   const execute: ReviewRunExecutor = async (request) => {
     requests.push(request);
@@ -33,6 +36,7 @@ function fakeExecutor(status: (label: string) => RunManifest['status'] = () => '
     const dir = writeRunFolder(dirname(request.out), {
       runId: basename(request.out),
       manifest: {
+        ...more(request),
         status: status(run.label),
         complete: status(run.label) === 'complete',
         drill: run.drill,
@@ -247,4 +251,135 @@ test('the review stops after an interrupted run and judges what ran', async () =
   });
   expect(none.requests).toEqual([]);
   expect(stopped.verdicts).toEqual([]);
+});
+
+test('an invalid run is run again once at half its speed, and the slower run’s evidence is judged, saying so', async () => {
+  const outDir = join(tempRoot(), 'review');
+  const invalid =
+    'the simulators’ event loop lagged p99 180 ms (limit 100 ms): this machine cannot carry ×100; lower --speed';
+  const { execute, requests } = fakeExecutor(
+    () => 'complete',
+    (r) => (r.run.label === 'scale' && !r.out.endsWith('-slower') ? { invalid } : {}),
+  );
+  const reruns: string[] = [];
+  const result = await runPromotionReview({
+    vertical: 'claims',
+    outDir,
+    plan: SMALL_PLAN,
+    execute,
+    onRerun: (first, slower, why) => reruns.push(`${first.label} ×${first.speed} → ×${slower.speed}: ${why}`),
+  });
+  expect(requests.map((r) => [r.run.label, r.run.speed, basename(r.out)])).toEqual([
+    ['scale', 100, 'scale'],
+    ['scale', 50, 'scale-slower'],
+    ['outage-production', 100, 'outage-production'],
+    ['outage-pilot', 80, 'outage-pilot'],
+  ]);
+  expect(reruns).toEqual([`scale ×100 → ×50: ${invalid}`]);
+  const scale = result.runs.find((r) => r.run.label === 'scale')!;
+  expect(scale.run.speed).toBe(50);
+  expect(scale.dir).toBe(join(outDir, 'runs', 'scale-slower'));
+  expect(scale.rerun).toEqual({ dir: join(outDir, 'runs', 'scale'), speed: 100, invalid });
+  expect(scale.evaluation.invalid).toBeNull();
+  expect(scale.evaluation.notes?.[0]).toMatch(
+    /^run again at ×50 after the first run at ×100 could not judge the agent/,
+  );
+  // The valid second run is what the gate judged: no reason about validity is open.
+  const production = result.verdicts[0]!.gate;
+  expect(production.reasons.find((r) => r.name === `${scale.evaluation.runId} valid`)?.outcome).toBe('held');
+  // Its report says so too.
+  expect(readFileSync(join(scale.dir, 'report', 'summary.md'), 'utf8')).toContain('run again at ×50');
+});
+
+test('a run still invalid when run slower settles INCONCLUSIVE, never NO-GO', async () => {
+  const outDir = join(tempRoot(), 'review');
+  const { execute, requests } = fakeExecutor(
+    () => 'complete',
+    (r) =>
+      r.run.label === 'outage-pilot' ? { invalid: '30 of 610 calls started more than 250 ms late' } : {},
+  );
+  const result = await runPromotionReview({ vertical: 'claims', outDir, plan: SMALL_PLAN, execute });
+  expect(requests.filter((r) => r.run.label === 'outage-pilot').map((r) => r.run.speed)).toEqual([80, 40]);
+  const pilot = result.verdicts.find((v) => v.label === 'pilot architecture')!.gate;
+  expect(pilot.verdict).toBe('INCONCLUSIVE');
+  expect(pilot.reasons.filter((r) => r.outcome === 'failed')).toEqual([]);
+});
+
+test('a review run whose folder fails its integrity checks makes its verdict INCONCLUSIVE', async () => {
+  const outDir = join(tempRoot(), 'review');
+  const { execute } = fakeExecutor(
+    () => 'complete',
+    (r) => (r.run.label === 'outage-pilot' ? { counts: { 'call.finished': 3 } } : {}),
+  );
+  const result = await runPromotionReview({ vertical: 'claims', outDir, plan: SMALL_PLAN, execute });
+  expect(result.runs.map((r) => r.run.label)).toEqual(['scale', 'outage-production']);
+  const pilot = result.verdicts.find((v) => v.label === 'pilot architecture')!.gate;
+  expect(pilot.verdict).toBe('INCONCLUSIVE');
+  expect(pilot.reasons[0]).toMatchObject({
+    subject: 'readable',
+    outcome: 'inconclusive',
+    detail: expect.stringContaining('holds 120 calls but manifest.json says 3 finished'),
+  });
+});
+
+test('calibration: the idle cores and one short probe lower the speeds the machine would not carry', async () => {
+  const outDir = join(tempRoot(), 'review');
+  // The probe (a scale baseline at ×100) finds the agent using 140 % of a core: it would saturate.
+  const probeHealth = {
+    driver: { eventLoopDelayP99Ms: 15, cpuPercent: 20 },
+    simulators: { eventLoopDelayP99Ms: 30, cpuPercent: 50 },
+    agent: { eventLoopDelayP99Ms: 60, cpuPercent: 140 },
+    faults: null,
+  };
+  const { execute, requests } = fakeExecutor(
+    () => 'complete',
+    (r) => (r.run.label === 'calibration' ? { harness: probeHealth } : {}),
+  );
+  const summaries: string[] = [];
+  const result = await runPromotionReview({
+    vertical: 'claims',
+    outDir,
+    plan: SMALL_PLAN,
+    execute,
+    calibrate: true,
+    idleCores: async () => 2,
+    onCalibrated: (c) => summaries.push(c.summary),
+  });
+  const probe = requests[0]!;
+  expect(probe.out).toBe(join(outDir, 'calibration'));
+  expect(probe.run).toMatchObject({ label: 'calibration', stage: 'scale', speed: 100, drill: null });
+  // Ten minutes of the heaviest run's window.
+  const [from, to] = probe.run.window.split('/').map((t) => Date.parse(t));
+  expect(to! - from!).toBe(600_000);
+  // The agent at 140 % of a core at ×100: 70 % (the per-process limit) at ×50.
+  expect(requests.slice(1).map((r) => [r.run.label, r.run.speed])).toEqual([
+    ['scale', 50],
+    ['outage-production', 50],
+    ['outage-pilot', 50],
+  ]);
+  expect(result.calibration?.idleCores).toBe(2);
+  expect(summaries[0]).toBe(
+    '2.0 idle cores; a scale probe at ×100 used driver 20 %, simulators 50 %, agent 140 % of a core: scale ×50 (plan ×100), outage-production ×50 (plan ×100), outage-pilot ×50 (plan ×80)',
+  );
+});
+
+test('calibration never raises a speed, and an idle machine keeps the plan’s', async () => {
+  const outDir = join(tempRoot(), 'review');
+  const calm = { eventLoopDelayP99Ms: 10, cpuPercent: 10 };
+  const { execute, requests } = fakeExecutor(
+    () => 'complete',
+    (r) =>
+      r.run.label === 'calibration'
+        ? { harness: { driver: calm, simulators: calm, agent: calm, faults: null } }
+        : {},
+  );
+  await runPromotionReview({
+    vertical: 'claims',
+    outDir,
+    plan: SMALL_PLAN,
+    execute,
+    calibrate: true,
+    idleCores: async () => 2,
+  });
+  expect(requests.slice(1).map((r) => r.run.speed)).toEqual([100, 100, 80]);
 });

@@ -1,10 +1,18 @@
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { evaluateGate } from '../../src/slo/evaluate-gate.ts';
-import { evaluateRun } from '../../src/slo/evaluate-run.ts';
+import { evaluateRun, evaluateRunOrUnreadable } from '../../src/slo/evaluate-run.ts';
 import { loadGate } from '../../src/slo/gate-schema.ts';
 import type { GateResult } from '../../src/slo/run-evaluation.ts';
 import { turn } from '../chaos/call-records.ts';
-import { healthyCalls, healthyScaleRuns, passedDrill, tempRoot, writeRunFolder } from './run-folders.ts';
+import {
+  healthyCalls,
+  healthyScaleRuns,
+  passedDrill,
+  tempRoot,
+  turnAt,
+  writeRunFolder,
+} from './run-folders.ts';
 
 function judge(dirs: string[]): GateResult {
   return evaluateGate(
@@ -13,13 +21,17 @@ function judge(dirs: string[]): GateResult {
   );
 }
 
+/** Every reason that did not hold: `outcome | kind | name | detail`. */
 function failing(result: GateResult) {
-  return result.reasons.filter((r) => !r.passed).map((r) => `${r.kind} | ${r.name} | ${r.detail}`);
+  return result.reasons
+    .filter((r) => !r.passed)
+    .map((r) => `${r.outcome} | ${r.kind} | ${r.name} | ${r.detail}`);
 }
 
 test('healthy scale runs — a baseline and the three drills passed — are GO, with every reason listed', () => {
   const result = judge(healthyScaleRuns(tempRoot()));
   expect(failing(result)).toEqual([]);
+  expect(result.verdict).toBe('GO');
   expect(result.go).toBe(true);
   const kinds = new Set(result.reasons.map((r) => r.kind));
   expect([...kinds].sort()).toEqual(['drill', 'integrity', 'run', 'slo']);
@@ -30,21 +42,42 @@ test('healthy scale runs — a baseline and the three drills passed — are GO, 
   expect(result.reasons.filter((r) => r.kind === 'integrity')).toHaveLength(12);
   const p95 = result.reasons.find((r) => r.name === 'voice-to-voice-p95 in baseline')!;
   expect(p95.detail).toBe(
-    'p95 voice-to-voice ≤ 3.5 s: 100 % meets ≥ 95 %; 0 % of the error budget spent (0 bad of 60)',
+    'p95 voice-to-voice ≤ 3.5 s: 100 % meets ≥ 95 %; 0 % of the error budget spent (0 bad of 120)',
   );
   const queue = result.reasons.find((r) => r.name === 'human-queue-during-faults in baseline')!;
   expect(queue.detail).toContain('nothing to measure in this run (allowed by the gate)');
 });
 
-test.each<[string, (root: string) => string[], string[]]>([
+/** A case of the table: its name, the run folders, the verdict, and the reasons that did not hold. */
+type GateCase = [string, (root: string) => string[], 'NO-GO' | 'INCONCLUSIVE', string[]];
+
+test.each<GateCase>([
   [
-    'an incomplete run',
+    'an interrupted run (Ctrl-C: not the agent)',
     (root) => [
       ...healthyScaleRuns(root).slice(1),
-      writeRunFolder(root, { runId: 'baseline', manifest: { complete: false, status: 'interrupted' } }),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        manifest: { complete: false, status: 'interrupted', reason: 'interrupted (SIGINT/SIGTERM)' },
+      }),
     ],
+    'INCONCLUSIVE',
     [
-      'run | baseline complete | the run did not finish (interrupted, aborted, failed or killed): 60 calls recorded',
+      'inconclusive | run | baseline complete | the run was interrupted before its calls ran out: interrupted (SIGINT/SIGTERM); 120 calls recorded',
+    ],
+  ],
+  [
+    'a run the harness stopped (the run deadline)',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        manifest: { complete: false, status: 'aborted', reason: 'run deadline: 40 s of wall time passed' },
+      }),
+    ],
+    'INCONCLUSIVE',
+    [
+      'inconclusive | run | baseline complete | the harness, not the agent, stopped the run: run deadline: 40 s of wall time passed; 120 calls recorded',
     ],
   ],
   [
@@ -53,18 +86,60 @@ test.each<[string, (root: string) => string[], string[]]>([
       ...healthyScaleRuns(root).slice(1),
       writeRunFolder(root, { runId: 'baseline', manifest: { invalid: 'start lag p99 2400 ms' } }),
     ],
-    ['run | baseline valid | invalid: start lag p99 2400 ms'],
+    'INCONCLUSIVE',
+    [
+      'inconclusive | run | baseline valid | invalid: start lag p99 2400 ms — the evidence describes the harness, not the agent',
+    ],
+  ],
+  [
+    'an invalid run whose SLOs missed: not evidence, so not NO-GO',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        manifest: { invalid: 'the simulators’ event loop lagged p99 180 ms' },
+        calls: healthyCalls((i) => (i % 10 === 0 ? { outcome: 'abandoned' } : {})),
+      }),
+    ],
+    'INCONCLUSIVE',
+    [
+      'inconclusive | run | baseline valid | invalid: the simulators’ event loop lagged p99 180 ms — the evidence describes the harness, not the agent',
+      'inconclusive | slo | abandonment in baseline | not evidence about the agent (it is invalid): Callers rarely give up: 90 % misses ≥ 95 %; 200 % of the error budget spent (12 bad of 120)',
+    ],
+  ],
+  [
+    'a drill stopped by its stop condition: the agent burned its budget',
+    (root) => [
+      ...healthyScaleRuns(root).filter((d) => !d.endsWith('llm-regional-outage')),
+      writeRunFolder(root, {
+        runId: 'outage',
+        manifest: {
+          drill: 'llm-regional-outage',
+          complete: false,
+          status: 'aborted',
+          reason: 'stop condition: voice-to-voice-p95 burned at 20× its budget',
+        },
+      }),
+    ],
+    'NO-GO',
+    [
+      "failed | run | outage complete | stopped early by the drill's stop condition — the agent burned its error budget (stop condition: voice-to-voice-p95 burned at 20× its budget); 120 calls recorded",
+    ],
   ],
   [
     'no baseline run',
     (root) => healthyScaleRuns(root).slice(1),
-    ['run | baseline run | every run had a drill: add a run without --drill to show the steady state'],
+    'INCONCLUSIVE',
+    [
+      'inconclusive | run | baseline run | every run had a drill: add a run without --drill to show the steady state',
+    ],
   ],
   [
     'a missing drill',
     (root) => healthyScaleRuns(root).filter((d) => !d.endsWith('crm-rate-limiting')),
+    'INCONCLUSIVE',
     [
-      'drill | crm-rate-limiting | not run: run `callstorm run --stage scale --drill crm-rate-limiting` and pass its folder',
+      'inconclusive | drill | crm-rate-limiting | not run: run `callstorm run --stage scale --drill crm-rate-limiting` and pass its folder',
     ],
   ],
   [
@@ -92,8 +167,9 @@ test.each<[string, (root: string) => string[], string[]]>([
         })(),
       }),
     ],
+    'NO-GO',
     [
-      'drill | llm-regional-outage in outage | 0 of 1 expectations held; failed: "every transfer says why" (share of transfers with reason (any named) ≥ 1; got 0.8); steady state before the faults held (30 calls); steady state after recovery did not hold: containment holds 0.2, needs ≥ 0.35',
+      'failed | drill | llm-regional-outage in outage | 0 of 1 expectations held; failed: "every transfer says why" (share of transfers with reason (any named) ≥ 1; got 0.8); steady state before the faults held (30 calls); steady state after recovery did not hold: containment holds 0.2, needs ≥ 0.35',
     ],
   ],
   [
@@ -102,8 +178,9 @@ test.each<[string, (root: string) => string[], string[]]>([
       ...healthyScaleRuns(root).filter((d) => !d.endsWith('asr-confidence-collapse')),
       writeRunFolder(root, { runId: 'asr', manifest: { drill: 'asr-confidence-collapse' }, drill: null }),
     ],
+    'INCONCLUSIVE',
     [
-      'drill | asr-confidence-collapse in asr | no verdict (drill.json missing): the run ended before the drill could be judged',
+      'inconclusive | drill | asr-confidence-collapse in asr | no verdict (drill.json missing): the run ended before the drill could be judged',
     ],
   ],
   [
@@ -117,7 +194,8 @@ test.each<[string, (root: string) => string[], string[]]>([
         ),
       }),
     ],
-    ['integrity | no duplicate writes in baseline | 1 of 60 expected writes landed more than once'],
+    'NO-GO',
+    ['failed | integrity | no duplicate writes in baseline | 1 of 120 expected writes landed more than once'],
   ],
   [
     'lost writes (which also spend the no-lost-writes SLO)',
@@ -135,9 +213,10 @@ test.each<[string, (root: string) => string[], string[]]>([
         ),
       }),
     ],
+    'NO-GO',
     [
-      'slo | no-lost-writes in baseline | Zero lost writes: 96.7 % misses ≥ 100 %; 2 bad of 60 with no budget for any',
-      'integrity | no lost writes in baseline | 2 writes of calls the agent ended as done never landed',
+      'failed | slo | no-lost-writes in baseline | Zero lost writes: 98.3 % misses ≥ 100 %; 2 bad of 120 with no budget for any',
+      'failed | integrity | no lost writes in baseline | 2 writes of calls the agent ended as done never landed',
     ],
   ],
   [
@@ -149,9 +228,10 @@ test.each<[string, (root: string) => string[], string[]]>([
         calls: healthyCalls((i) => (i === 3 ? { residencyViolation: true } : {})),
       }),
     ],
+    'NO-GO',
     [
-      'slo | no-residency-violations in baseline | Zero residency violations: 98.3 % misses ≥ 100 %; 1 bad of 60 with no budget for any',
-      'integrity | no residency violations in baseline | 1 of 60 calls sent caller data to a region not permitted for them',
+      'failed | slo | no-residency-violations in baseline | Zero residency violations: 99.17 % misses ≥ 100 %; 1 bad of 120 with no budget for any',
+      'failed | integrity | no residency violations in baseline | 1 of 120 calls sent caller data to a region not permitted for them',
     ],
   ],
   [
@@ -163,8 +243,9 @@ test.each<[string, (root: string) => string[], string[]]>([
         calls: healthyCalls((i) => (i % 10 === 0 ? { outcome: 'abandoned' } : {})),
       }),
     ],
+    'NO-GO',
     [
-      'slo | abandonment in baseline | Callers rarely give up: 90 % misses ≥ 95 %; 200 % of the error budget spent (6 bad of 60)',
+      'failed | slo | abandonment in baseline | Callers rarely give up: 90 % misses ≥ 95 %; 200 % of the error budget spent (12 bad of 120)',
     ],
   ],
   [
@@ -173,14 +254,38 @@ test.each<[string, (root: string) => string[], string[]]>([
       ...healthyScaleRuns(root).slice(1),
       writeRunFolder(root, {
         runId: 'baseline',
-        calls: healthyCalls((i) =>
-          i < 6 ? { turns: [turn(i * 60_000 + 30_000, { voiceToVoiceMs: 7000 })] } : {},
-        ),
+        calls: healthyCalls((i) => (i < 12 ? { turns: [turn(turnAt(i), { voiceToVoiceMs: 7000 })] } : {})),
       }),
     ],
+    'NO-GO',
     [
-      'slo | voice-to-voice-p95 in baseline | p95 voice-to-voice ≤ 3.5 s: 90 % misses ≥ 95 %; 200 % of the error budget spent (6 bad of 60)',
-      'slo | voice-to-voice-p99 in baseline | p99 voice-to-voice ≤ 6 s in every 5 minutes: 83.3 % of slices (run: 7,000 ms) misses ≥ 90 % of slices with ≤ 6,000 ms; 167 % of the error budget spent (2 bad of 12)',
+      'failed | slo | voice-to-voice-p95 in baseline | p95 voice-to-voice ≤ 3.5 s: 90 % misses ≥ 95 %; 200 % of the error budget spent (12 bad of 120)',
+      'failed | slo | voice-to-voice-p99 in baseline | p99 voice-to-voice ≤ 6 s in every 5 minutes: 83.3 % of slices (run: 7,000 ms) misses ≥ 90 % of slices with ≤ 6,000 ms; 167 % of the error budget spent (2 bad of 12)',
+    ],
+  ],
+  [
+    'too few calls to judge an SLO (a run of 60 calls: failure-rate needs 100)',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, { runId: 'baseline', calls: healthyCalls(() => ({}), 60) }),
+    ],
+    'INCONCLUSIVE',
+    [
+      'inconclusive | slo | failure-rate in baseline | Calls rarely fail: too few to judge — 60 events, the SLO needs at least 100 (100 % against ≥ 99 %)',
+    ],
+  ],
+  [
+    'too few calls, but already a miss: a failure rate no further calls could save',
+    (root) => [
+      ...healthyScaleRuns(root).slice(1),
+      writeRunFolder(root, {
+        runId: 'baseline',
+        calls: healthyCalls((i) => (i < 2 ? { outcome: 'failed' } : {}), 60),
+      }),
+    ],
+    'NO-GO',
+    [
+      'failed | slo | failure-rate in baseline | Calls rarely fail: 96.7 % misses ≥ 99 %; 333 % of the error budget spent (2 bad of 60); missed already on 60 of the 100 events it needs',
     ],
   ],
   [
@@ -191,17 +296,43 @@ test.each<[string, (root: string) => string[], string[]]>([
         manifest: { scenario: { ...manifestScenario(), stage: 'pilot' } },
       }),
     ],
+    'INCONCLUSIVE',
     [
-      'run | scale runs | no scale run was given: run `callstorm run --stage scale` and pass its folder',
-      'drill | llm-regional-outage | not run: run `callstorm run --stage scale --drill llm-regional-outage` and pass its folder',
-      'drill | crm-rate-limiting | not run: run `callstorm run --stage scale --drill crm-rate-limiting` and pass its folder',
-      'drill | asr-confidence-collapse | not run: run `callstorm run --stage scale --drill asr-confidence-collapse` and pass its folder',
+      'inconclusive | run | scale runs | no scale run was given: run `callstorm run --stage scale` and pass its folder',
+      'inconclusive | drill | llm-regional-outage | not run: run `callstorm run --stage scale --drill llm-regional-outage` and pass its folder',
+      'inconclusive | drill | crm-rate-limiting | not run: run `callstorm run --stage scale --drill crm-rate-limiting` and pass its folder',
+      'inconclusive | drill | asr-confidence-collapse | not run: run `callstorm run --stage scale --drill asr-confidence-collapse` and pass its folder',
     ],
   ],
-])('NO-GO for %s, saying why', (_name, build, expected) => {
+])('%s: the verdict and every reason that did not hold', (_name, build, verdict, expected) => {
   const result = judge(build(tempRoot()));
+  expect(result.verdict).toBe(verdict);
   expect(result.go).toBe(false);
   expect(failing(result)).toEqual(expected);
+});
+
+test('a folder that fails its integrity checks makes the gate INCONCLUSIVE, naming what is wrong', () => {
+  const root = tempRoot();
+  const dirs = healthyScaleRuns(root);
+  const broken = writeRunFolder(root, {
+    runId: 'merged',
+    manifest: { counts: { 'call.finished': 7 } },
+  });
+  const read = [...dirs, broken].map((d) => evaluateRunOrUnreadable(d, { slos: 'scale' }));
+  const evaluations = read.flatMap((r) => ('evaluation' in r ? [r.evaluation] : []));
+  const unreadable = read.flatMap((r) => ('unreadable' in r ? [r.unreadable] : []));
+  expect(unreadable.map((u) => u.dir)).toEqual([broken]);
+  const result = evaluateGate(loadGate('scale'), evaluations, unreadable);
+  expect(result.verdict).toBe('INCONCLUSIVE');
+  expect(failing(result)).toEqual([
+    expect.stringMatching(
+      /^inconclusive \| run \| .*merged readable \| the folder fails its integrity checks, so it is no evidence either way: .*calls\.jsonl: holds 120 calls but manifest\.json says 7 finished/,
+    ),
+  ]);
+  // A path that is no run folder at all is bad input, not evidence.
+  expect(() => evaluateRunOrUnreadable(join(root, 'nowhere'))).toThrow(
+    /CS_ERR_RUN_ARTEFACT|no such run folder/,
+  );
 });
 
 function manifestScenario() {
@@ -234,6 +365,7 @@ test('a run of another stage is listed as not judged', () => {
     runId: 'pilot-run',
     subject: 'not-judged',
     passed: true,
+    outcome: 'held',
     detail: 'a pilot run; this gate judges scale runs',
   });
 });
@@ -257,28 +389,31 @@ test('evaluateRun fills the drill verdict, fault windows and fallback tiers from
   const dir = writeRunFolder(root, {
     runId: 'outage',
     manifest: { drill: 'llm-regional-outage' },
-    calls: healthyCalls((i) => ({
-      turns: [turn(i * 60_000 + 30_000, { tier: i >= 15 && i < 40 ? 'secondary' : 'primary' })],
-      faults: i >= 15 && i < 40 ? ['f1'] : [],
-    })),
+    calls: healthyCalls(
+      (i) => ({
+        turns: [turn(i * 60_000 + 30_000, { tier: i >= 15 && i < 40 ? 'secondary' : 'primary' })],
+        faults: i >= 15 && i < 40 ? ['f1'] : [],
+      }),
+      60,
+    ),
   });
   const e = evaluateRun(dir);
   expect(e.faults).toEqual([{ id: 'f1', target: 'llm-primary-eu', fromMs: 900_000, toMs: 2_400_000 }]);
   // Turns at i·60 s + 30 s inside [15 min, 40 min): i = 15..39 on the secondary tier.
-  expect(e.fallbackDuringFaults).toEqual([{ fault: 'f1', tiers: { secondary: 25 } }]);
+  expect(e.fallbackDuringFaults).toEqual([{ fault: 'f1', tiers: { secondary: 25 }, unreported: 0 }]);
   expect(e.drillVerdict?.drill).toBe('llm-regional-outage');
   expect(e.sloSet).toBe('scale');
   expect(e.window.spec).toBe('peak-hour');
 });
 
-test('a run evaluated against another SLO set than the gate names is NO-GO, not silently passed', () => {
+test('a run evaluated against another SLO set than the gate names is INCONCLUSIVE, not silently passed', () => {
   const dirs = healthyScaleRuns(tempRoot());
   const result = evaluateGate(
     loadGate('scale'),
     dirs.map((d) => evaluateRun(d, { slos: 'pilot' })),
   );
-  expect(result.go).toBe(false);
+  expect(result.verdict).toBe('INCONCLUSIVE');
   expect(failing(result)[0]).toBe(
-    'slo | SLO set of baseline | evaluated against the SLO set "pilot", not the gate\'s "scale": evaluate it with { slos: "scale" }',
+    'inconclusive | slo | SLO set of baseline | evaluated against the SLO set "pilot", not the gate\'s "scale": evaluate it with { slos: "scale" }',
   );
 });

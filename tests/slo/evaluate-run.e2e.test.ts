@@ -24,12 +24,14 @@ beforeAll(() => {
     '--latency',
     'zero',
     '--speed',
-    '900',
+    // Slow enough that a 2-core machine with one core busy carries it: at ×900 the simulators'
+    // event loop lags past the harness limits and the run is rightly invalid (exit 1).
+    '60',
     '--out',
     dir,
     '--no-progress',
   ]);
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   calls = readFileSync(join(dir, 'calls.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
@@ -83,7 +85,15 @@ test('evaluateRun on a real run: every SLO of the scale set with consistent budg
     expect(s.good).toBeLessThanOrEqual(s.total);
     expect(s.errorBudget.consumed).toBe(s.total - s.good);
     expect(s.errorBudget.allowed).toBeCloseTo((1 - s.target) * s.total, 9);
-    if (s.measured !== null) expect(s.passed).toBe(s.measured >= s.target);
+    // Met or missed on enough units; below the SLO's minimum, unjudged unless already overspent.
+    if (s.measured !== null)
+      expect(s.passed, s.name).toBe(
+        s.total >= (s.minEvents ?? 1)
+          ? s.measured >= s.target
+          : s.total - s.good > (1 - s.target) * (s.minEvents ?? 1)
+            ? false
+            : null,
+      );
     expect(s.burnRates.map((b) => b.name)).toEqual(['1h/5m', '6h/30m', '3d/6h']);
     expect(s.burnDown[0]).toEqual({ atMs: 0, remainingShare: 1 });
     expect(s.burnDown.at(-1)!.remainingShare).toBeCloseTo(s.errorBudget.remainingShare, 9);

@@ -26,7 +26,7 @@ export function manifest(runId: string, o: Partial<RunManifest> = {}): RunManife
       window: 'peak-hour',
       windowStart: '2026-03-30T09:00:00.000Z',
       windowEnd: '2026-03-30T10:00:00.000Z',
-      expectedCalls: 60,
+      expectedCalls: 120,
       seed: 1,
       speed: 120,
     },
@@ -43,14 +43,26 @@ export function manifest(runId: string, o: Partial<RunManifest> = {}): RunManife
   };
 }
 
-/** 60 healthy calls, one a minute: resolved, one fast turn, one write landed. */
-export function healthyCalls(o: (i: number) => Partial<CallRecord> = () => ({})): CallRecord[] {
-  return Array.from({ length: 60 }, (_, i) =>
-    call(i * 60_000, {
+/** Calls in a healthy run: enough for every shipped SLO's minimum (failure-rate needs 100). */
+export const HEALTHY_CALLS = 120;
+/** Scenario ms between two healthy calls (the hour spread evenly). */
+export const CALL_SPACING_MS = 3_600_000 / HEALTHY_CALLS;
+
+/** Scenario ms of healthy call i's turn: half-way to the next call. */
+export const turnAt = (i: number): number => i * CALL_SPACING_MS + CALL_SPACING_MS / 2;
+
+/** `n` healthy calls spread over the hour (default 120, one every 30 s): resolved, one fast turn, one write landed. */
+export function healthyCalls(
+  o: (i: number) => Partial<CallRecord> = () => ({}),
+  n = HEALTHY_CALLS,
+): CallRecord[] {
+  const spacing = 3_600_000 / n;
+  return Array.from({ length: n }, (_, i) =>
+    call(i * spacing, {
       runId: 'run',
       stage: 'scale',
       flows: ['payment-arrangement'],
-      turns: [turn(i * 60_000 + 30_000)],
+      turns: [turn(i * spacing + spacing / 2)],
       ...o(i),
     }),
   );

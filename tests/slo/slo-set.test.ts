@@ -21,12 +21,21 @@ test.each(DEFAULT_SLO_SETS)(
 
 test('the shipped SLO sets follow the stage table', () => {
   const names = (n: string) => loadSloSet(n).slos.map((s) => s.name);
-  expect(names('pilot')).toEqual(['named-flow-containment']);
+  expect(names('pilot')).toEqual([
+    'named-flow-containment',
+    'voice-to-voice-p95',
+    'abandonment',
+    'dead-air',
+    'recording-notice',
+  ]);
   expect(names('hardening')).toEqual([
     'cost-per-resolved',
     'voice-to-voice-p95',
     'escalation-reasons',
     'no-duplicate-writes',
+    'abandonment',
+    'dead-air',
+    'recording-notice',
   ]);
   expect(names('scale')).toEqual([
     'voice-to-voice-p95',
@@ -40,6 +49,29 @@ test('the shipped SLO sets follow the stage table', () => {
   const scale = loadSloSet('scale');
   expect(scale.slos.find((s) => s.name === 'voice-to-voice-p99')!.budgetingMethod).toBe('Timeslices');
   expect(scale.slos.every((s) => s.timeWindowMs === 30 * 86_400_000)).toBe(true);
+  // Every shipped SLO states the fewest events it is judged on (docs/slos.md, "Too few to judge").
+  const minimums = (n: string) => Object.fromEntries(loadSloSet(n).slos.map((s) => [s.name, s.minEvents]));
+  expect(minimums('pilot')).toEqual({
+    'named-flow-containment': 30,
+    'voice-to-voice-p95': 20,
+    abandonment: 20,
+    'dead-air': 20,
+    'recording-notice': 20,
+  });
+  expect(minimums('scale')).toMatchObject({
+    'failure-rate': 100,
+    'voice-to-voice-p99': 10,
+    'human-queue-during-faults': 3,
+  });
+});
+
+test('a minimum of events that is not a whole number ≥ 1 is named by its path', () => {
+  expect(issuesOf(GOOD.replace('callstorm/min-events: "30"', 'callstorm/min-events: "thirty"'))).toContain(
+    '[1] SLO named-flow-containment.metadata.annotations["callstorm/min-events"]: "thirty" is not a whole number ≥ 1',
+  );
+  expect(issuesOf(GOOD.replace('callstorm/min-events: "30"', 'callstorm/min-events: "0"'))).toContain(
+    'is not a whole number ≥ 1',
+  );
 });
 
 test('the shipped gates name SLOs of their sets', () => {
@@ -96,7 +128,7 @@ test('each OpenSLO mistake is named by its path', () => {
   expect(issuesOf(GOOD.replace('duration: 30d', 'duration: 30 days'))).toContain(
     'spec.timeWindow[0].duration: expected a duration like "5m", "1h", "30d", "4w" or "1M"',
   );
-  expect(issuesOf(`${GOOD}---\nkind: Service\n`)).toContain('[2] Service.kind: expected "SLO" or "SLI"');
+  expect(issuesOf(`${GOOD}---\nkind: Service\n`)).toContain('[6] Service.kind: expected "SLO" or "SLI"');
 });
 
 test('a YAML syntax error carries line and column', () => {

@@ -13,6 +13,8 @@ export interface FaultTarget {
   readonly cohort?: string;
   /** Request path prefix, e.g. `/v1/accounts`. */
   readonly pathPrefix?: string;
+  /** HTTP method, e.g. `POST` (the CRM's writes). */
+  readonly method?: string;
 }
 
 /** What a user (or a drill) asks for: the body of `PUT /__callstorm/faults`. */
@@ -58,6 +60,11 @@ const specSchema = z.strictObject({
       endpoint: z.string().min(1).optional(),
       cohort: z.string().min(1).optional(),
       pathPrefix: z.string().startsWith('/').optional(),
+      method: z
+        .string()
+        .regex(/^[A-Za-z]+$/, 'an HTTP method such as POST')
+        .transform((m) => m.toUpperCase())
+        .optional(),
     })
     .default({}),
   probability: z.number().min(0).max(1).default(1),
@@ -235,6 +242,7 @@ function matches(target: FaultTarget, ctx: RequestContext): boolean {
   if (target.endpoint !== undefined && target.endpoint !== ctx.endpoint) return false;
   if (target.cohort !== undefined && target.cohort !== ctx.cohort) return false;
   if (target.pathPrefix !== undefined && !ctx.path.startsWith(target.pathPrefix)) return false;
+  if (target.method !== undefined && target.method !== ctx.method.toUpperCase()) return false;
   return true;
 }
 

@@ -9,10 +9,11 @@ import { loadPriceList } from '../../slo/price-list.ts';
 import type { RunEvaluation } from '../../slo/run-evaluation.ts';
 import { loadSloSet } from '../../slo/slo-set.ts';
 import type { CompareOptions } from '../command-options.ts';
+import { exitOfGates } from '../verdict-exit.ts';
 import { formatReportResult } from './format-report-result.ts';
 import { gateWithSet } from './gate-with-set.ts';
 
-/** `callstorm compare <run-dirs…>`: one comparison report; exit 1 when a gate says NO-GO. */
+/** `callstorm compare <run-dirs…>`: one comparison report; exit 1 when a gate says NO-GO, 3 when one is INCONCLUSIVE. */
 export default async function compare(dirs: string[], opts: CompareOptions): Promise<number> {
   if (dirs.length < 2) {
     throw new CallstormError('CS_ERR_BAD_ARGUMENT', {
@@ -38,5 +39,5 @@ export default async function compare(dirs: string[], opts: CompareOptions): Pro
     gates: results,
   });
   process.stdout.write(formatReportResult(result));
-  return results.every((g) => g.go) ? 0 : 1;
+  return exitOfGates(results);
 }

@@ -4,10 +4,11 @@ import { evaluateGate } from '../../slo/evaluate-gate.ts';
 import { evaluateRun } from '../../slo/evaluate-run.ts';
 import { loadPriceList } from '../../slo/price-list.ts';
 import type { ReportOptions } from '../command-options.ts';
+import { exitOfGates } from '../verdict-exit.ts';
 import { formatReportResult } from './format-report-result.ts';
 import { gateWithSet } from './gate-with-set.ts';
 
-/** `callstorm report <run-dir>`: the run's report; with --stage-gate, exit 1 on NO-GO. */
+/** `callstorm report <run-dir>`: the run's report; with --stage-gate, exit 1 on NO-GO, 3 on INCONCLUSIVE. */
 export default async function report(dir: string, opts: ReportOptions): Promise<number> {
   const prices = loadPriceList(opts.prices);
   const judged = opts.stageGate === undefined ? undefined : gateWithSet(opts.stageGate);
@@ -18,5 +19,5 @@ export default async function report(dir: string, opts: ReportOptions): Promise<
     ...(gate ? { gate } : {}),
   });
   process.stdout.write(formatReportResult(result));
-  return gate === undefined || gate.go ? 0 : 1;
+  return exitOfGates(gate === undefined ? [] : [gate]);
 }

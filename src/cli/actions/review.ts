@@ -26,6 +26,13 @@ export default async function review(opts: ReviewOptions): Promise<number> {
         ...(opts.speedFactor !== undefined ? { factor: opts.speedFactor } : {}),
         ...(opts.speed ? { byRun: opts.speed } : {}),
       },
+      // Speeds the user chose are used as given; otherwise the machine is asked what it carries.
+      calibrate: opts.calibrate !== false && opts.speedFactor === undefined && opts.speed === undefined,
+      onCalibrated: (c) => process.stdout.write(`calibration: ${c.summary}\n`),
+      onRerun: (first, slower, why) =>
+        process.stdout.write(
+          `      invalid at ×${first.speed} (${why}): running ${first.label} again at ×${slower.speed}\n`,
+        ),
       signal: controller.signal,
       onRunStart: (run, i, total) =>
         process.stdout.write(
@@ -43,11 +50,22 @@ export default async function review(opts: ReviewOptions): Promise<number> {
       `\nPromotion review of ${opts.vertical} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
     );
     for (const v of result.verdicts) {
-      const failed = v.gate.reasons.filter((r) => !r.passed);
-      process.stdout.write(
-        `  ${v.label.padEnd(32)} ${v.gate.go ? 'GO' : 'NO-GO'}${failed.length ? ` — ${failed.length} of ${v.gate.reasons.length} conditions failed, e.g. ${failed[0]!.detail}` : ''}\n`,
-      );
+      const failed = v.gate.reasons.filter((r) => r.outcome === 'failed');
+      const open = v.gate.reasons.filter((r) => r.outcome === 'inconclusive');
+      const total = v.gate.reasons.length;
+      const why =
+        failed.length > 0
+          ? ` — ${failed.length} of ${total} conditions failed, e.g. ${failed[0]!.detail}`
+          : open.length > 0
+            ? ` — ${open.length} of ${total} conditions could not be judged, e.g. ${open[0]!.detail}`
+            : '';
+      process.stdout.write(`  ${v.label.padEnd(32)} ${v.gate.verdict}${why}\n`);
     }
+    const reruns = result.runs.filter((r) => r.rerun);
+    for (const r of reruns)
+      process.stdout.write(
+        `  (${r.run.label} ran again at ×${r.run.speed}: the first run at ×${r.rerun!.speed} was invalid)\n`,
+      );
     process.stdout.write(result.report ? `\nReport: ${result.report}\n` : '\nNo run finished: no report.\n');
     return controller.signal.aborted ? 130 : 0;
   } finally {

@@ -129,6 +129,18 @@ describe('FaultSet.effectsFor', () => {
     expect(touched).toEqual({ writes: 2, 'other-endpoint': 0, scots: 1 });
   });
 
+  test('targeting by method: a fault on POST touches the CRM’s writes, not its reads', () => {
+    const faults = new FaultSet({ kind: 'crm' });
+    faults.set({ id: 'writes', type: 'noop', target: { method: 'post' } });
+    const rng = seeded(1);
+    faults.effectsFor({ ...crmCtx('/v1/accounts/40000000/claims'), method: 'POST' }, rng);
+    faults.effectsFor({ ...crmCtx('/v1/accounts/40000000'), method: 'GET' }, rng);
+    expect(faults.list()[0]).toMatchObject({ target: { method: 'POST' }, touched: 1 });
+    expect(thrown(() => faults.set({ type: 'noop', target: { method: 'PO ST' } })).message).toContain(
+      'target.method',
+    );
+  });
+
   test('probability: a 0.3 fault touches about 30% of requests, deterministically for a seed', () => {
     const run = () => {
       const faults = new FaultSet({ kind: 'crm' });
