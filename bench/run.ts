@@ -5,6 +5,7 @@ import { buildCli } from '../scripts/build.ts';
 import type { GeneratorFigure } from './generator-bench.ts';
 import type { SpeechFigures } from './speech-bench.ts';
 import type { StreamingFigure } from './streaming-bench.ts';
+import type { TwilioLevelFigure } from './twilio-bench.ts';
 
 /**
  * `npm run bench`: prints the project's performance figures. Each benchmark runs in its own
@@ -98,6 +99,38 @@ const SECTIONS = {
         `  ${name.padEnd(44)} ${fmt(ms).padStart(5)} ms${name === 'node -e 0' ? '' : `  (node + ${fmt(ms - node)} ms)`}`,
       );
     }
+  },
+  twilio() {
+    console.log(
+      `twilio: concurrent real-time Twilio Media Streams calls against a null bot in its own process (a 600 ms tone per caller utterance, paced at 40 ms; the fake Twilio REST API with it)${TASKSET ? ', the bot pinned to CPU 0 and the driver to CPU 1 (taskset)' : ' (no taskset: not pinned)'}; 15 s measured per level after a 3 s ramp and 3 s of warm-up; and, at the same levels, bare ws sockets sending the same media messages on one 20 ms timer (the ceiling)`,
+    );
+    console.log(
+      '  targets: ≥ 1,000 calls with frame-send jitter p99 ≤ 5 ms and the driver within one core; callstorm ≥ 0.5 × the calls the bare client holds at that jitter',
+    );
+    console.log(
+      "  jitter = each frame's lateness against its tick less its stream's least lateness (what the bot sees); lateness = against the tick itself (its place in the round of sends included)",
+    );
+    const figures = child<TwilioLevelFigure[]>('twilio-bench.ts', ['250,500,750,1000,1500', '15'], true, '1');
+    for (const f of figures) {
+      console.log(
+        `  ${f.mode.padEnd(9)} ${fmt(f.calls).padStart(5)} calls  held ${fmt(f.held).padStart(5)}  jitter p50 ${fmt(f.jitterP50Ms, 2)} ms  p99 ${fmt(f.jitterP99Ms, 2)} ms  max ${fmt(f.jitterMaxMs, 1)} ms  lateness p99 ${fmt(f.latenessP99Ms, 1)} ms  tick lag p99 ${fmt(f.tickLagP99Ms, 1)} ms  tick work p50 ${fmt(f.tickWorkMs, 2)} ms`,
+      );
+      console.log(
+        `            CPU ${fmt(f.cpuPercent, 1)} % of a core, ${fmt(f.cpuPerCallPercent, 3)} % per call (${fmt(f.cpuPercent > 0 ? (100 / f.cpuPercent) * f.calls : 0)} calls per core at this rate); null bot ${fmt(f.botCpuPercent, 1)} %; event-loop delay p99 ${fmt(f.eventLoopDelayP99Ms, 1)} ms; load average ${fmt(f.loadAverage, 1)}`,
+      );
+    }
+    const held = (mode: TwilioLevelFigure['mode']) =>
+      Math.max(
+        0,
+        ...figures
+          .filter((f) => f.mode === mode && f.held === f.calls && f.jitterP99Ms <= 5 && f.cpuPercent <= 100)
+          .map((f) => f.calls),
+      );
+    const ours = held('callstorm');
+    const bare = held('bare-ws');
+    console.log(
+      `  held with jitter p99 ≤ 5 ms within one core: callstorm ${fmt(ours)} calls, bare ws ${fmt(bare)}; ratio ${bare > 0 ? fmt(ours / bare, 2) : '— (the bare client held no level)'}`,
+    );
   },
   generator() {
     console.log(

@@ -106,7 +106,11 @@ export async function buildCli(options: BuildOptions = {}): Promise<BuildReport>
   try {
     const result = await build({
       absWorkingDir: root,
-      entryPoints: ['src/cli/main.ts'],
+      // The caller-speech worker is started by file (src/driver/caller-speech-pool.ts): an entry of its own.
+      entryPoints: [
+        'src/cli/main.ts',
+        { in: 'src/driver/caller-speech-worker.ts', out: 'caller-speech-worker' },
+      ],
       outdir: join(tmpName, 'cli'),
       bundle: true,
       splitting: true,

@@ -18,6 +18,11 @@ export interface SimulatorEndpoints {
   readonly tts: SimulatorAddress;
   readonly crm: SimulatorAddress;
   readonly llm: Readonly<Record<string, SimulatorAddress & { readonly region: string }>>;
+  /**
+   * The fake Twilio REST API (kind `twilio`): `url` is what a bot uses as its Twilio REST base
+   * (`TWILIO_BASE_URL`), `controlUrl` where the Twilio transport registers and follows calls.
+   */
+  readonly twilio: SimulatorAddress;
   /** Every endpoint, for printing, proxies (Toxiproxy) and clean-up. */
   readonly endpoints: readonly SimulatorAddress[];
 }

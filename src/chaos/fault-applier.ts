@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SimulatorKind } from '../../simulators/dependencies/faults/fault-effects.ts';
 import { faultRegistry } from '../../simulators/dependencies/faults/fault-registry.ts';
 import { CallstormError } from '../errors/callstorm-error.ts';
 import { type ScaledParam, toWallTime } from '../scenario/speed-scaling.ts';
@@ -10,7 +11,7 @@ import type { EmulatedFault } from './toxics/toxic-type.ts';
 /** A simulator endpoint as `startSimulators` describes it (only what chaos needs). */
 export interface ChaosEndpoint {
   readonly name: string;
-  readonly kind: 'llm' | 'asr' | 'tts' | 'crm';
+  readonly kind: SimulatorKind;
   readonly url: string;
   readonly controlUrl: string;
 }

@@ -109,7 +109,8 @@ export interface RunOptions {
   out?: string;
   latency: 'realistic' | 'zero';
   simulators: SimulatorsMode;
-  callerAudio: CallerAudioMode;
+  /** Absent: tagged, or speech for an agent whose transport hears only speech (twilio+ws://). */
+  callerAudio?: CallerAudioMode;
   progress: boolean;
 }
 

@@ -35,7 +35,7 @@ export function registerRun(program: Command): void {
     .requiredOption('--stage <name|file>', 'stage: pilot, hardening, scale, or a YAML file')
     .option(
       '--agent <agent>',
-      "reference:production | reference:pilot | http://127.0.0.1:PORT; with --agent-cmd, {port} is the port the run gives it (default: reference:production, or 'http://127.0.0.1:{port}' with --agent-cmd)",
+      "reference:production | reference:pilot | http://127.0.0.1:PORT | twilio+ws://127.0.0.1:PORT/PATH; with --agent-cmd, {port} is the port the run gives it (default: reference:production, or 'http://127.0.0.1:{port}' with --agent-cmd)",
     )
     .option(
       '--agent-cmd <command>',
@@ -52,7 +52,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--simulators-port-base <n>',
-      'fixed ports for the agent: asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5 (with a drill, their Toxiproxy proxies); 0 = free ports',
+      'fixed ports for the agent: asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5, twilio N+6 (with a drill, their Toxiproxy proxies); 0 = free ports',
       parsePort('--simulators-port-base'),
     )
     .option(
@@ -87,9 +87,8 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--caller-audio <mode>',
-      'tagged: the utterance id in μ-law (fast); speech: rendered caller speech (espeak-ng), linked by the ASR from the audio alone',
+      'tagged: the utterance id in μ-law (fast); speech: rendered caller speech (espeak-ng), linked by the ASR from the audio alone (default: tagged; speech for a twilio+ws:// agent)',
       parseChoice('--caller-audio', CALLER_AUDIO_CHOICES),
-      'tagged',
     )
     .option(
       '--no-wiring-check',

@@ -45,7 +45,7 @@ export function registerSimulators(program: Command): void {
     )
     .option(
       '--simulators-port-base <n>',
-      'fixed ports: asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5 (0 = free ports, the default)',
+      'fixed ports: asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5, twilio N+6 (0 = free ports, the default)',
       parsePort('--simulators-port-base'),
     )
     .option(

@@ -78,5 +78,12 @@ export interface AgentTransportKind {
   readonly schemes: readonly string[];
   /** For the list of valid `--agent` forms. */
   readonly usage: string;
+  /** The transport hears callers only as speech: a run without `callerAudio` given renders speech. */
+  readonly needsSpeech?: boolean;
+  /**
+   * Refuses (throws a CallstormError) a run this transport cannot drive, before anything of the
+   * run starts: the run's speed and caller audio (with the default already applied).
+   */
+  check?(run: { readonly speed: number; readonly callerAudio: 'tagged' | 'speech' }): void;
   create(url: string, context: TransportContext): AgentTransport;
 }

@@ -5,7 +5,7 @@ import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
 import { createSimulatorEvidence, type SimulatorEvidence } from '../simulation/simulator-evidence.ts';
 import { RunRecorder } from '../telemetry/run-recorder.ts';
 import type { AgentTransport } from './agent-transport.ts';
-import { createAgentTransport } from './agent-transports.ts';
+import { createAgentTransport, transportKindFor } from './agent-transports.ts';
 import { RunCallBook, writeLedgerFile } from './ledger-file.ts';
 import { createPlaybackAnnouncer } from './playback-announcer.ts';
 import { NO_HEALTH_SOURCE, type ProcessHealthSource } from './process-health-source.ts';
@@ -51,9 +51,13 @@ export async function startRunResources(
   manifest: RunManifestWriter,
 ): Promise<RunResources> {
   const { request: r, dir, runId, scenario } = plan;
+  // Unless told otherwise, callers speak to a transport that hears only speech (twilio+ws://).
+  const kind = transportKindFor(r.agent)?.kind;
+  const audioMode = r.callerAudio ?? (kind?.needsSpeech ? 'speech' : 'tagged');
+  kind?.check?.({ speed: r.speed, callerAudio: audioMode }); // e.g. a Twilio bot at --speed 120: exit 2
   await checkFixedPorts(r); // fixed ports taken: exit 2 before anything starts
   let callerAudio: CallerAudio = 'tagged';
-  if (r.callerAudio === 'speech') {
+  if (audioMode === 'speech') {
     await espeakVersion(); // no espeak-ng: fail before anything starts (CS_ERR_SPEECH_UNAVAILABLE)
     callerAudio = new SpeechRenderer({ population: scenario.population });
   }
@@ -123,7 +127,7 @@ export async function startRunResources(
     }),
     (t) => t.close(),
   );
-  manifest.set({ transport: transport.kind, callerAudio: r.callerAudio ?? 'tagged' });
+  manifest.set({ transport: transport.kind, callerAudio: audioMode });
   return {
     recorder,
     simulators,

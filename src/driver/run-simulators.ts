@@ -71,6 +71,7 @@ export async function startRunSimulators(
       tts: child.tts,
       crm: child.crm,
       llm: child.llm,
+      twilio: child.twilio,
       endpoints: child.endpoints,
       callStarted: (plan, at) =>
         child.calls.started({
@@ -104,6 +105,7 @@ export async function startRunSimulators(
     tts: suite.tts,
     crm: suite.crm,
     llm: suite.llm,
+    twilio: suite.twilio,
     endpoints: suite.endpoints,
     callStarted(plan, at) {
       suite.groundTruth.register([plan]);

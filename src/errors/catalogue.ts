@@ -168,6 +168,12 @@ export const catalogue = {
     message: 'cannot use the speech cache {path}: {reason}',
     hint: 'point CALLSTORM_SPEECH_CACHE at a folder you can write to (it is created if missing)',
   },
+  CS_ERR_REALTIME_ONLY: {
+    exit: 2,
+    message:
+      'the {transport} transport cannot run at --speed {speed}: it streams audio to the agent in real time, and audio cannot be compressed in time',
+    hint: 'run it with --speed 1; to sample a peak, pass a short explicit --window (e.g. --window 2026-03-02T09:00/2026-03-02T09:10) instead of speeding up a long one',
+  },
   CS_ERR_INTERNAL: {
     exit: 70,
     message: 'internal error: {reason}',

@@ -18,6 +18,7 @@ import {
 import { reasonsSection } from './reason-tables.ts';
 import type { ReportVerdict } from './report-verdict.ts';
 import type { Finding } from './run-findings.ts';
+import { wireTable } from './wire-table.ts';
 
 /** The facts block of a run: what was run, how, and the totals the charts break down. */
 export function runFacts(e: RunEvaluation): [string, string][] {
@@ -82,6 +83,7 @@ ${sloTable(e.slos)}
 ${drillSection(e.drillVerdict)}
 </section>
 ${gate === undefined ? '' : `<section id="gate"><h2>Gate</h2>\n${gateTable(gate)}\n</section>`}
+${e.wire === undefined ? '' : `<section id="wire"><h2>On the wire</h2>\n${wireTable(e.wire)}\n</section>`}
 <section id="charts"><h2>Charts</h2>
 ${chartFigures(charts)}
 </section>

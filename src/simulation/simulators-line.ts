@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 
-const KINDS = ['asr', 'tts', 'crm', 'llm'] as const;
+const KINDS = ['asr', 'tts', 'crm', 'llm', 'twilio'] as const;
 
 /**
  * The one JSON line `callstorm simulators` prints when its simulators listen: what an agent started
@@ -66,5 +66,5 @@ export function endpointsOfLine(text: string): SimulatorEndpoints {
   };
   const llm: Record<string, SimulatorAddress & { region: string }> = {};
   for (const e of all) if (e.kind === 'llm') llm[e.name] = { ...e, region: e.region ?? 'unknown' };
-  return { asr: one('asr'), tts: one('tts'), crm: one('crm'), llm, endpoints: all };
+  return { asr: one('asr'), tts: one('tts'), crm: one('crm'), llm, twilio: one('twilio'), endpoints: all };
 }

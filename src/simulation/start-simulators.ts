@@ -15,6 +15,8 @@ import {
 import { speechControl } from '../../mocks/speech-control.ts';
 import { streamControl } from '../../mocks/stream-control.ts';
 import { createTtsHandlers } from '../../mocks/tts-handlers.ts';
+import { twilioControl } from '../../mocks/twilio-control.ts';
+import { createTwilioHandlers } from '../../mocks/twilio-handlers.ts';
 import { createCallGenerator } from '../../simulators/callers/call-generator.ts';
 import type { CallPlan } from '../../simulators/callers/call-plan.ts';
 import { SpeechRenderer } from '../../simulators/callers/speech-renderer.ts';
@@ -33,6 +35,7 @@ import { playedSpeech } from '../../simulators/dependencies/played-speech.ts';
 import { SpeechLog } from '../../simulators/dependencies/speech-log.ts';
 import { TaggedLinker } from '../../simulators/dependencies/tagged-linker.ts';
 import { TtsSynthesiser } from '../../simulators/dependencies/tts-synthesiser.ts';
+import { TwilioCallRegistry } from '../../simulators/dependencies/twilio-call-registry.ts';
 import type { SimulatorAddress, SimulatorEndpoints } from '../../simulators/simulator-endpoints.ts';
 import type { Scenario } from '../scenario/compose-scenario.ts';
 import { ProcessHealthMonitor } from '../util/process-health.ts';
@@ -80,6 +83,8 @@ export interface SimulatorSuite extends SimulatorEndpoints {
   readonly tts: SimulatorEndpoint;
   readonly crm: SimulatorEndpoint & { readonly service: CrmService };
   readonly llm: Readonly<Record<string, SimulatorEndpoint & { readonly region: string }>>;
+  /** The fake Twilio REST API (docs/twilio.md): its calls, by CallSid. */
+  readonly twilio: SimulatorEndpoint & { readonly calls: TwilioCallRegistry };
   readonly groundTruth: GroundTruth;
   /** The calls the run said are live (`POST <any host>/__callstorm/calls/started|ended`). */
   readonly calls: CallLifecycle;
@@ -102,7 +107,7 @@ export interface SimulatorSuite extends SimulatorEndpoints {
 export function simulatorEndpointNames(
   llmEndpoints: readonly { readonly name: string }[] = DEFAULT_LLM_ENDPOINTS,
 ): string[] {
-  return ['asr', 'tts', 'crm', ...llmEndpoints.map((e) => e.name)];
+  return ['asr', 'tts', 'crm', ...llmEndpoints.map((e) => e.name), 'twilio'];
 }
 
 /** Resolves `cs-<seed>-<index>` by regenerating plan <index> of the window. */
@@ -116,9 +121,9 @@ export function regeneratingResolver(scenario: Scenario, seed: number, window: s
 }
 
 /**
- * Starts the four dependency simulators (ASR, TTS, CRM and one LLM per named endpoint), each on
- * its own loopback port so that Toxiproxy can sit in front of each separately. They share one
- * ground truth, one registry of live calls and one LLM evidence log; every host serves the calls
+ * Starts the dependency simulators (ASR, TTS, CRM and one LLM per named endpoint) and the fake
+ * Twilio REST API, each on its own loopback port so that Toxiproxy can sit in front of each
+ * separately. They share one ground truth, one registry of live calls and one LLM evidence log; every host serves the calls
  * endpoints (`calls/started`, `calls/ended`, `calls/seen`, `calls/evidence`) over them, so any host
  * answers for the suite. Closing stops all of them, releasing hung requests.
  */
@@ -264,11 +269,23 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       };
     }
 
+    // The fake Twilio REST API a Media Streams bot hangs up and transfers calls with (docs/twilio.md).
+    const twilioFaults = new FaultSet({ kind: 'twilio' });
+    const twilioCalls = new TwilioCallRegistry();
+    const twilioEndpoint = await start({
+      name: 'twilio',
+      kind: 'twilio',
+      faults: twilioFaults,
+      handlers: createTwilioHandlers({ calls: twilioCalls, faults: twilioFaults, seed }),
+      control: twilioControl(twilioCalls),
+    });
+
     return {
       asr,
       tts,
       crm: { ...crmEndpoint, service },
       llm,
+      twilio: { ...twilioEndpoint, calls: twilioCalls },
       groundTruth,
       calls,
       llmEvidence,
@@ -279,6 +296,7 @@ export async function startSimulators(options: SimulatorSuiteOptions): Promise<S
       },
       async close() {
         for (const e of endpoints) e.faults.clearAll();
+        twilioCalls.releaseWaiters();
         await Promise.all(started.map((h) => h.close()));
         health.close();
       },

@@ -24,6 +24,7 @@ import {
   windowSummaries,
 } from './run-summaries.ts';
 import { loadSloSet, type SloSet } from './slo-set.ts';
+import { wireSummary } from './wire-summary.ts';
 
 export interface EvaluateRunOptions {
   /** SLO set (name, path or loaded); default the set named after the run's stage. */
@@ -89,6 +90,7 @@ export function evaluateArtefacts(folder: RunFolder, inputs: EvaluationInputs): 
   };
   const outcomes = outcomeCounts(calls);
   const drill = folderDrillVerdict(folder);
+  const wire = wireSummary(calls);
   return {
     runDir: folder.dir,
     runId: manifest.runId,
@@ -120,6 +122,7 @@ export function evaluateArtefacts(folder: RunFolder, inputs: EvaluationInputs): 
     humanQueue: humanQueueSummary(calls, endMs, inputs.windowMs),
     integrity: integrity(calls, folder),
     drillVerdict: drill.verdict,
+    ...(wire ? { wire } : {}),
     notes: [...folder.notes, ...(inputs.notes ?? []), ...drill.notes],
   };
 }

@@ -48,6 +48,26 @@ const many = (description: string, values?: readonly string[]): FieldSpec => ({
   many: true,
 });
 
+/**
+ * What a streaming transport measured on the wire (Twilio Media Streams; null for the HTTP agent
+ * protocol): `turns where wire.voice_to_voice_ms <= 1500`, `p95 of calls.wire.dead_air_ms`.
+ */
+const WIRE_TURN_FIELDS = {
+  'wire.voice_to_voice_ms': num('end of caller speech → first bot speech in the played-out audio, ms', true),
+  'wire.barge_in_clear_ms': num(
+    "caller barge-in → the bot's clear, ms (null: no barge-in or no clear)",
+    true,
+  ),
+  'wire.audio_after_barge_in_ms': num('bot speech still played after a barge-in, ms', true),
+} satisfies Record<string, FieldSpec>;
+const WIRE_CALL_FIELDS = {
+  'wire.greeting_latency_ms': num('stream start → first bot speech, ms', true),
+  'wire.dead_air_ms': num('the longest wait for the bot in the call, ms', true),
+  'wire.talk_over_ms': num('caller and bot speech overlapping, ms', true),
+  'wire.frame_jitter_ms': num("p99 jitter of the bot's media frames, ms", true),
+  'wire.send_jitter_ms': num("p99 jitter of the caller's own frames (the harness's health), ms", true),
+} satisfies Record<string, FieldSpec>;
+
 /** Fields every call-level event shares (calls, escalations, writes). */
 const callFields = {
   outcome: str('resolved, false-containment, escalated, abandoned or failed', CALL_OUTCOMES),
@@ -93,6 +113,7 @@ export const FIELDS: Readonly<Record<Source, Readonly<Record<string, FieldSpec>>
       RECORDING_NOTICE,
     ),
     ...queueFields,
+    ...WIRE_CALL_FIELDS,
   },
   turns: {
     cohort: callFields.cohort,
@@ -117,6 +138,7 @@ export const FIELDS: Readonly<Record<Source, Readonly<Record<string, FieldSpec>>
     asrConfidence: num('ASR confidence the agent reported', true),
     retries: num('retries the agent reported', true),
     faulted: bool('sent while a fault was active'),
+    ...WIRE_TURN_FIELDS,
   },
   escalations: {
     ...callFields,
@@ -214,6 +236,16 @@ function callValue(c: CallRecord, field: string, ctx: EventContext): FieldValue 
       return hq?.answeredWithin20s ?? null;
     case 'handleMs':
       return hq?.handleMs ?? null;
+    case 'wire.greeting_latency_ms':
+      return c.wire?.greetingLatencyMs ?? null;
+    case 'wire.dead_air_ms':
+      return c.wire?.longestDeadAirMs ?? null;
+    case 'wire.talk_over_ms':
+      return c.wire?.talkOverMs ?? null;
+    case 'wire.frame_jitter_ms':
+      return c.wire?.frameJitterP99Ms ?? null;
+    case 'wire.send_jitter_ms':
+      return c.wire?.sendJitterP99Ms ?? null;
     default:
       return null;
   }
@@ -236,8 +268,9 @@ export function eventsOf(source: Source, calls: readonly CallRecord[], ctx: Even
         if (c.escalation !== null) out.push({ atMs: c.endedAtMs, get: base, call: c });
         break;
       case 'turns':
-        for (const t of c.turns) {
+        for (const [i, t] of c.turns.entries()) {
           const faulted = faultedAt(t.sentAtMs, ctx);
+          const wire = c.wire?.turns[i];
           const get = (field: string): FieldValue | readonly string[] => {
             switch (field) {
               case 'kind':
@@ -262,6 +295,12 @@ export function eventsOf(source: Source, calls: readonly CallRecord[], ctx: Even
                 return t.agent?.retries ?? null;
               case 'faulted':
                 return faulted;
+              case 'wire.voice_to_voice_ms':
+                return wire?.voiceToVoiceMs ?? null;
+              case 'wire.barge_in_clear_ms':
+                return wire?.bargeInClearMs ?? null;
+              case 'wire.audio_after_barge_in_ms':
+                return wire?.audioAfterBargeInMs ?? null;
               default:
                 return base(field);
             }

@@ -292,15 +292,16 @@ export function parseMetricQuery(text: string): MetricQuery {
   if (agg) {
     p.expectWord('of');
     const ref = p.next();
+    // SOURCE.FIELD, where a field may itself be dotted (`calls.wire.dead_air_ms`).
     const parts = ref?.t === 'word' ? ref.v.split('.') : [];
-    if (ref?.t !== 'word' || parts.length !== 2) {
+    if (ref?.t !== 'word' || parts.length < 2) {
       throw new MetricQueryError(
         `expected SOURCE.FIELD (e.g. turns.voiceToVoiceMs)${describe(ref)}`,
         ref?.at ?? p.end,
       );
     }
     const source = parseSource(parts[0]!, ref.at);
-    const field = parts[1]!;
+    const field = parts.slice(1).join('.');
     const spec = fieldSpec(source, field, ref.at + source.length + 1);
     if (spec.type !== 'number' || spec.many)
       throw new MetricQueryError(`${first.v} needs a number field; ${field} is a ${spec.type}`, ref.at);

@@ -99,6 +99,31 @@ export interface CostSummary {
   readonly breakdown: Readonly<Record<string, number>>;
 }
 
+/** What a streaming transport measured on the wire, over a run's calls (slo/wire-summary.ts). */
+export interface WireSummary {
+  readonly transport: string;
+  /** Calls that carry wire measurements. */
+  readonly calls: number;
+  readonly turns: number;
+  /** Turns whose voice-to-voice was measured on the played-out audio. */
+  readonly turnsWithVoiceToVoice: number;
+  readonly malformedMessages: number;
+  /** Calls whose playback buffer overflowed (the bot sent audio faster than real time). */
+  readonly playbackOverflows: number;
+  /** Calls the bot ended by closing the socket, by close code. */
+  readonly botCloseCodes: Readonly<Record<string, number>>;
+  readonly measures: readonly {
+    readonly name: string;
+    /** The query's `SOURCE.FIELD` (docs/slos.md). */
+    readonly query: string;
+    readonly count: number;
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly p99: number | null;
+    readonly max: number | null;
+  }[];
+}
+
 /** One reason calls ended badly: how many calls gave it, and one of them to look up. */
 export interface ReasonCount {
   readonly reason: string;
@@ -204,6 +229,8 @@ export interface RunEvaluation {
    * recorded in the manifest); drill.json as written when the manifest records no drill.
    */
   readonly drillVerdict: DrillVerdict | null;
+  /** Wire measurements of a streaming transport (absent for runs over the HTTP agent protocol). */
+  readonly wire?: WireSummary;
   /**
    * What a reader of the evaluation should know about its evidence: a torn last line skipped, a
    * manifest from before callstorm recorded flow categories, a drill verdict that differs from

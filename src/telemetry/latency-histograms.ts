@@ -71,6 +71,22 @@ export class LatencyHistograms {
       this.record(LATENCY_METRICS.tools, t.sentAtMs, l.tools);
       this.record(LATENCY_METRICS.ttsFirstByte, t.sentAtMs, l.ttsFirstByte);
     }
+    if (call.wire) this.#recordWire(call, call.wire);
+  }
+
+  /** What a streaming transport measured: per turn at the turn's time, per call at its arrival. */
+  #recordWire(call: CallRecord, w: NonNullable<CallRecord['wire']>): void {
+    w.turns.forEach((wt, i) => {
+      const at = call.turns[i]?.sentAtMs ?? call.arrivalMs;
+      this.record(LATENCY_METRICS.wireVoiceToVoice, at, wt.voiceToVoiceMs);
+      this.record(LATENCY_METRICS.wireBargeInClear, at, wt.bargeInClearMs);
+      this.record(LATENCY_METRICS.wireAudioAfterBargeIn, at, wt.audioAfterBargeInMs);
+    });
+    this.record(LATENCY_METRICS.wireGreeting, call.arrivalMs, w.greetingLatencyMs);
+    this.record(LATENCY_METRICS.wireDeadAir, call.arrivalMs, w.longestDeadAirMs);
+    this.record(LATENCY_METRICS.wireTalkOver, call.arrivalMs, w.talkOverMs);
+    this.record(LATENCY_METRICS.wireFrameJitter, call.arrivalMs, w.frameJitterP99Ms);
+    this.record(LATENCY_METRICS.wireSendJitter, call.arrivalMs, w.sendJitterP99Ms);
   }
 
   /** The whole run's histogram of one metric (a merge of its windows). */

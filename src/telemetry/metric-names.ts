@@ -7,6 +7,15 @@ export const LATENCY_METRICS = {
   tools: 'call.turn.tools_ms',
   ttsFirstByte: 'call.turn.tts_first_byte_ms',
   startLag: 'driver.call.start_lag_ms',
+  // Measured on the wire by a streaming transport (Twilio Media Streams): wire-measurements.ts.
+  wireVoiceToVoice: 'call.turn.wire.voice_to_voice_ms',
+  wireBargeInClear: 'call.turn.wire.barge_in_clear_ms',
+  wireAudioAfterBargeIn: 'call.turn.wire.audio_after_barge_in_ms',
+  wireGreeting: 'call.wire.greeting_latency_ms',
+  wireDeadAir: 'call.wire.dead_air_ms',
+  wireTalkOver: 'call.wire.talk_over_ms',
+  wireFrameJitter: 'call.wire.frame_jitter_p99_ms',
+  wireSendJitter: 'call.wire.send_jitter_p99_ms',
 } as const;
 
 export type LatencyMetric = (typeof LATENCY_METRICS)[keyof typeof LATENCY_METRICS];

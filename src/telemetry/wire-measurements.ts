@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 const ms = z.number().min(0);
 const nullableMs = ms.nullable();
+const count = z.number().int().min(0);
 
 /**
  * What a streaming transport measures on the wire itself, beside the generic turn records: for
@@ -31,7 +32,39 @@ export const wireMeasurementsSchema = z.strictObject({
       bargeInClearMs: nullableMs,
       /** Bot audio still played after the barge-in. */
       audioAfterBargeInMs: nullableMs,
+      /** The caller said this turn again because the bot reprompted (docs/twilio.md). */
+      repeated: z.boolean().optional(),
     }),
   ),
+  /**
+   * The caller's own frames: p99 and maximum of each frame's lateness against the tick it was due
+   * on, less the stream's smallest (its place in the media clock's round, which a bot cannot see).
+   */
+  sendJitterP99Ms: nullableMs.optional(),
+  sendJitterMaxMs: nullableMs.optional(),
+  /** 20 ms frames the caller sent, and media messages the bot sent. */
+  framesSent: count.optional(),
+  botMediaMessages: count.optional(),
+  /** Bot audio played out to the caller (silence the bot sent included). */
+  botAudioMs: ms.optional(),
+  /** The most bot audio waiting in the caller's playback buffer at once. */
+  peakBufferedMs: ms.optional(),
+  /**
+   * The bot sent audio faster than real time past the playback buffer's cap: how much was dropped
+   * (null: never). Flagged, not fatal.
+   */
+  playbackOverflow: z.strictObject({ droppedMs: ms, capMs: ms }).nullable().optional(),
+  /** `clear` messages from the bot; marks it sent and marks echoed back. */
+  clears: count.optional(),
+  marks: z.strictObject({ received: count, echoed: count }).optional(),
+  /** Messages from the bot that could not be used: how many, and which ("not JSON ×2"). */
+  malformedMessages: count.optional(),
+  malformedKinds: z.array(z.string()).optional(),
+  /** How the stream's WebSocket closed: the close code (null: none received) and who closed first. */
+  close: z
+    .strictObject({ code: z.number().int().nullable(), by: z.enum(['caller', 'bot', 'none']) })
+    .optional(),
+  /** Why the call ended, in words, as the wire and the fake Twilio REST API showed it. */
+  endReason: z.string().optional(),
 });
 export type WireMeasurements = z.infer<typeof wireMeasurementsSchema>;

@@ -88,7 +88,9 @@ test('the fixed-port order in --simulators-port-base help is the suite’s start
       .options.find((o) => o.long === '--simulators-port-base')!.description;
   const sequence = names.map((n, i) => (i === 0 ? `${n} N` : `${n} N+${i}`)).join(', ');
   for (const command of ['run', 'simulators']) expect(help(command)).toContain(sequence);
-  expect(sequence).toBe('asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5');
+  expect(sequence).toBe(
+    'asr N, tts N+1, crm N+2, llm-primary-eu N+3, llm-secondary-eu N+4, llm-us N+5, twilio N+6',
+  );
 });
 
 test('{port} is filled and the address found whatever the URL’s scheme', () => {

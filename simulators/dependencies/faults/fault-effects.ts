@@ -4,7 +4,7 @@
  * the sum of every active fault that targets the request. Behaviour code reads it; fault modules
  * write it. Neither knows about the other's internals.
  */
-export type SimulatorKind = 'llm' | 'asr' | 'tts' | 'crm';
+export type SimulatorKind = 'llm' | 'asr' | 'tts' | 'crm' | 'twilio';
 
 /** What the framework knows about a request when it asks the faults. */
 export interface RequestContext {

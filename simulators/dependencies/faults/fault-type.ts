@@ -41,4 +41,4 @@ export function defineFault<P, S = undefined>(fault: FaultType<P, S>): FaultType
   return fault;
 }
 
-export const ALL_SIMULATORS: readonly SimulatorKind[] = ['llm', 'asr', 'tts', 'crm'];
+export const ALL_SIMULATORS: readonly SimulatorKind[] = ['llm', 'asr', 'tts', 'crm', 'twilio'];

@@ -29,7 +29,7 @@ export default async function run(opts: RunOptions): Promise<number> {
       ...(opts.out ? { out: opts.out } : {}),
       latency: opts.latency,
       simulators: opts.simulators,
-      callerAudio: opts.callerAudio,
+      ...(opts.callerAudio ? { callerAudio: opts.callerAudio } : {}),
       signal: controller.signal,
       ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
     });
