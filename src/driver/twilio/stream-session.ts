@@ -187,7 +187,9 @@ export class StreamSession {
           end.by === 'caller-abandoned'
             ? { by: 'caller-abandoned', atTurn: end.atTurn, waitedMs: end.waitedMs }
             : { by: 'caller-done', atTurn: end.atTurn };
-        this.#finish(ending, why, { code: 1000, by: 'caller' });
+        // Ended at the media time the caller decided (a frame's due time), so the wire figures agree
+        // with the ending: dead air of exactly the patience, not a timer's early or late firing.
+        this.#finish(ending, why, { code: 1000, by: 'caller' }, end.at);
       },
       botStalled: (message) =>
         this.#finish(
