@@ -7,8 +7,8 @@ import type { RunManifestWriter } from './run-manifest-writer.ts';
 import { type RunPlan, START_DELAY_MS } from './run-plan.ts';
 import type { RunResources } from './run-resources.ts';
 import type { RunSession } from './run-session.ts';
-import { simulatorEvidenceFor } from './simulator-evidence.ts';
 import { WiringCheck } from './wiring-check.ts';
+import { wiringEvidenceFor } from './wiring-evidence.ts';
 
 /** After a stop, how long judgements still waiting for their writes get (wall ms). */
 const JUDGE_GRACE_MS = 15_000;
@@ -50,7 +50,7 @@ export async function driveRun(
   const wiring = new WiringCheck({
     enabled: r.wiringCheck ?? true,
     endpoints: res.wired,
-    evidence: (callIds) => simulatorEvidenceFor(res.simulators.endpoints, callIds),
+    evidence: (callIds) => wiringEvidenceFor(res.simulators.endpoints, callIds),
     onDecided: (check) => manifest.setWiring({ check }),
     onNotWired: (error) => session.fail(error),
   });

@@ -1,7 +1,7 @@
 import { CallstormError } from '../errors/callstorm-error.ts';
 import type { CallRecord } from '../telemetry/call-record.ts';
 import type { RunWiringRecord } from '../telemetry/run-manifest.ts';
-import type { WiringEvidence } from './simulator-evidence.ts';
+import type { WiringEvidence } from './wiring-evidence.ts';
 
 /** How many finished calls the check waits for (fewer when the run has fewer). */
 export const WIRING_CHECK_CALLS = 3;
@@ -14,7 +14,7 @@ export interface WiringCheckOptions {
   readonly calls?: number;
   /** The endpoints as the agent was told to use them (named in the error). */
   readonly endpoints: readonly { readonly name: string; readonly url: string }[];
-  /** What the simulators saw of these calls (`simulatorEvidenceFor`). */
+  /** What the simulators saw of these calls (`wiringEvidenceFor`). */
   readonly evidence: (callIds: readonly string[]) => Promise<WiringEvidence>;
   /** The check's outcome, once decided (the manifest). */
   readonly onDecided: (record: WiringCheckRecord) => void;

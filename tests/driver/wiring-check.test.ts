@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { executeRun } from '../../src/driver/execute-run.ts';
-import type { WiringEvidence } from '../../src/driver/simulator-evidence.ts';
 import { showsWiring, WiringCheck, type WiringCheckRecord } from '../../src/driver/wiring-check.ts';
+import type { WiringEvidence } from '../../src/driver/wiring-evidence.ts';
 import { type CallstormError, isCallstormError } from '../../src/errors/callstorm-error.ts';
 import { simulatorsLineSchema } from '../../src/simulation/simulators-line.ts';
 import type { CallRecord } from '../../src/telemetry/call-record.ts';
@@ -47,6 +47,7 @@ test('an agent that answers calls without using any of the run’s simulators st
     'llm-primary-eu',
     'llm-secondary-eu',
     'llm-us',
+    'twilio',
   ]);
 });
 

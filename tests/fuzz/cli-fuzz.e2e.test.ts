@@ -10,10 +10,12 @@ import { canMount, runFuzz } from './run-fuzz.ts';
  * hostile YAML, binary files, bad option values, special paths as inputs and as --out (a file,
  * /dev/null, /proc, /sys, a FIFO, a read-only mount, a full disk), corrupted run folders, damaged
  * k6 output and export folders, runs against misbehaving agents. Every case must exit 0, 1 or 2
+ * (or 3, INCONCLUSIVE, from `gate` and `review`)
  * (never 70, never a stack trace; an exit 2 names the problem and the fix) within seconds, and the
  * whole lot runs under a heap cap. Deterministic: CALLSTORM_FUZZ_SEED (default 1515).
  * CALLSTORM_FUZZ_SCALE=10 multiplies the generated cases for a longer run by hand.
  */
+const VERDICT_COMMANDS = new Set(['gate', 'review']);
 const SEED = Number(process.env.CALLSTORM_FUZZ_SEED ?? 1515);
 const SCALE = Number(process.env.CALLSTORM_FUZZ_SCALE ?? 1);
 const MIX: CaseMix = {
@@ -62,7 +64,10 @@ test(
       byCode[r.code] = (byCode[r.code] ?? 0) + 1;
       const limit = c.agent ? AGENT_CASE_LIMIT_MS : CASE_LIMIT_MS;
       if (r.failure) problems.push(what);
-      else if (![0, 1, 2].includes(r.code)) problems.push(what);
+      // 3 is INCONCLUSIVE, the documented verdict of `gate` (and `review`) on evidence that cannot
+      // judge the agent: a folder failing its checks, too few calls.
+      else if (![0, 1, 2].includes(r.code) && !(r.code === 3 && VERDICT_COMMANDS.has(c.args[0] ?? '')))
+        problems.push(what);
       else if (/CS_ERR_INTERNAL|\n\s+at |UNCAUGHT/.test(r.stderr)) problems.push(what);
       else if (r.code === 2 && !/^(CS_ERR_[A-Z0-9_]+: [\s\S]+\n {2}fix: |error: )/m.test(r.stderr))
         problems.push(what);

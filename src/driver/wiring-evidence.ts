@@ -47,7 +47,7 @@ async function getJson<T>(url: string, timeoutMs: number): Promise<T | null> {
  *
  * One small function so the check can later read the call-lifecycle registry (requests per call).
  */
-export async function simulatorEvidenceFor(
+export async function wiringEvidenceFor(
   endpoints: readonly SimulatorAddress[],
   _callIds: readonly string[],
   timeoutMs = 3_000,
