@@ -145,9 +145,10 @@ function evaluated(
  * its gate, and writes each run's report and the comparison report.
  */
 export async function runPromotionReview(options: ReviewOptions): Promise<ReviewResult> {
-  const outDir = prepareOutputFolder(options.outDir, { option: '--out', what: 'the review' });
+  // The plan and its speeds first: a bad one is refused with nothing created.
   const plan = typeof options.plan === 'object' ? options.plan : loadReviewPlan(options.plan);
   const planned = resolveReviewRuns(plan, options.vertical, options.speeds);
+  const outDir = prepareOutputFolder(options.outDir, { option: '--out', what: 'the review' });
   const execute = options.execute ?? executeReviewRun;
   const seed = options.seed ?? 1;
   mkdirSync(join(outDir, 'runs'), { recursive: true });

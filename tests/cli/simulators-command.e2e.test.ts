@@ -49,6 +49,7 @@ test('`callstorm simulators` serves a separate agent: URLs on one line, ground t
       'llm-secondary-eu',
       'llm-us',
       'tts',
+      'twilio',
     ]);
     for (const s of Object.values(line.simulators)) {
       expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -107,7 +107,7 @@ describe('--simulators-port-base: fixed, documented ports', () => {
       }
     });
     expect(ports.got).toEqual(NAMES.map((name, i) => [name, ports.base + i]));
-    expect(NAMES).toEqual(['asr', 'tts', 'crm', 'llm-primary-eu', 'llm-secondary-eu', 'llm-us']);
+    expect(NAMES).toEqual(['asr', 'tts', 'crm', 'llm-primary-eu', 'llm-secondary-eu', 'llm-us', 'twilio']);
   });
 
   test('a port of the range in use: exit 2 naming the port and what it was for (simulators and run)', async () => {
@@ -134,7 +134,7 @@ describe('--simulators-port-base: fixed, documented ports', () => {
       const beyond = await spawnCli(runArgs(outDir('beyond'), ['--simulators-port-base', '65533'])).done;
       expect(beyond.code).toBe(2);
       expect(beyond.stderr).toContain(
-        'bad value for --simulators-port-base: 65533 leaves no room for 6 ports',
+        'bad value for --simulators-port-base: 65533 leaves no room for 7 ports (asr, tts, crm, llm-primary-eu, llm-secondary-eu, llm-us, twilio)',
       );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

@@ -56,6 +56,7 @@ describe('startSimulatorsProcess', () => {
       'llm-secondary-eu',
       'llm-us',
       'tts',
+      'twilio',
     ]);
     expect(Object.values(sims.llm).map((e) => e.region)).toEqual(['eu', 'eu', 'us']);
     for (const e of sims.endpoints) {
