@@ -83,7 +83,7 @@ describeWithToxiproxy('no toxic outlives the run (a real Toxiproxy, a child proc
       const runId = `guard-${signal.toLowerCase()}`;
       const child = runFixture(toxiproxy.url, runId, 'wait');
       const { proxies } = await child.ready;
-      expect(proxies).toHaveLength(6);
+      expect(proxies).toHaveLength(7);
       // The faults are really there before the signal.
       expect((await proxyState(toxiproxy.url, `callstorm-${runId}-llm-primary-eu`)).enabled).toBe(false);
       expect((await proxyState(toxiproxy.url, `callstorm-${runId}-crm`)).toxics).toHaveLength(1);
