@@ -1,27 +1,14 @@
+import type { FaultLag, FaultTimeliness } from '../telemetry/run-manifest.ts';
 import type { FaultState } from './fault-states.ts';
 
-/** A fault applied or removed later than the timeline planned (or not at all by the end). */
-export interface FaultLag {
-  readonly faultId: string;
-  readonly action: 'apply' | 'remove';
-  /** Scenario ms the timeline planned it for. */
-  readonly plannedMs: number;
-  /** Scenario ms it took effect; null: it had not happened when the run stopped. */
-  readonly atMs: number | null;
-  readonly lagScenarioMs: number;
-  /** The same lag in wall time (scenario ms ÷ speed): what the harness was late by. */
-  readonly lagWallMs: number;
-}
-
-/** How well the chaos orchestrator kept the drill's timeline: for the run's harness health. */
-export interface FaultLagSummary {
+/**
+ * How well the chaos orchestrator kept the drill's timeline, for the run's harness health: what
+ * the manifest keeps (FaultTimeliness: applies and removes measured, each fault's apply and its
+ * removal at its planned end; late beyond LATE_FAULT_AFTER_WALL_MS, as a call is beyond the
+ * driver's 250 ms) with the speed, and every late event rather than the latest ten.
+ */
+export interface FaultLagSummary extends FaultTimeliness {
   readonly speed: number;
-  /** Applies and removes measured (each fault's apply, and its removal at its planned end). */
-  readonly measured: number;
-  readonly maxScenarioMs: number;
-  readonly maxWallMs: number;
-  /** A fault counts as late beyond this many wall ms (as a call does beyond the driver's 250 ms). */
-  readonly lateAfterWallMs: number;
   /** Every apply or remove later than `lateAfterWallMs`, latest first. */
   readonly late: readonly FaultLag[];
 }

@@ -37,13 +37,10 @@ const unitsOf = (r: SloResult) => (r.budgetingMethod === 'Timeslices' ? 'slices 
  */
 export function sloReason(gate: Gate, name: string, e: RunEvaluation): GateReason {
   const r = e.slos.find((s) => s.name === name);
-  const label = `${name} in ${e.runId}`;
+  const slo = (outcome: ReasonOutcome, detail: string) =>
+    reason('slo', `${name} in ${e.runId}`, e.runId, name, outcome, detail);
   if (!r) {
-    return reason(
-      'slo',
-      label,
-      e.runId,
-      name,
+    return slo(
       'inconclusive',
       `not evaluated in this run: evaluate it against the gate's SLO set "${gate.slos.set}"`,
     );
@@ -52,22 +49,14 @@ export function sloReason(gate: Gate, name: string, e: RunEvaluation): GateReaso
   if (r.passed === null) {
     if (r.total === 0) {
       const allowed = gate.slos.allowNoData.includes(name);
-      return reason(
-        'slo',
-        label,
-        e.runId,
-        name,
+      return slo(
         allowed ? 'held' : 'inconclusive',
         allowed
           ? `${r.displayName}: nothing to measure in this run (allowed by the gate)`
           : `${r.displayName}: nothing to measure in this run, so it cannot be shown to hold`,
       );
     }
-    return reason(
-      'slo',
-      label,
-      e.runId,
-      name,
+    return slo(
       'inconclusive',
       `${r.displayName}: too few to judge — ${r.total} ${unitsOf(r)}, the SLO needs at least ${min} (${r.display.value} against ${r.display.target})`,
     );
@@ -75,11 +64,7 @@ export function sloReason(gate: Gate, name: string, e: RunEvaluation): GateReaso
   const verb = r.passed ? 'meets' : 'misses';
   const thin =
     !r.passed && r.total < min ? `; missed already on ${r.total} of the ${min} ${unitsOf(r)} it needs` : '';
-  return reason(
-    'slo',
-    label,
-    e.runId,
-    name,
+  return slo(
     heldIf(r.passed),
     `${r.displayName}: ${r.display.value} ${verb} ${r.display.target}; ${budgetWords(r)}${thin}`,
   );

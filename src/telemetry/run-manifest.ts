@@ -14,6 +14,19 @@ export interface ProcessHealth {
   readonly cpuPercent: number | null;
 }
 
+/** A fault applied or removed later than the timeline planned (or not at all by the end). */
+export interface FaultLag {
+  readonly faultId: string;
+  readonly action: 'apply' | 'remove';
+  /** Scenario ms the timeline planned it for. */
+  readonly plannedMs: number;
+  /** Scenario ms it took effect; null: it had not happened when the run stopped. */
+  readonly atMs: number | null;
+  readonly lagScenarioMs: number;
+  /** The same lag in wall time (scenario ms ÷ speed): what the harness was late by. */
+  readonly lagWallMs: number;
+}
+
 /** How late the chaos orchestrator applied and removed a drill's faults against their planned time. */
 export interface FaultTimeliness {
   /** Applies and removes measured. */
@@ -23,14 +36,7 @@ export interface FaultTimeliness {
   /** A fault counts as late beyond this many wall ms. */
   readonly lateAfterWallMs: number;
   /** The latest applies and removes beyond it, latest first (at most 10). */
-  readonly late: readonly {
-    readonly faultId: string;
-    readonly action: 'apply' | 'remove';
-    readonly plannedMs: number;
-    readonly atMs: number | null;
-    readonly lagScenarioMs: number;
-    readonly lagWallMs: number;
-  }[];
+  readonly late: readonly FaultLag[];
 }
 
 /**
